@@ -115,7 +115,7 @@ void RdKafkaLog(const rd_kafka_t*, int level, const char* fac, const char* buf) 
   // The instance hosting the cluster is never used as a client, so its
   // warning about having no bootstrap servers says nothing.
   if (std::string_view(fac) == "CONFWARN" && std::strstr(buf, "bootstrap.servers")) return;
-  log::Level l = level <= 3 ? log::Level::kError
+  log::Level l = level <= 3   ? log::Level::kError
                  : level == 4 ? log::Level::kWarn
                  : level <= 6 ? log::Level::kInfo
                               : log::Level::kDebug;
@@ -163,13 +163,12 @@ class Broker {
     }
     if (!options_.control_path.empty() && !OpenControlSocket()) return false;
     if (!options_.bootstrap_file.empty() && !WriteBootstrapFile()) return false;
-    log::Info("development broker ready",
-              {{"bootstrap", bootstrap_},
-               {"brokers", options_.brokers},
-               {"partitions", options_.partitions},
-               {"replication", Replication()},
-               {"control", options_.control_path},
-               {"durable", false}});
+    log::Info("development broker ready", {{"bootstrap", bootstrap_},
+                                           {"brokers", options_.brokers},
+                                           {"partitions", options_.partitions},
+                                           {"replication", Replication()},
+                                           {"control", options_.control_path},
+                                           {"durable", false}});
     return true;
   }
 
@@ -375,8 +374,8 @@ class Broker {
   std::string Execute(const std::string& line) {
     std::vector<std::string> w = SplitWords(line);
     std::string reply = ExecuteWords(w);
-    log::Write(reply.rfind("ok", 0) == 0 ? log::Level::kInfo : log::Level::kWarn,
-               "control command", {{"command", line}, {"reply", reply}});
+    log::Write(reply.rfind("ok", 0) == 0 ? log::Level::kInfo : log::Level::kWarn, "control command",
+               {{"command", line}, {"reply", reply}});
     return reply;
   }
 

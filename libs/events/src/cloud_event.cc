@@ -64,8 +64,7 @@ bool IsValidTraceparent(std::string_view s) {
   if (parts.size() < 4) return false;
   if (parts[0].size() != 2 || !IsHex(parts[0]) || parts[0] == "ff") return false;
   if (parts[0] == "00" && parts.size() != 4) return false;
-  if (parts[1].size() != 32 || !IsHex(parts[1]) ||
-      parts[1] == std::string(32, '0')) {
+  if (parts[1].size() != 32 || !IsHex(parts[1]) || parts[1] == std::string(32, '0')) {
     return false;
   }
   if (parts[2].size() != 16 || !IsHex(parts[2]) || parts[2] == std::string(16, '0')) return false;
@@ -161,7 +160,8 @@ int TypeVersion(std::string_view type) {
 Status Validate(const CloudEvent& event) {
   Problems p;
   CheckAttributes(event, p);
-  if (event.key.empty()) p.Add("key", "missing (the aggregate id keeps one aggregate's events in order)");
+  if (event.key.empty())
+    p.Add("key", "missing (the aggregate id keeps one aggregate's events in order)");
   if (!p.empty()) return p.ToError("invalid event");
   return Ok();
 }
@@ -186,8 +186,8 @@ Result<CloudEvent> NewEvent(const google::protobuf::Message& payload, EventMeta 
                             const Clock& clock) {
   std::string bytes;
   if (!payload.SerializeToString(&bytes)) {
-    return Error::InvalidArgument("payload", "cannot serialize " + payload.GetTypeName() +
-                                                 " (required fields missing?)");
+    return Error::InvalidArgument(
+        "payload", "cannot serialize " + payload.GetTypeName() + " (required fields missing?)");
   }
   return NewEvent(std::move(bytes), payload.GetDescriptor()->full_name(), std::move(meta), clock);
 }
@@ -238,9 +238,9 @@ Result<CloudEvent> DecodeEvent(const Headers& headers, std::string key, std::str
 Status ParsePayload(const CloudEvent& event, google::protobuf::Message* message) {
   const std::string& expected = message->GetDescriptor()->full_name();
   if (event.dataschema != expected) {
-    return Error::InvalidArgument(std::string(kHeaderDataSchema),
-                                  "event carries '" + event.dataschema + "', expected '" +
-                                      expected + "'");
+    return Error::InvalidArgument(
+        std::string(kHeaderDataSchema),
+        "event carries '" + event.dataschema + "', expected '" + expected + "'");
   }
   if (!message->ParseFromString(event.payload)) {
     return Error::InvalidArgument("payload", "bytes do not parse as " + expected);

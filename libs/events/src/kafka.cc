@@ -12,6 +12,9 @@ void LogFromLibrdkafka(const rd_kafka_t* rk, int level, const char* facility, co
                  : level == 4 ? log::Level::kWarn
                  : level <= 6 ? log::Level::kInfo
                               : log::Level::kDebug;
+  // A broker that cannot be reached is an outage librdkafka rides out by
+  // reconnecting with backoff, not an error of this process.
+  if (l == log::Level::kError && std::string_view(facility) == "FAIL") l = log::Level::kWarn;
   if (!log::Enabled(l)) return;
   log::Write(l, "librdkafka",
              {{"client", rk ? rd_kafka_name(rk) : ""}, {"facility", facility}, {"detail", buf}});
@@ -96,11 +99,10 @@ Headers ReadHeaders(const rd_kafka_message_t* message) {
   const char* name = nullptr;
   const void* value = nullptr;
   size_t size = 0;
-  for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &value, &size) ==
-                     RD_KAFKA_RESP_ERR_NO_ERROR;
-       ++i) {
-    out.emplace_back(name, value ? std::string(static_cast<const char*>(value), size)
-                                 : std::string());
+  for (size_t i = 0;
+       rd_kafka_header_get_all(hdrs, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
+    out.emplace_back(name,
+                     value ? std::string(static_cast<const char*>(value), size) : std::string());
   }
   return out;
 }

@@ -49,16 +49,16 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 const std::string* FindHeader(const Headers& headers, std::string_view name);
 
 struct CloudEvent {
-  std::string id;                                                // ce_id
-  std::string source;                                            // ce_source
-  std::string type;                                              // ce_type
-  std::string subject;                                           // ce_subject
-  std::string time;                                              // ce_time
+  std::string id;                                                   // ce_id
+  std::string source;                                               // ce_source
+  std::string type;                                                 // ce_type
+  std::string subject;                                              // ce_subject
+  std::string time;                                                 // ce_time
   std::string datacontenttype = std::string(kProtobufContentType);  // content-type
-  std::string dataschema;                                        // ce_dataschema
-  std::string traceparent;                                       // empty when absent
-  std::string key;                                               // Kafka key
-  std::string payload;                                           // Kafka value
+  std::string dataschema;                                           // ce_dataschema
+  std::string traceparent;                                          // empty when absent
+  std::string key;                                                  // Kafka key
+  std::string payload;                                              // Kafka value
 
   // Where the event was read from (set by the consumer; empty/-1 otherwise).
   std::string topic;
