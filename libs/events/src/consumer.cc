@@ -688,7 +688,8 @@ void Consumer::Handle(std::string type, EventHandler handler) {
 }
 
 Status Consumer::Start() {
-  if (thread_.joinable()) return Error(Code::kFailedPrecondition, "consumer already started");
+  if (started_) return Error(Code::kFailedPrecondition, "a consumer starts once");
+  started_ = true;
   NRP_RETURN_IF_ERROR(impl_->Init());
   thread_ = std::thread([this] { impl_->Run(); });
   return Ok();

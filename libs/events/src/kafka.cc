@@ -20,6 +20,19 @@ void LogFromLibrdkafka(const rd_kafka_t* rk, int level, const char* facility, co
              {{"client", rk ? rd_kafka_name(rk) : ""}, {"facility", facility}, {"detail", buf}});
 }
 
+// Errors librdkafka reports outside any request. Unreachable brokers are an
+// outage it rides out by reconnecting: a warning. Fatal errors are errors.
+void LogKafkaError(rd_kafka_t* rk, int err, const char* reason, void*) {
+  auto code = static_cast<rd_kafka_resp_err_t>(err);
+  bool outage = code == RD_KAFKA_RESP_ERR__TRANSPORT ||
+                code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || code == RD_KAFKA_RESP_ERR__RESOLVE ||
+                code == RD_KAFKA_RESP_ERR__TIMED_OUT;
+  log::Write(outage ? log::Level::kWarn : log::Level::kError, "kafka client error",
+             {{"client", rk ? rd_kafka_name(rk) : ""},
+              {"error", KafkaErrorText(code)},
+              {"detail", reason ? reason : ""}});
+}
+
 std::string Trim(std::string_view s) {
   size_t b = s.find_first_not_of(" \t\r\n");
   if (b == std::string_view::npos) return {};
@@ -82,6 +95,7 @@ Result<KafkaHandle> CreateKafkaClient(rd_kafka_type_t type, const KafkaOptions& 
     }
   }
   rd_kafka_conf_set_log_cb(conf, LogFromLibrdkafka);
+  rd_kafka_conf_set_error_cb(conf, LogKafkaError);
   if (configure) configure(conf);
   rd_kafka_t* rk = rd_kafka_new(type, conf, err, sizeof err);
   if (!rk) {

@@ -188,9 +188,9 @@ class Relay::Impl {
                  {{"error", KafkaErrorText(orig)}, {"detail", buf}});
       return;
     }
-    // Broker connection problems are retried by librdkafka; say so once a while.
-    log::Write(code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN ? log::Level::kWarn : log::Level::kInfo,
-               "outbox relay: kafka", {{"error", KafkaErrorText(code)}, {"detail", reason}});
+    // Everything else (unreachable brokers first of all) librdkafka retries
+    // by itself; the rows wait in the outbox meanwhile.
+    log::Warn("outbox relay: kafka", {{"error", KafkaErrorText(code)}, {"detail", reason}});
   }
 
   Status CreateProducer() {
@@ -605,7 +605,8 @@ Relay::Relay(std::shared_ptr<db::Pool> pool, RelayOptions options)
 Relay::~Relay() { Stop(); }
 
 Status Relay::Start() {
-  if (thread_.joinable()) return Error(Code::kFailedPrecondition, "relay already started");
+  if (started_) return Error(Code::kFailedPrecondition, "a relay starts once");
+  started_ = true;
   NRP_RETURN_IF_ERROR(impl_->Init());
   thread_ = std::thread([this] { impl_->Run(); });
   return Ok();

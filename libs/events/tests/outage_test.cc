@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
 #include <mutex>
 #include <set>
 #include <thread>
 
+#include "nrp/events/consumer.h"
 #include "nrp/events/devbroker_control.h"
 #include "nrp/events/outbox.h"
 #include "nrp/events/relay.h"
@@ -133,6 +135,65 @@ TEST(BrokerOutage, WritesGoOnAndEveryEventArrivesOnceAfterTheBrokersReturn) {
   EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()), all) << "every event arrived";
   for (const auto& id : all) EXPECT_EQ(seen.count(id), 1u) << id << " arrived more than once";
   relay->Stop();
+}
+
+// Shutdown must not hang on an unreachable cluster: the consumer leaves
+// (or gives up leaving) its group and the relay drops what was never
+// acknowledged, both within their timeouts.
+TEST(BrokerOutage, ConsumerAndRelayStopWhileEveryBrokerIsDown) {
+  testsupport::ChildDevBroker broker(3, 3);
+  ASSERT_TRUE(broker.ok());
+  DevBrokerControl control(broker.control());
+  testing::TestDatabase db("events_outage_stop");
+  auto pool = testsupport::PoolWithEvents(db.conninfo());
+  {
+    auto lease = pool->Acquire();
+    ASSERT_TRUE(lease.ok());
+    pqxx::work txn(**lease);
+    txn.exec0("CREATE TABLE seen (event_id uuid PRIMARY KEY)");
+    txn.commit();
+  }
+
+  RelayOptions ro;
+  ro.service = "outage_stop_test";
+  ro.conninfo = db.conninfo();
+  ro.kafka = testsupport::TestKafka(broker.bootstrap(), "nrp-events-outage-stop-relay");
+  ro.poll_interval = 500ms;
+  ro.flush_timeout = 1s;
+  Relay relay(pool, ro);
+  ASSERT_TRUE(relay.Start().ok());
+
+  ConsumerOptions co;
+  co.group_id = "nrp-test-outage-stop";
+  co.topics = {std::string(kRegistrationTopic)};
+  co.kafka = testsupport::TestKafka(broker.bootstrap(), "nrp-events-outage-stop-consumer");
+  co.session_timeout = 6s;
+  co.kafka_timeout = 5s;
+  co.lag_interval = 300ms;
+  Consumer consumer(pool, co);
+  consumer.Handle(kType, [](pqxx::work& txn, const CloudEvent& e) {
+    txn.exec_params0("INSERT INTO seen VALUES ($1::uuid)", e.id);
+    return HandlerResult::Ok();
+  });
+  ASSERT_TRUE(consumer.Start().ok());
+
+  // The relay's events reach the consumer: the whole path works.
+  std::set<std::string> ids = Write(*pool, 10, 1);
+  ASSERT_TRUE(testing::WaitFor([&] { return consumer.stats().processed == 10; }, 30s));
+
+  ASSERT_TRUE(control.Down(DevBrokerControl::kAllBrokers).ok());
+  Write(*pool, 10, 1);
+  std::this_thread::sleep_for(1s);
+  auto stopped = std::async(std::launch::async, [&] {
+    consumer.Stop();
+    relay.Stop();
+  });
+  ASSERT_EQ(stopped.wait_for(60s), std::future_status::ready) << "shutdown hangs";
+  EXPECT_EQ(Unpublished(*pool), 10) << "unacknowledged events stay in the outbox";
+  auto lease = pool->Acquire();
+  ASSERT_TRUE(lease.ok());
+  pqxx::work txn(**lease);
+  EXPECT_EQ(txn.exec1("SELECT count(*) FROM seen")[0].as<int>(), 10);
 }
 
 }  // namespace

@@ -117,6 +117,7 @@ class Consumer {
   void Handle(std::string type, EventHandler handler);
 
   // Creates the Kafka clients, subscribes and starts the consumer's thread.
+  // A consumer starts once (FAILED_PRECONDITION after that).
   Status Start();
   // Finishes the message in hand (a transient retry is abandoned, its offset
   // not committed), commits, leaves the group and joins. Idempotent.
@@ -140,6 +141,7 @@ class Consumer {
   class Impl;
   std::unique_ptr<Impl> impl_;
   std::thread thread_;
+  bool started_ = false;
 };
 
 }  // namespace nrp::events

@@ -61,7 +61,8 @@ using KafkaMessage = std::unique_ptr<rd_kafka_message_t, KafkaMessageDeleter>;
 // ones winning: `defaults`, options.properties, `required`; then
 // bootstrap.servers and client.id from `options`. `configure` may install
 // callbacks and an opaque on the configuration before the handle is made.
-// librdkafka's own log lines go to nrp::log. INVALID_ARGUMENT names a bad
+// librdkafka's own log lines and errors go to nrp::log (an unreachable broker
+// is a warning). INVALID_ARGUMENT names a bad
 // property.
 Result<KafkaHandle> CreateKafkaClient(rd_kafka_type_t type, const KafkaOptions& options,
                                       const KafkaProperties& defaults,

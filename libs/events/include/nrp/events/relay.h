@@ -71,7 +71,8 @@ class Relay {
   Relay(const Relay&) = delete;
   Relay& operator=(const Relay&) = delete;
 
-  // Checks the Kafka configuration and starts the relay's thread.
+  // Checks the Kafka configuration and starts the relay's thread. A relay
+  // starts once (FAILED_PRECONDITION after that).
   Status Start();
   // Stops publishing: waits up to flush_timeout for outstanding
   // acknowledgements, marks what was acknowledged, leaves the rest
@@ -91,6 +92,7 @@ class Relay {
   class Impl;
   std::unique_ptr<Impl> impl_;
   std::thread thread_;
+  bool started_ = false;
   std::atomic<bool> leader_{false};
   std::atomic<int64_t> backlog_{-1};
   std::atomic<int64_t> published_{0};
