@@ -1,0 +1,32 @@
+// Conversions between the contract's messages and the domain's value types.
+#pragma once
+
+#include <google/protobuf/timestamp.pb.h>
+
+#include <optional>
+#include <string>
+
+#include "domain/types.h"
+#include "nrp/common/v1/date.pb.h"
+#include "nrp/common/v1/money.pb.h"
+#include "nrp/core/calendar.h"
+#include "nrp/core/clock.h"
+
+namespace nrp::land_supply {
+
+google::protobuf::Timestamp ToTimestamp(TimePoint t);
+TimePoint FromTimestamp(const google::protobuf::Timestamp& t);
+// Microseconds since the Unix epoch (how the store writes instants).
+int64_t EpochMicros(TimePoint t);
+TimePoint FromEpochMicros(int64_t us);
+
+nrp::common::v1::Date ToProtoDate(const Date& d);
+// nullopt for an unset date (all zero); an invalid date stays invalid so the
+// domain reports it naming the field.
+std::optional<Date> FromProtoDate(const nrp::common::v1::Date& d);
+// The same for a message field that may be absent.
+std::optional<Date> OptionalDate(bool has, const nrp::common::v1::Date& d);
+
+nrp::common::v1::Money Fen(int64_t fen);
+
+}  // namespace nrp::land_supply
