@@ -167,8 +167,8 @@ class ChassisInterceptor final : public grpc::experimental::Interceptor {
       agency = state_->auth->value().agency;
       token_id = state_->auth->value().token_id;
     }
-    bool server_fault = code == Code::kInternal || code == Code::kUnknown ||
-                        code == Code::kDataLoss || code == Code::kUnimplemented;
+    bool server_fault =
+        code == Code::kInternal || code == Code::kUnknown || code == Code::kDataLoss;
     log::Write(server_fault ? log::Level::kError : log::Level::kInfo, "rpc",
                {{"method", state_->method},
                 {"code", CodeName(code)},

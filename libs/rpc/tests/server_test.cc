@@ -1,6 +1,7 @@
 // Chassis tests against real servers on loopback.
 #include "nrp/rpc/server.h"
 
+#include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -357,6 +358,42 @@ TEST(Observability, OneLogLinePerCallWithTraceIdEchoedBack) {
   EXPECT_NE(rpc_lines[1].find("\"trace_id\":\"" + trace2 + "\""), std::string::npos);
   // Tokens are identified, never logged.
   EXPECT_EQ(logs.str().find(token), std::string::npos);
+}
+
+}  // namespace
+}  // namespace nrp::rpc
+
+namespace nrp::rpc {
+namespace {
+
+TEST(Observability, UnknownMethodsDoNotCreateNewMetricLabels) {
+  auto s = testing::StartEchoServer(testing::TestOptions(), testing::TestJwtAuthenticator());
+  ASSERT_NE(s, nullptr);
+  auto ch = testing::Connect(*s->server, testing::GoodToken());
+  grpc::GenericStub stub(ch);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + 5s);
+  grpc::CompletionQueue cq;
+  grpc::ByteBuffer request, response;
+  grpc::Slice empty("");
+  request = grpc::ByteBuffer(&empty, 1);
+  auto call = stub.PrepareUnaryCall(&ctx, "/nrp.made.up.v1.Guess/Anything", request, &cq);
+  call->StartCall();
+  grpc::Status status;
+  call->Finish(&response, &status, reinterpret_cast<void*>(1));
+  void* tag;
+  bool ok;
+  ASSERT_EQ(cq.AsyncNext(&tag, &ok, std::chrono::system_clock::now() + 5s),
+            grpc::CompletionQueue::GOT_EVENT);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+  std::string text = testing::HttpGet(s->server->metrics_port(), "/metrics");
+  EXPECT_NE(text.find("nrp_grpc_requests_total{method=\"unknown\",code=\"UNIMPLEMENTED\"}"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("nrp.made.up"), std::string::npos);
 }
 
 }  // namespace
