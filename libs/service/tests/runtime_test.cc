@@ -226,6 +226,50 @@ TEST_F(RuntimeTest, HealthIsServingWhileTheDatabaseAnswers) {
   EXPECT_TRUE(serving);
 }
 
+grpc::health::v1::HealthCheckResponse::ServingStatus HealthOf(const std::string& target) {
+  auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  grpc::health::v1::HealthCheckRequest req;
+  grpc::health::v1::HealthCheckResponse resp;
+  if (!stub->Check(&ctx, req, &resp).ok()) return grpc::health::v1::HealthCheckResponse::UNKNOWN;
+  return resp.status();
+}
+
+TEST(RuntimeHealth, NotServingWithoutTheDatabase) {
+  const auto& infra = nrp::testing::GetInfra();
+  nrp::testing::TestDatabase db;
+  nrp::testing::TcpProxy proxy(db.host(), db.port());
+  RuntimeOptions o;
+  o.service = "planning";
+  o.db_url = db.conninfo_via("127.0.0.1", proxy.port());
+  o.pool.conninfo = o.db_url;
+  o.pool.acquire_timeout = std::chrono::milliseconds(500);
+  o.pool.connect_timeout = std::chrono::seconds(1);
+  o.redis = cache::RedisOptions::FromAddress(infra.redis_addr).value();
+  o.server.address = "127.0.0.1:0";
+  o.server.metrics_address = "off";
+  o.server.health_interval = std::chrono::milliseconds(100);
+  o.relay.service = "planning";
+  o.relay.conninfo = o.db_url;
+  o.relay.kafka.bootstrap = infra.kafka_bootstrap;
+  o.authenticator = rpc::MakeStaticTokenAuthenticator(kTokens).value();
+  Runtime rt(std::move(o));
+  ASSERT_TRUE(rt.Init({}).ok());
+  ASSERT_TRUE(rt.Start().ok());
+  using HS = grpc::health::v1::HealthCheckResponse;
+  EXPECT_TRUE(nrp::testing::WaitFor([&] { return HealthOf(rt.target()) == HS::SERVING; },
+                                    std::chrono::seconds(10)));
+  proxy.Cut();
+  EXPECT_TRUE(nrp::testing::WaitFor([&] { return HealthOf(rt.target()) == HS::NOT_SERVING; },
+                                    std::chrono::seconds(15)));
+  proxy.Restore();
+  EXPECT_TRUE(nrp::testing::WaitFor([&] { return HealthOf(rt.target()) == HS::SERVING; },
+                                    std::chrono::seconds(15)));
+  rt.Stop();
+}
+
 TEST_F(RuntimeTest, RateLimitPerAgency) {
   rpc::Caller caller{"henan-nrd", {"planning.write"}, {"41"}, "t1"};
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(rt_->Admit(caller).ok());
