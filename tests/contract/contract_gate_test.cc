@@ -6,6 +6,7 @@
 #include <google/protobuf/unknown_field_set.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -183,6 +184,23 @@ class BrokenCopy {
     ASSERT_TRUE(kept.SerializeToString(&options));
     m.mutable_options()->Clear();
     ASSERT_TRUE(m.mutable_options()->ParseFromString(options));
+  }
+
+  // The next field number after the highest one of a message.
+  int NextFieldNumber(const std::string& file, const std::string& message) {
+    int highest = 0;
+    for (const pb::FieldDescriptorProto& field : Message(file, message).field()) {
+      highest = std::max(highest, field.number());
+    }
+    return highest + 1;
+  }
+  // The next value number after the highest one of an enum.
+  int NextEnumNumber(const std::string& file, const std::string& enum_name) {
+    int highest = 0;
+    for (const pb::EnumValueDescriptorProto& value : Enum(file, enum_name).value()) {
+      highest = std::max(highest, value.number());
+    }
+    return highest + 1;
   }
 
   pb::FileDescriptorSet& set() { return set_; }
@@ -425,7 +443,8 @@ TEST(ContractConventionsTest, MutationWithoutRequestIdIsReported) {
 
 TEST(ContractConventionsTest, FieldWithoutCommentIsReported) {
   BrokenCopy copy;
-  copy.AppendField(kRegistration, "RegistrationCase", "archive_reason", 40,
+  copy.AppendField(kRegistration, "RegistrationCase", "archive_reason",
+                   copy.NextFieldNumber(kRegistration, "RegistrationCase"),
                    pb::FieldDescriptorProto::TYPE_STRING, pb::FieldDescriptorProto::LABEL_OPTIONAL,
                    "", /*commented=*/false);
   EXPECT_THAT(copy.Conventions(),
@@ -436,7 +455,8 @@ TEST(ContractConventionsTest, FieldWithoutCommentIsReported) {
 
 TEST(ContractConventionsTest, EnumValueWithoutPrefixIsReported) {
   BrokenCopy copy;
-  copy.AppendEnumValue(kRegistration, "CaseState", "ARCHIVED", 10);
+  copy.AppendEnumValue(kRegistration, "CaseState", "ARCHIVED",
+                       copy.NextEnumNumber(kRegistration, "CaseState"));
   EXPECT_THAT(copy.Conventions(),
               ElementsAre("nrp/registration/v1/registration.proto: "
                           "nrp.registration.v1.CaseState.ARCHIVED: enum value does not start "
@@ -500,10 +520,12 @@ TEST(ContractConventionsTest, PackageOutsideTheLayoutIsReported) {
 TEST(ContractGateTest, PureAdditionsPassAndRequireANewLock) {
   BrokenCopy copy;
   // A new field, enum value, rpc with its request, and a new event.
-  copy.AppendField(kRegistration, "RegistrationCase", "archived_at", 33,
+  const int field_number = copy.NextFieldNumber(kRegistration, "RegistrationCase");
+  const int value_number = copy.NextEnumNumber(kRegistration, "CaseState");
+  copy.AppendField(kRegistration, "RegistrationCase", "archived_at", field_number,
                    pb::FieldDescriptorProto::TYPE_MESSAGE, pb::FieldDescriptorProto::LABEL_OPTIONAL,
                    ".google.protobuf.Timestamp");
-  copy.AppendEnumValue(kRegistration, "CaseState", "CASE_STATE_ARCHIVED", 10);
+  copy.AppendEnumValue(kRegistration, "CaseState", "CASE_STATE_ARCHIVED", value_number);
   copy.AppendMessage(kRegistration, "GetCaseHistoryRequest");
   copy.AppendField(kRegistration, "GetCaseHistoryRequest", "case_id", 1,
                    pb::FieldDescriptorProto::TYPE_STRING);
@@ -522,13 +544,15 @@ TEST(ContractGateTest, PureAdditionsPassAndRequireANewLock) {
   const CompatibilityReport report = copy.Gate();
   EXPECT_TRUE(report.ok());
   EXPECT_THAT(report.problems, IsEmpty());
-  EXPECT_THAT(report.additions,
-              UnorderedElementsAre(
-                  "field nrp.registration.v1.RegistrationCase.archived_at (33) added",
-                  "message nrp.registration.v1.CaseArchived added",
-                  "message nrp.registration.v1.GetCaseHistoryRequest added",
-                  "enum value nrp.registration.v1.CaseState.CASE_STATE_ARCHIVED (10) added",
-                  "rpc nrp.registration.v1.RegistrationService.GetCaseHistory added"));
+  EXPECT_THAT(
+      report.additions,
+      UnorderedElementsAre("field nrp.registration.v1.RegistrationCase.archived_at (" +
+                               std::to_string(field_number) + ") added",
+                           "message nrp.registration.v1.CaseArchived added",
+                           "message nrp.registration.v1.GetCaseHistoryRequest added",
+                           "enum value nrp.registration.v1.CaseState.CASE_STATE_ARCHIVED (" +
+                               std::to_string(value_number) + ") added",
+                           "rpc nrp.registration.v1.RegistrationService.GetCaseHistory added"));
   EXPECT_THAT(copy.Conventions(), IsEmpty());
 
   std::unique_ptr<Contract> extended = copy.Build();
