@@ -24,7 +24,7 @@ constexpr char kBacklog[] = "SELECT count(*) FROM outbox WHERE published_at IS N
 
 }  // namespace
 
-Status Outbox::Append(pqxx::transaction_base& txn, const OutboxEvent& e) {
+Status Outbox::Append(pqxx::dbtransaction& txn, const OutboxEvent& e) {
   if (!internal::IsValidTopicName(e.topic)) {
     return Error::InvalidArgument("topic", "not a valid Kafka topic name: '" + e.topic + "'");
   }

@@ -28,7 +28,9 @@ struct OutboxEvent {
 
 class Outbox {
  public:
-  // Appends `event` inside the caller's transaction and signals the relay
+  // Appends `event` inside the caller's transaction (a real one: a
+  // nontransaction would commit the row on its own and drop the per-key lock
+  // at once, so it does not compile) and signals the relay
   // (NOTIFY, delivered at commit). INVALID_ARGUMENT when the envelope or the
   // topic is invalid; database errors are mapped with db::MapException
   // (a duplicate event id is ALREADY_EXISTS). After an error the transaction
@@ -44,7 +46,7 @@ class Outbox {
   // rolls back, and only then draws its id. For one key, id order is then
   // commit order. Different keys do not wait for each other (except for rare
   // hash collisions, which only serialize them).
-  static Status Append(pqxx::transaction_base& txn, const OutboxEvent& event);
+  static Status Append(pqxx::dbtransaction& txn, const OutboxEvent& event);
 
   // Events not yet published.
   static Result<int64_t> Backlog(pqxx::transaction_base& txn);
