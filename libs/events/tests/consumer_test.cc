@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <numeric>
 #include <set>
 #include <thread>
@@ -229,6 +230,7 @@ TEST(Consumer, DatabaseOutageHoldsOffsetsAndEveryEventAppliesOnceAfterRecovery) 
       10s))
       << "lag while the database is down";
 
+  const int64_t retries_during_cut = consumer.stats().transient_failures;
   proxy.Restore();
   ASSERT_TRUE(testing::WaitFor([&] { return consumer.stats().processed == 50; }, 60s))
       << "processed " << consumer.stats().processed;
@@ -255,6 +257,9 @@ TEST(Consumer, DatabaseOutageHoldsOffsetsAndEveryEventAppliesOnceAfterRecovery) 
     }
   }
   EXPECT_EQ(applied, ids);
+  std::cout << "database cut: " << retries_during_cut
+            << " failed attempts on the held message, committed offsets stayed at 20 of 50; "
+            << applied.size() << " events applied once each after recovery\n";
 }
 
 TEST(Consumer, StartRefusesAnIncompleteConfiguration) {

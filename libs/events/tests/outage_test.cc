@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <future>
+#include <iostream>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -134,6 +135,9 @@ TEST(BrokerOutage, WritesGoOnAndEveryEventArrivesOnceAfterTheBrokersReturn) {
   EXPECT_EQ(messages.size(), 300u);
   EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()), all) << "every event arrived";
   for (const auto& id : all) EXPECT_EQ(seen.count(id), 1u) << id << " arrived more than once";
+  std::cout << "outage: " << all.size() << " events committed (250 while every broker was down), "
+            << messages.size() << " messages after recovery, "
+            << std::set<std::string>(seen.begin(), seen.end()).size() << " distinct ids\n";
   relay->Stop();
 }
 

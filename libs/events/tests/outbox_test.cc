@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <random>
@@ -185,6 +186,9 @@ TEST(Outbox, ConcurrentCommitsArePublishedOnceInPerKeyCommitOrderAndRollbacksNev
   for (const auto& [key, order] : expected) {
     EXPECT_EQ(observed[key], order) << "order of " << key;
   }
+  std::cout << "outbox: " << kCommits << " commits and " << rolled_back.size() << " rollbacks over "
+            << expected.size() << " keys; " << messages.size() << " messages on Kafka, "
+            << ids.size() << " distinct ids\n";
   relay.Stop();
   EXPECT_FALSE(relay.is_leader());
 }
