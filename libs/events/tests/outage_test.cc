@@ -72,6 +72,7 @@ std::set<std::string> Write(db::Pool& pool, int n, int threads) {
 }
 
 TEST(BrokerOutage, WritesGoOnAndEveryEventArrivesOnceAfterTheBrokersReturn) {
+  testing::GetInfra();  // the database; a missing variable stops here, before the child starts
   testsupport::ChildDevBroker broker(3, 3);
   ASSERT_TRUE(broker.ok());
   DevBrokerControl control(broker.control());
@@ -145,6 +146,7 @@ TEST(BrokerOutage, WritesGoOnAndEveryEventArrivesOnceAfterTheBrokersReturn) {
 // (or gives up leaving) its group and the relay drops what was never
 // acknowledged, both within their timeouts.
 TEST(BrokerOutage, ConsumerAndRelayStopWhileEveryBrokerIsDown) {
+  testing::GetInfra();  // the database; a missing variable stops here, before the child starts
   testsupport::ChildDevBroker broker(3, 3);
   ASSERT_TRUE(broker.ok());
   DevBrokerControl control(broker.control());

@@ -61,7 +61,7 @@ CloudEvent TestEvent(const std::string& type, const std::string& subject,
 
 // A private nrp-devbroker child process with its own control socket, for
 // tests that take brokers down. Stopped (SIGTERM, then SIGKILL) on
-// destruction.
+// destruction, and by the kernel when the test process dies first.
 class ChildDevBroker {
  public:
   explicit ChildDevBroker(int brokers = 3, int partitions = 3);
