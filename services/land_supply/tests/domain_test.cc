@@ -313,6 +313,17 @@ TEST(ZoneGate, AMissingLayerRefusesTheCheck) {
             "so the spatial check cannot be made");
 }
 
+TEST(ZoneGate, FarmlandConversionNeedsTheStateCouncil) {
+  auto m = AllLayers();
+  m.overlaps = {{"z-9", "伊川县永久基本农田保护区", "pbf", ZoneLayerKind::kPermanentBasicFarmland, 3,
+                 ZoneControlLevel::kUniform, 200}};
+  ExpectError(CheckApprovalAuthority(m, ApprovalAuthority::kProvince, "b-1", R()),
+              Code::kFailedPrecondition,
+              "batch b-1 converts permanent basic farmland zone '伊川县永久基本农田保护区' (zone z-9, "
+              "layer pbf version 3, 200.00 m²); only the State Council approves that (土地管理法 art. 46)");
+  EXPECT_TRUE(CheckApprovalAuthority(m, ApprovalAuthority::kStateCouncil, "b-1", R()).ok());
+}
+
 // ---------------------------------------------------------------- offers
 
 const TimePoint kNow = At("2025-06-02T02:00:00Z");  // 10:00 CST, Monday

@@ -143,4 +143,20 @@ GateResult EvaluateZoneGate(const ZoneMeasurement& m, LandUse use, GateStage sta
   return out;
 }
 
+Status CheckApprovalAuthority(const ZoneMeasurement& m, ApprovalAuthority authority,
+                              const std::string& batch_id, const Rules& rules) {
+  if (authority == ApprovalAuthority::kStateCouncil) return Ok();
+  for (const auto& z : m.overlaps) {
+    if (z.kind != ZoneLayerKind::kPermanentBasicFarmland || z.overlap_m2 <= rules.overlap_tolerance_m2) {
+      continue;
+    }
+    return Error::FailedPrecondition(
+        "STATE_COUNCIL_APPROVAL_REQUIRED", z.zone_id,
+        "batch " + batch_id + " converts permanent basic farmland zone '" + z.zone_name +
+            "' (zone " + z.zone_id + ", " + LayerRef(z.layer_id, z.version) + ", " +
+            FormatArea(z.overlap_m2) + "); only the State Council approves that (土地管理法 art. 46)");
+  }
+  return Ok();
+}
+
 }  // namespace nrp::land_supply

@@ -71,4 +71,10 @@ struct GateResult {
 GateResult EvaluateZoneGate(const ZoneMeasurement& m, LandUse use, GateStage stage,
                             const Rules& rules);
 
+// Converting permanent basic farmland needs the State Council's approval
+// (土地管理法 arts. 35, 46): a batch whose parcels overlap it cannot be
+// approved by the province. FAILED_PRECONDITION naming the zone.
+Status CheckApprovalAuthority(const ZoneMeasurement& m, ApprovalAuthority authority,
+                              const std::string& batch_id, const Rules& rules);
+
 }  // namespace nrp::land_supply

@@ -97,6 +97,13 @@ Status InsertOffer(pqxx::work& txn, const v1::SupplyOffer& o) {
   return Ok();
 }
 
+Result<std::optional<std::string>> OpenOfferOf(pqxx::work& txn, const std::string& parcel_id) {
+  auto r = txn.exec_params(
+      "SELECT offer_id::text FROM offers WHERE parcel_id = $1 AND state IN (1, 2, 3, 4)", parcel_id);
+  if (r.empty()) return std::optional<std::string>();
+  return std::optional<std::string>(r[0][0].c_str());
+}
+
 Result<OfferRow> GetOffer(pqxx::work& txn, const std::string& offer_id, bool for_update) {
   if (!IsUuid(offer_id)) return Error::NotFound("offer " + offer_id + " not found");
   auto r = txn.exec_params(std::string("SELECT ") + kOfferColumns +

@@ -344,4 +344,40 @@ Status SetParcelsStockStage(pqxx::work& txn, const std::string& batch_id, StockL
   return Ok();
 }
 
+Result<v1::StockLandSummary> StockSummary(pqxx::work& txn, const std::string& region_code,
+                                          int32_t year) {
+  std::string like = region_code;
+  if (region_code.size() == 6 && region_code.compare(2, 4, "0000") == 0) {
+    like = region_code.substr(0, 2);
+  } else if (region_code.size() == 6 && region_code.compare(4, 2, "00") == 0) {
+    like = region_code.substr(0, 4);
+  }
+  like += "%";
+  auto b = txn.exec_params1(
+      "SELECT count(*), COALESCE(sum(total_area_m2), 0), COALESCE(sum(supplied_area_m2), 0), "
+      "COALESCE(sum(greatest(total_area_m2 - supplied_area_m2, 0)), 0), "
+      "count(*) FILTER (WHERE total_area_m2 - supplied_area_m2 > 1e-6) FROM approval_batches "
+      "WHERE state IN (2, 4) AND region_code::text LIKE $1 AND ($2 = 0 OR year = $2)",
+      like, year);
+  auto i = txn.exec_params1(
+      "SELECT COALESCE(sum(idle_area_m2) FILTER (WHERE state = 1), 0), "
+      "COALESCE(sum(idle_area_m2) FILTER (WHERE state = 2), 0), "
+      "COALESCE(sum(idle_area_m2) FILTER (WHERE state = 3 AND ($2 = 0 OR "
+      "extract(year FROM closed_at AT TIME ZONE 'Asia/Shanghai') = $2)), 0) "
+      "FROM idle_cases WHERE region_code::text LIKE $1",
+      like, year);
+  v1::StockLandSummary s;
+  s.set_region_code(region_code);
+  s.set_year(year);
+  s.set_approved_batch_count(b[0].as<int64_t>());
+  s.mutable_approved_area()->set_square_metres(b[1].as<double>());
+  s.mutable_supplied_area()->set_square_metres(b[2].as<double>());
+  s.mutable_approved_unsupplied_area()->set_square_metres(b[3].as<double>());
+  s.set_batches_with_unsupplied_land(b[4].as<int64_t>());
+  s.mutable_idle_area_investigating()->set_square_metres(i[0].as<double>());
+  s.mutable_idle_area_determined()->set_square_metres(i[1].as<double>());
+  s.mutable_idle_area_disposed()->set_square_metres(i[2].as<double>());
+  return s;
+}
+
 }  // namespace nrp::land_supply::store

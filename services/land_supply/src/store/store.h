@@ -86,6 +86,10 @@ Status UpdateBatch(pqxx::work& txn, const v1::ApprovalBatch& b,
                    const std::string& expropriation_record);
 Status AddSuppliedArea(pqxx::work& txn, const std::string& batch_id, double area_m2);
 Result<std::vector<BatchRow>> ListBatches(pqxx::work& txn, const ListQuery& q);
+// Stock-land figures of a region and the regions within it; `year` (0 = all)
+// selects batches by plan year and disposals by the year they were made.
+Result<v1::StockLandSummary> StockSummary(pqxx::work& txn, const std::string& region_code,
+                                          int32_t year);
 // Parcels of a batch set to `stage`.
 Status SetParcelsStockStage(pqxx::work& txn, const std::string& batch_id, StockLandStage stage);
 
@@ -125,6 +129,8 @@ struct OfferRow {
   int64_t price_fen = 0;
 };
 Status InsertOffer(pqxx::work& txn, const v1::SupplyOffer& o);
+// The open (DRAFT to AWARDED) offer of a parcel, if any.
+Result<std::optional<std::string>> OpenOfferOf(pqxx::work& txn, const std::string& parcel_id);
 Result<OfferRow> GetOffer(pqxx::work& txn, const std::string& offer_id, bool for_update);
 // Writes state, publication, result, zone check and update time.
 Status UpdateOffer(pqxx::work& txn, const OfferRow& o, const std::string& cancel_reason);

@@ -1,0 +1,58 @@
+// The land supply service assembled on a Runtime: the gRPC handlers, the
+// consumers of planning's zone layers and restoration's acceptances, and the
+// scheduler. main.cc and the integration tests build it the same way.
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include "api/land_supply_api.h"
+#include "api/live_board.h"
+#include "api/scheduler.h"
+#include "domain/rules.h"
+#include "events/handlers.h"
+#include "nrp/core/calendar.h"
+#include "nrp/core/config.h"
+#include "nrp/service/runtime.h"
+
+namespace nrp::land_supply {
+
+struct LandSupplyConfig {
+  Rules rules = Rules::Defaults();
+  // NRP_LAND_SUPPLY_SCHEDULER (true): run the scheduler in this process.
+  bool scheduler = true;
+  // NRP_LAND_SUPPLY_SCHEDULER_INTERVAL (1s).
+  std::chrono::milliseconds scheduler_interval{1000};
+  // NRP_CALENDAR_DIR (the shipped calendars): working-day calendar files.
+  std::string calendar_dir;
+
+  // Problems are recorded in `env` (Env::Check).
+  static LandSupplyConfig FromEnv(Env& env);
+};
+
+class LandSupplyService {
+ public:
+  LandSupplyService(service::Runtime& runtime, LandSupplyConfig config);
+
+  // Loads the calendar, registers the gRPC service, the event handlers and
+  // (when configured) the scheduler job. Call before runtime.Start().
+  Status Wire();
+
+  LandSupplyApi& api() { return *api_; }
+  Operations& operations() { return *ops_; }
+  Scheduler& scheduler() { return *scheduler_; }
+  LiveBoard& board() { return *board_; }
+  const LandSupplyConfig& config() const { return config_; }
+
+ private:
+  service::Runtime& rt_;
+  LandSupplyConfig config_;
+  WorkingCalendar calendar_;
+  std::unique_ptr<LiveBoard> board_;
+  std::unique_ptr<Operations> ops_;
+  std::unique_ptr<LandSupplyApi> api_;
+  std::unique_ptr<Scheduler> scheduler_;
+  std::unique_ptr<EventHandlers> handlers_;
+};
+
+}  // namespace nrp::land_supply
