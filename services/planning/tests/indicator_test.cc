@@ -72,7 +72,7 @@ TEST(Progress, ShanxiFloorBelowItsBaseIsLegal) {
   auto below = Assessed("≥5649", 5792.51, 5640, 0.5);
   EXPECT_EQ(below.status, ProgressStatus::kBreached);
   EXPECT_EQ(below.explanation, "5640 crosses the limit ≥5649 kept since the base 5792.51");
-  EXPECT_EQ(Assessed("≥5649", 5792.51, 5650, 1.0).status, ProgressStatus::kOnTrack);
+  EXPECT_EQ(Assessed("≥5649", 5792.51, 5650, 1.0).status, ProgressStatus::kAchieved);
 }
 
 TEST(Progress, LimitWithNoHeadroomBreachesOnAnyLoss) {
@@ -89,7 +89,7 @@ TEST(Progress, TargetToReachFollowsTheLinearTrajectory) {
   EXPECT_EQ(lag.status, ProgressStatus::kAtRisk);
   EXPECT_EQ(lag.explanation,
             "330 lags the linear trajectory 346 → 300 (323 now) by more than the tolerance");
-  EXPECT_EQ(Assessed("<300", 346, 299, 0.5).status, ProgressStatus::kOnTrack);
+  EXPECT_EQ(Assessed("<300", 346, 299, 0.5).status, ProgressStatus::kAchieved);
   auto end = Assessed("<300", 346, 300, 1.0);
   EXPECT_EQ(end.status, ProgressStatus::kBreached);
   EXPECT_EQ(end.explanation, "period over; 300 misses <300");
@@ -107,13 +107,13 @@ TEST(Progress, CeilingWithHeadroom) {
 
 TEST(Progress, NoBaseTextAndRange) {
   EXPECT_EQ(Assessed("≥100", std::nullopt, 60, 0.5).status, ProgressStatus::kAtRisk);
-  EXPECT_EQ(Assessed("≥100", std::nullopt, 100, 0.5).status, ProgressStatus::kOnTrack);
+  EXPECT_EQ(Assessed("≥100", std::nullopt, 100, 0.5).status, ProgressStatus::kAchieved);
   EXPECT_EQ(Assessed("完成国家下达任务", 43.02, 43, 0.5).status, ProgressStatus::kNotAssessed);
   EXPECT_EQ(Assessed("10~15", 5.0, 7.0, 0.5).status, ProgressStatus::kOnTrack);
   EXPECT_EQ(Assessed("10~15", 5.0, 6.0, 0.5).status, ProgressStatus::kAtRisk);
   EXPECT_EQ(Assessed("10~15", 12.0, 16.0, 0.5).status, ProgressStatus::kBreached);
   // Luoyang protected-area share 8.82 → =7.34 (000 L161) falls by plan.
-  EXPECT_EQ(Assessed("=7.34", 8.82, 7.34, 1.0).status, ProgressStatus::kOnTrack);
+  EXPECT_EQ(Assessed("=7.34", 8.82, 7.34, 1.0).status, ProgressStatus::kAchieved);
   EXPECT_EQ(Assessed("=7.34", 8.82, 7.5, 1.0).status, ProgressStatus::kBreached);
 }
 
@@ -146,6 +146,24 @@ TEST(Warning, OnlyBindingIndicatorsAndOnlyWhenStatusWorsens) {
   EXPECT_FALSE(RaisesWarning(Attribute::kBinding, S::kAtRisk, S::kOnTrack));
   EXPECT_FALSE(RaisesWarning(Attribute::kExpected, S::kOnTrack, S::kAtRisk));
   EXPECT_FALSE(RaisesWarning(Attribute::kUnstated, S::kOnTrack, S::kBreached));
+}
+
+TEST(Warning, ClearedWhenBackOnTrack) {
+  using S = ProgressStatus;
+  EXPECT_TRUE(ClearsWarning(S::kAtRisk, S::kOnTrack));
+  EXPECT_TRUE(ClearsWarning(S::kBreached, S::kAchieved));
+  EXPECT_FALSE(ClearsWarning(S::kOnTrack, S::kAchieved));
+  EXPECT_FALSE(ClearsWarning(S::kAtRisk, S::kNotAssessed));
+}
+
+TEST(Progress, RatioAndProjection) {
+  // Luoyang mines 346 → <300: 323 is half way.
+  EXPECT_DOUBLE_EQ(*ProgressRatio(*Target::Parse("<300"), 346.0, 323), 0.5);
+  EXPECT_FALSE(ProgressRatio(*Target::Parse("<300"), std::nullopt, 323).has_value());
+  EXPECT_FALSE(ProgressRatio(*Target::Parse("完成国家下达任务"), 1.0, 2).has_value());
+  // 330 after 40% of the period: −16 so far, −40 by the end → 306.
+  EXPECT_DOUBLE_EQ(*ProjectedValue(346.0, 330, 0.4), 306);
+  EXPECT_FALSE(ProjectedValue(346.0, 330, 0).has_value());
 }
 
 TEST(Units, SquareMetresToIndicatorUnits) {

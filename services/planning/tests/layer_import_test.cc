@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "domain/layer_import.h"
+#include "domain/mining.h"
 
 namespace nrp::planning {
 namespace {
@@ -102,6 +103,18 @@ TEST(DiffVersions, AddedChangedRemovedUnchanged) {
   EXPECT_EQ(d.removed, std::vector<std::string>{"c"});
   EXPECT_EQ(d.unchanged, 1u);
   EXPECT_TRUE(DiffVersions(v1, v1).empty());
+}
+
+TEST(SolidMineral, ClassesAndSolidEnergyMinerals) {
+  EXPECT_TRUE(IsSolidMineral(kMineralClassMetal, "金"));
+  EXPECT_TRUE(IsSolidMineral(kMineralClassNonMetal, "建筑用石料"));
+  EXPECT_TRUE(IsSolidMineral(kMineralClassEnergy, "煤"));
+  EXPECT_TRUE(IsSolidMineral(kMineralClassEnergy, "油页岩"));
+  EXPECT_FALSE(IsSolidMineral(kMineralClassEnergy, "煤层气"));
+  EXPECT_FALSE(IsSolidMineral(kMineralClassEnergy, "天然气"));
+  EXPECT_FALSE(IsSolidMineral(kMineralClassEnergy, "地热"));
+  EXPECT_FALSE(IsSolidMineral(kMineralClassWaterGas, "矿泉水"));
+  EXPECT_FALSE(IsSolidMineral(0, "金"));
 }
 
 }  // namespace

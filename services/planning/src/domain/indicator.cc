@@ -36,6 +36,7 @@ std::string_view Name(ProgressStatus status) {
     case ProgressStatus::kOnTrack: return "on_track";
     case ProgressStatus::kAtRisk: return "at_risk";
     case ProgressStatus::kBreached: return "breached";
+    case ProgressStatus::kAchieved: return "achieved";
   }
   return "unknown";
 }
@@ -53,6 +54,8 @@ constexpr std::pair<MeasureKind, std::string_view> kMeasureNames[] = {
     {MeasureKind::kHistoricalMineRestored, "historical_mine_restored"},
     {MeasureKind::kMineEnvironmentRestored, "mine_environment_restored"},
     {MeasureKind::kNewConstructionLand, "new_construction_land"},
+    {MeasureKind::kUnsuppliedIdleLandDisposedArea, "unsupplied_idle_land_disposed_area"},
+    {MeasureKind::kNewCultivatedLand, "new_cultivated_land"},
 };
 
 std::string Num(double v) {
@@ -80,6 +83,25 @@ Result<MeasureKind> ParseMeasureKind(std::string_view text, std::string_view fie
 bool IsAnnualRate(MeasureKind kind) {
   return kind == MeasureKind::kStockLandRevitalisedRate ||
          kind == MeasureKind::kUnsuppliedIdleLandDisposedRate;
+}
+
+bool IsYearly(MeasureKind kind) {
+  return IsAnnualRate(kind) || kind == MeasureKind::kUnsuppliedIdleLandDisposedArea;
+}
+
+bool IsAreaMeasure(MeasureKind kind) {
+  switch (kind) {
+    case MeasureKind::kLayerArea:
+    case MeasureKind::kStockLandRevitalised:
+    case MeasureKind::kHistoricalMineRestored:
+    case MeasureKind::kMineEnvironmentRestored:
+    case MeasureKind::kNewConstructionLand:
+    case MeasureKind::kUnsuppliedIdleLandDisposedArea:
+    case MeasureKind::kNewCultivatedLand:
+      return true;
+    default:
+      return false;
+  }
 }
 
 // ---- Target ---------------------------------------------------------------
@@ -245,13 +267,13 @@ ProgressResult AssessProgress(const ProgressInput& in, const ProgressOptions& op
   const bool met = t.SatisfiedBy(in.value, options.equal_tolerance);
   const std::string target_text = t.ToString();
   if (in.elapsed >= 1.0) {
-    r.status = met ? ProgressStatus::kOnTrack : ProgressStatus::kBreached;
+    r.status = met ? ProgressStatus::kAchieved : ProgressStatus::kBreached;
     r.explanation = met ? "period over; " + Num(in.value) + " meets " + target_text
                         : "period over; " + Num(in.value) + " misses " + target_text;
     return r;
   }
   if (!in.base) {
-    r.status = met ? ProgressStatus::kOnTrack : ProgressStatus::kAtRisk;
+    r.status = met ? ProgressStatus::kAchieved : ProgressStatus::kAtRisk;
     r.explanation = met ? Num(in.value) + " already meets " + target_text
                         : "no base value to draw a trajectory from and " + Num(in.value) +
                               " does not yet meet " + target_text;
@@ -292,7 +314,7 @@ ProgressResult AssessProgress(const ProgressInput& in, const ProgressOptions& op
   }
 
   if (met) {
-    r.status = ProgressStatus::kOnTrack;
+    r.status = ProgressStatus::kAchieved;
     r.explanation = Num(in.value) + " already meets " + target_text;
     return r;
   }
@@ -319,6 +341,24 @@ bool RaisesWarning(Attribute attribute, ProgressStatus previous, ProgressStatus 
     }
   };
   return severity(current) > severity(previous);
+}
+
+bool ClearsWarning(ProgressStatus previous, ProgressStatus current) {
+  const bool was = previous == ProgressStatus::kAtRisk || previous == ProgressStatus::kBreached;
+  const bool fine = current == ProgressStatus::kOnTrack || current == ProgressStatus::kAchieved;
+  return was && fine;
+}
+
+std::optional<double> ProgressRatio(const Target& target, std::optional<double> base, double value) {
+  if (!target.numeric() || !base) return std::nullopt;
+  const double goal = target.GoalFrom(*base);
+  if (goal == *base) return std::nullopt;
+  return (value - *base) / (goal - *base);
+}
+
+std::optional<double> ProjectedValue(std::optional<double> base, double value, double elapsed) {
+  if (!base || elapsed <= 0) return std::nullopt;
+  return *base + (value - *base) / elapsed;
 }
 
 Result<double> SquareMetresToUnit(double m2, std::string_view unit) {

@@ -68,10 +68,11 @@ enum class Attribute : int {
 std::string_view Name(Attribute attribute);
 
 enum class ProgressStatus : int {
-  kNotAssessed = 0,  // text target, or no value yet
+  kNotAssessed = 0,  // text target: judged by people
   kOnTrack = 1,
   kAtRisk = 2,
   kBreached = 3,
+  kAchieved = 4,     // a target to reach is met, or the period ended with it met
 };
 std::string_view Name(ProgressStatus status);
 
@@ -88,11 +89,17 @@ enum class MeasureKind : int {
   kHistoricalMineRestored = 9,          // accepted restored area of historical mine sites in the period
   kMineEnvironmentRestored = 10,        // accepted restored area of all mine sites in the period
   kNewConstructionLand = 11,            // Σ new construction land of approved batches in the period
+  kUnsuppliedIdleLandDisposedArea = 12, // 批而未供 and idle land disposed in the year (area)
+  kNewCultivatedLand = 13,              // Σ new cultivated land of accepted restoration in the period
 };
 std::string_view Name(MeasureKind kind);
 Result<MeasureKind> ParseMeasureKind(std::string_view text, std::string_view field);
 // True for rates computed per calendar year from events and a reported stock.
 bool IsAnnualRate(MeasureKind kind);
+// True for measures summed per calendar year rather than over the period.
+bool IsYearly(MeasureKind kind);
+// True for measures whose value is an area (converted into the indicator's unit).
+bool IsAreaMeasure(MeasureKind kind);
 
 struct Measure {
   MeasureKind kind = MeasureKind::kReported;
@@ -188,21 +195,31 @@ struct ProgressResult {
 
 // The status rule (docs/services/planning.md "Indicator status"):
 //  - text target → NOT_ASSESSED;
-//  - the period is over: met → ON_TRACK, not met → BREACHED;
+//  - the period is over: met → ACHIEVED, not met → BREACHED;
 //  - the base already met the target (a limit to keep, e.g. a floor of
 //    protected area or a ceiling of water use): not met now → BREACHED;
 //    met, but the headroom |goal − base| used up faster than linearly by more
 //    than the tolerance → AT_RISK; else ON_TRACK;
-//  - the target is still to be reached: met → ON_TRACK; otherwise the value
+//  - the target is still to be reached: met → ACHIEVED; otherwise the value
 //    is compared with the linear trajectory base → goal: behind it by more
-//    than tolerance × |goal − base| → AT_RISK, else ON_TRACK; with no base,
-//    not met yet → AT_RISK.
+//    than tolerance × |goal − base| → AT_RISK, else ON_TRACK; with no base:
+//    met → ACHIEVED, not met yet → AT_RISK.
 ProgressResult AssessProgress(const ProgressInput& in, const ProgressOptions& options);
 
 // Warnings (预警): a binding indicator whose status got worse (ON_TRACK or
 // NOT_ASSESSED → AT_RISK or BREACHED, AT_RISK → BREACHED) raises one
 // warning; recomputing the same status raises none.
 bool RaisesWarning(Attribute attribute, ProgressStatus previous, ProgressStatus current);
+// A raised warning no longer applies: the status went from AT_RISK or
+// BREACHED back to ON_TRACK or ACHIEVED.
+bool ClearsWarning(ProgressStatus previous, ProgressStatus current);
+
+// The share of the way from base to goal covered by `value` (0 at the base,
+// 1 at the goal); none without a base or when base and goal coincide.
+std::optional<double> ProgressRatio(const Target& target, std::optional<double> base, double value);
+// The value at the end of the period if the pace since the base continues;
+// none without a base or before any time has elapsed.
+std::optional<double> ProjectedValue(std::optional<double> base, double value, double elapsed);
 
 // Conversion of an area in m² to an indicator unit: 平方米, 亩, 万亩, 公顷,
 // 万公顷, 平方公里. INVALID_ARGUMENT for other units.
