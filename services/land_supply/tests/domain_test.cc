@@ -7,6 +7,7 @@
 #include "domain/idle_land.h"
 #include "domain/offer.h"
 #include "domain/parcel.h"
+#include "domain/party.h"
 #include "domain/rules.h"
 #include "domain/zone_gate.h"
 #include "nrp/core/calendar.h"
@@ -98,6 +99,21 @@ TEST(Rules, FromEnvOverridesAndReportsBadValues) {
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.error().message().find("NRP_LAND_SUPPLY_COMPETITIVE_USES"), std::string::npos);
   EXPECT_NE(st.error().message().find("NRP_LAND_SUPPLY_ALLOCATION_CATALOGUE"), std::string::npos);
+}
+
+TEST(Party, IdentityDocumentsAreChecked) {
+  EXPECT_TRUE(ValidateParty({2, "洛阳甲置业有限公司", 7, "91350100M000100Y43"}, "bidder").ok());
+  ExpectError(ValidateParty({2, "洛阳甲置业有限公司", 7, "91350100M000100Y44"}, "bidder"),
+              Code::kInvalidArgument,
+              "bidder.id_number: not a valid 18-character unified social credit code (GB 32100-2015)");
+  EXPECT_TRUE(ValidateParty({1, "张三", 1, "11010519491231002X"}, "grantee").ok());
+  ExpectError(ValidateParty({1, "张三", 1, "110105194912310021"}, "grantee"), Code::kInvalidArgument,
+              "grantee.id_number: not a valid 18-character resident identity card number (GB "
+              "11643-1999)");
+  ExpectError(ValidateParty({0, "张三", 1, "11010519491231002X"}, "grantee"), Code::kInvalidArgument,
+              "grantee.kind: must be a PartyKind value other than PARTY_KIND_UNSPECIFIED");
+  ExpectError(ValidateParty({1, "", 1, "11010519491231002X"}, "grantee"), Code::kInvalidArgument,
+              "grantee.name: required");
 }
 
 // ---------------------------------------------------------------- parcels
