@@ -1,0 +1,208 @@
+#include <fstream>
+
+#include "api/internal.h"
+#include "domain/convert.h"
+#include "domain/party.h"
+#include "domain/region.h"
+#include "nrp/core/uuid.h"
+#include "nrp/db/transaction.h"
+#include "nrp/service/publish.h"
+#include "store/store.h"
+
+namespace nrp::registration {
+
+RegistrationApi::RegistrationApi(service::Runtime& rt, RegistrationConfig config,
+                                 std::shared_ptr<const DocumentSigner> signer)
+    : rt_(rt),
+      config_(std::move(config)),
+      signer_(std::move(signer)),
+      unit_cache_(rt.redis(), "nrp:registration:unit:", config_.cache_ttl),
+      register_cache_(rt.redis(), "nrp:registration:register:", config_.cache_ttl) {}
+
+FlowContext RegistrationApi::Flow() const {
+  return FlowContext{rt_.clock().Now(), config_.calendar.get(), &config_.limits};
+}
+
+std::string RegistrationApi::Traceparent(const grpc::ServerContext* ctx) const {
+  if (ctx == nullptr) return "";
+  const auto& md = ctx->client_metadata();
+  auto it = md.find("traceparent");
+  if (it == md.end()) return "";
+  std::string value(it->second.data(), it->second.size());
+  return rpc::TraceIdFromTraceparent(value).empty() ? "" : value;
+}
+
+Result<rpc::Caller> RegistrationApi::Enter(const grpc::ServerContext* ctx, std::string_view scope) {
+  NRP_ASSIGN_OR_RETURN(rpc::Caller caller, rpc::RequireCaller(ctx, scope));
+  NRP_RETURN_IF_ERROR(rt_.Admit(caller));
+  return caller;
+}
+
+Status PublishAll(service::Runtime& rt, pqxx::transaction_base& tx, const DomainEvents& events,
+                  const std::string& traceparent) {
+  for (const auto& e : events) {
+    NRP_RETURN_IF_ERROR(service::Publish(rt, tx, *e.payload, e.region_code, traceparent));
+  }
+  return Ok();
+}
+
+Result<v1::RegistrationCase> OpenCase(service::Runtime& rt, pqxx::work& tx,
+                                      const v1::RegistrationCase& application,
+                                      const FlowContext& flow, const std::string& traceparent) {
+  // Validate before drawing a number, so a refused application leaves no trace.
+  {
+    auto check = Submit(application, "-", "-", flow);
+    if (!check.ok()) return std::move(check.error());
+  }
+  NRP_ASSIGN_OR_RETURN(auto unit, store::GetUnit(tx, application.unit_code()));
+  if (!unit) {
+    return Error::NotFound("unit " + application.unit_code() +
+                           " not found; create it with CreateRealEstateUnit first");
+  }
+  const int year = ChinaDate(flow.now).year();
+  NRP_ASSIGN_OR_RETURN(int64_t seq, store::NextValue(tx, "case:" + application.region_code() + ":" +
+                                                             std::to_string(year)));
+  NRP_ASSIGN_OR_RETURN(
+      CaseTransition t,
+      Submit(application, NewUuidV7(), FormatCaseNumber(application.region_code(), year, seq), flow));
+  NRP_RETURN_IF_ERROR(store::InsertCase(tx, t.next));
+  NRP_RETURN_IF_ERROR(PublishAll(rt, tx, t.events, traceparent));
+  return t.next;
+}
+
+Status RegistrationApi::LogQuery(const grpc::ServerContext* ctx, const rpc::Caller& caller,
+                                 const std::string& method, const v1::QueryReason& reason,
+                                 const std::string& target, int result_count,
+                                 const std::string& region_code) {
+  v1::QueryLogEntry e;
+  e.set_query_id(NewUuidV7());
+  e.set_method(method);
+  e.set_caller(caller.token_id);
+  e.set_agency(caller.agency);
+  *e.mutable_reason() = reason;
+  e.set_target(target);
+  e.set_result_count(result_count);
+  e.set_region_code(region_code);
+  *e.mutable_queried_at() = ToTimestamp(rt_.clock().Now());
+  service::AuditRecord record;
+  record.method = MethodName(method);
+  record.region_code = region_code;
+  record.subject = target;
+  record.purpose = v1::QueryPurpose_Name(reason.purpose());
+  record.legal_basis = reason.legal_basis();
+  record.trace_id = rpc::TraceIdOf(ctx);
+  return db::Transact(rt_.db(), [&](pqxx::work& tx) -> Status {
+    NRP_RETURN_IF_ERROR(store::InsertQueryLog(tx, e));
+    return service::Audit(tx, caller, record);
+  });
+}
+
+Result<v1::RealEstateUnit> RegistrationApi::LoadUnit(const std::string& unit_code) {
+  NRP_ASSIGN_OR_RETURN(std::string bytes,
+                       unit_cache_.GetOrLoad(unit_code, [&]() -> Result<std::string> {
+                         auto unit = db::Transact(rt_.db(), [&](pqxx::work& tx) {
+                           return store::GetUnit(tx, unit_code);
+                         });
+                         if (!unit.ok()) return std::move(unit.error());
+                         if (!*unit) return Error::NotFound("unit " + unit_code + " not found");
+                         std::string out;
+                         (*unit)->SerializeToString(&out);
+                         return out;
+                       }));
+  v1::RealEstateUnit unit;
+  if (!unit.ParseFromString(bytes)) return Error::Internal("cached unit cannot be read");
+  return unit;
+}
+
+Result<v1::UnitRegister> RegistrationApi::CurrentRegister(const v1::RealEstateUnit& unit) {
+  NRP_ASSIGN_OR_RETURN(
+      std::string bytes, register_cache_.GetOrLoad(unit.unit_code(), [&]() -> Result<std::string> {
+        auto reg = db::Transact(rt_.db(), [&](pqxx::work& tx) {
+          return store::LoadUnitRegister(tx, unit, rt_.clock().Now());
+        });
+        if (!reg.ok()) return std::move(reg.error());
+        std::string out;
+        reg->SerializeToString(&out);
+        return out;
+      }));
+  v1::UnitRegister reg;
+  if (!reg.ParseFromString(bytes)) return Error::Internal("cached register cannot be read");
+  return reg;
+}
+
+void RegistrationApi::InvalidateUnit(const std::string& unit_code) {
+  for (auto* c : {&unit_cache_, &register_cache_}) {
+    auto s = c->Invalidate(unit_code);
+    if (!s.ok()) {
+      log::Warn("cache invalidation failed; the entry expires with its TTL",
+                {{"unit_code", unit_code}, {"error", s.error().message()}});
+    }
+  }
+}
+
+Result<v1::NaturalResourceUnit> RegistrationApi::RefreshZoneControls(pqxx::work& tx,
+                                                                     v1::NaturalResourceUnit u) {
+  NRP_ASSIGN_OR_RETURN(auto zones, store::OverlappingZones(tx, u.unit_id()));
+  AttachZoneControls(&u, zones);
+  return u;
+}
+
+Result<std::shared_ptr<const DocumentSigner>> LoadSigner(service::Runtime& rt,
+                                                         const RegistrationConfig& config) {
+  std::shared_ptr<const DocumentSigner> signer;
+  bool generated = false;
+  if (!config.signing_key_file.empty()) {
+    std::ifstream in(config.signing_key_file);
+    if (!in) {
+      return Error::InvalidArgument("NRP_REGISTRATION_SIGNING_KEY_FILE",
+                                    "cannot read " + config.signing_key_file);
+    }
+    std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto s = DocumentSigner::FromPrivateKeyPem(pem);
+    if (!s.ok()) {
+      return Error::InvalidArgument("NRP_REGISTRATION_SIGNING_KEY_FILE", s.error().message());
+    }
+    if (s->algorithm() != config.algorithm) {
+      return Error::InvalidArgument("NRP_REGISTRATION_SIGNING_KEY_FILE",
+                                    std::string("holds an ") + AlgorithmName(s->algorithm()) +
+                                        " key but NRP_REGISTRATION_SIGNATURE_ALGORITHM is " +
+                                        AlgorithmName(config.algorithm));
+    }
+    signer = std::make_shared<const DocumentSigner>(std::move(s).value());
+  } else {
+    auto stored = db::Transact(rt.db(), [&](pqxx::work& tx) {
+      return store::GeneratedSigningKey(tx, AlgorithmName(config.algorithm));
+    });
+    if (!stored.ok()) return std::move(stored.error());
+    if (*stored) {
+      NRP_ASSIGN_OR_RETURN(auto s, DocumentSigner::FromPrivateKeyPem((*stored)->private_key_pem));
+      signer = std::make_shared<const DocumentSigner>(std::move(s));
+    } else {
+      NRP_ASSIGN_OR_RETURN(auto s, DocumentSigner::Generate(config.algorithm));
+      signer = std::make_shared<const DocumentSigner>(std::move(s));
+      generated = true;
+    }
+    log::Warn("using a signing key generated and kept in the database; configure "
+              "NRP_REGISTRATION_SIGNING_KEY_FILE in production",
+              {{"key_id", signer->key_id()}});
+  }
+  NRP_ASSIGN_OR_RETURN(std::string private_pem, signer->PrivateKeyPem());
+  store::SigningKeyRow row{signer->key_id(), AlgorithmName(signer->algorithm()),
+                           signer->public_key_pem(), generated ? private_pem : ""};
+  NRP_RETURN_IF_ERROR(db::Transact(rt.db(), [&](pqxx::work& tx) {
+    return store::RecordSigningKey(tx, row, config.signing_key_file.empty());
+  }));
+  if (!config.public_key_out.empty()) {
+    std::ofstream out(config.public_key_out, std::ios::trunc);
+    out << signer->public_key_pem();
+    if (!out) {
+      return Error::InvalidArgument("NRP_REGISTRATION_PUBLIC_KEY_OUT",
+                                    "cannot write " + config.public_key_out);
+    }
+  }
+  log::Info("certificate signing key ready",
+            {{"key_id", signer->key_id()}, {"algorithm", AlgorithmName(signer->algorithm())}});
+  return signer;
+}
+
+}  // namespace nrp::registration

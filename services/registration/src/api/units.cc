@@ -1,0 +1,73 @@
+// Real-estate units: create, get (read-through cache), list.
+#include "api/internal.h"
+#include "domain/real_estate_unit.h"
+#include "domain/unit_code.h"
+#include "nrp/db/transaction.h"
+#include "store/store.h"
+
+namespace nrp::registration {
+
+grpc::Status RegistrationApi::CreateRealEstateUnit(grpc::ServerContext* ctx,
+                                                   const v1::CreateRealEstateUnitRequest* req,
+                                                   v1::RealEstateUnit* out) {
+  rpc::CallLogScope log_scope(ctx);
+  auto caller = Enter(ctx, kScopeWrite);
+  if (!caller.ok()) return ToStatus(caller.error());
+  auto r = Mutate<v1::RealEstateUnit>(
+      ctx, *caller, "CreateRealEstateUnit", req->request_id(), *req,
+      [&](pqxx::work& tx, AuditInfo& audit) -> Result<v1::RealEstateUnit> {
+        NRP_ASSIGN_OR_RETURN(v1::RealEstateUnit unit, NewRealEstateUnit(req->unit(), rt_.clock().Now()));
+        NRP_RETURN_IF_ERROR(rpc::Authorize(*caller, "", unit.region_code()));
+        audit = {unit.region_code(), unit.unit_code()};
+        return store::InsertUnit(tx, std::move(unit));
+      });
+  if (r.ok()) InvalidateUnit(r->unit_code());
+  return Reply(std::move(r), out);
+}
+
+grpc::Status RegistrationApi::GetRealEstateUnit(grpc::ServerContext* ctx,
+                                                const v1::GetRealEstateUnitRequest* req,
+                                                v1::RealEstateUnit* out) {
+  rpc::CallLogScope log_scope(ctx);
+  auto caller = Enter(ctx, kScopeRead);
+  if (!caller.ok()) return ToStatus(caller.error());
+  auto code = UnitCode::Parse(req->unit_code());
+  if (!code.ok()) return ToStatus(code.error());
+  auto unit = LoadUnit(code->str());
+  if (!unit.ok()) return ToStatus(unit.error());
+  auto allowed = rpc::Authorize(*caller, "", unit->region_code());
+  if (!allowed.ok()) return ToStatus(allowed.error());
+  *out = std::move(unit).value();
+  return grpc::Status::OK;
+}
+
+grpc::Status RegistrationApi::ListRealEstateUnits(grpc::ServerContext* ctx,
+                                                  const v1::ListRealEstateUnitsRequest* req,
+                                                  v1::ListRealEstateUnitsResponse* out) {
+  rpc::CallLogScope log_scope(ctx);
+  auto caller = Enter(ctx, kScopeRead);
+  if (!caller.ok()) return ToStatus(caller.error());
+  static const std::map<std::string, FilterField> kFields = {
+      {"region_code", {"region_code", FilterField::Type::kText, {}}},
+      {"parcel_code", {"parcel_code", FilterField::Type::kText, {}}},
+      {"status",
+       {"status", FilterField::Type::kEnum, EnumValues([] { return v1::UnitStatus_descriptor(); })}},
+  };
+  auto order = CheckOrderBy(req->order_by(), {"unit_code", "unit_code asc"});
+  if (!order.ok()) return ToStatus(order.error());
+  auto filter = ParseFilter(req->filter(), kFields);
+  if (!filter.ok()) return ToStatus(filter.error());
+  auto page = ParsePage(req->page_size(), req->page_token());
+  if (!page.ok()) return ToStatus(page.error());
+  auto rows = db::Transact(rt_.db(), [&](pqxx::work& tx) {
+    return store::ListUnits(tx, caller->region_prefixes, *filter, *page);
+  });
+  if (!rows.ok()) return ToStatus(rows.error());
+  out->set_next_page_token(NextPageToken(*page, rows->size()));
+  for (size_t i = 0; i < rows->size() && i < static_cast<size_t>(page->limit); ++i) {
+    *out->add_units() = std::move((*rows)[i]);
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace nrp::registration

@@ -1,0 +1,31 @@
+#include "wiring.h"
+
+#include "nrp/core/log.h"
+#include "nrp/events/topics.h"
+
+namespace nrp::registration {
+
+Status Wire(service::Runtime& rt, RegistrationApi& api, bool run_scheduler) {
+  NRP_RETURN_IF_ERROR(rt.AddService(&api, kServiceName));
+  rt.Subscribe(events::kLandSupplyTopic, kLandDeliveredType,
+               [&api](pqxx::work& tx, const events::CloudEvent& e) { return api.OnLandDelivered(tx, e); });
+  rt.Subscribe(events::kPlanningTopic, kZonePublishedType,
+               [&api](pqxx::work& tx, const events::CloudEvent& e) { return api.OnZonePublished(tx, e); });
+  rt.Subscribe(events::kPlanningTopic, kZoneWithdrawnType,
+               [&api](pqxx::work& tx, const events::CloudEvent& e) { return api.OnZoneWithdrawn(tx, e); });
+  rt.Subscribe(events::kPlanningTopic, kLayerVersionPublishedType,
+               [&api](pqxx::work& tx, const events::CloudEvent& e) {
+                 return api.OnLayerVersionPublished(tx, e);
+               });
+  if (run_scheduler) {
+    rt.Every("case-overdue", api.config().overdue_interval, [&api] {
+      auto n = api.RaiseOverdueCases();
+      if (!n.ok()) {
+        log::Warn("overdue pass failed; the next one retries", {{"error", n.error().ToString()}});
+      }
+    });
+  }
+  return Ok();
+}
+
+}  // namespace nrp::registration
