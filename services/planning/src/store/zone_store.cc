@@ -95,6 +95,15 @@ auto Guard(Fn&& fn) -> decltype(fn()) {
 
 }  // namespace
 
+const char* const kCheckZonesSql =
+    "WITH q AS (SELECT (planning_parse_geometry($1, $2)).geom AS g), "
+    "lv AS (SELECT * FROM unnest($3::text[], $4::bigint[]) AS t(layer_id, version)) "
+    "SELECT z.layer_id, z.zone_id, z.name, z.control_level, lv.version, "
+    "ST_Area(ST_Intersection(z.geom, q.g)::geography) "
+    "FROM q, zones z JOIN lv ON lv.layer_id = z.layer_id "
+    "WHERE ST_Intersects(z.geom, q.g) AND ST_Relate(z.geom, q.g, 'T********') "
+    "AND z.from_version <= lv.version AND (z.to_version IS NULL OR z.to_version > lv.version)";
+
 std::string LayerKey(const LayerRow& layer) {
   char buf[8];
   std::snprintf(buf, sizeof buf, "%02d", static_cast<int>(layer.kind));
@@ -579,16 +588,8 @@ Result<CheckFacts> CollectCheckFacts(pqxx::work& txn, const CheckGeometry& g,
     // Zones of the consulted versions whose interior meets the geometry's
     // interior (ST_Relate 'T********'): a zone sharing only a boundary is not
     // touched. Overlap area on the ellipsoid.
-    pqxx::result r = Exec(
-        txn, "planning_check_zones",
-        "WITH q AS (SELECT (planning_parse_geometry($1, $2)).geom AS g), "
-        "lv AS (SELECT * FROM unnest($3::text[], $4::bigint[]) AS t(layer_id, version)) "
-        "SELECT z.layer_id, z.zone_id, z.name, z.control_level, lv.version, "
-        "ST_Area(ST_Intersection(z.geom, q.g)::geography) "
-        "FROM q, zones z JOIN lv ON lv.layer_id = z.layer_id "
-        "WHERE ST_Intersects(z.geom, q.g) AND ST_Relate(z.geom, q.g, 'T********') "
-        "AND z.from_version <= lv.version AND (z.to_version IS NULL OR z.to_version > lv.version)",
-        g.encoding, g.text, TextArray(ids), TextArray(versions));
+    pqxx::result r = Exec(txn, "planning_check_zones", kCheckZonesSql, g.encoding, g.text, TextArray(ids),
+                          TextArray(versions));
     for (const auto& row : r) {
       TouchedZone t;
       t.layer_id = row[0].as<std::string>();

@@ -178,6 +178,12 @@ struct CheckGeometry {
   int encoding = 1;  // 1 WKT, 2 GeoJSON
   std::string text;
 };
+// The query that finds the zones a geometry touches and the overlap areas:
+// $1 encoding (1 WKT, 2 GeoJSON), $2 geometry text, $3 layer ids (text[]),
+// $4 their versions (bigint[]). Public so the benchmark can issue exactly the
+// same query directly as its baseline.
+extern const char* const kCheckZonesSql;
+
 // Parses the caller's geometry with PostGIS: INVALID_ARGUMENT naming `field`
 // when it cannot be parsed or is not valid (with ST_IsValidReason).
 Status ValidateCheckGeometry(pqxx::work& txn, const CheckGeometry& g, const std::string& field);
