@@ -72,7 +72,7 @@ Result<events::OutboxEvent> BuildEvent(const Message& payload, std::string_view 
   return events::OutboxEvent{std::string(topic_prefix) + spec.topic, std::move(event)};
 }
 
-Status Publish(Runtime& runtime, pqxx::transaction_base& tx, const Message& payload,
+Status Publish(Runtime& runtime, pqxx::dbtransaction& tx, const Message& payload,
                std::string_view region_code, std::string_view traceparent) {
   NRP_ASSIGN_OR_RETURN(events::OutboxEvent event,
                        BuildEvent(payload, runtime.service(), runtime.options().topic_prefix,

@@ -40,7 +40,7 @@ Result<events::OutboxEvent> BuildEvent(const google::protobuf::Message& payload,
                                        const Clock& clock);
 
 // Appends the event to the outbox inside `tx`.
-Status Publish(Runtime& runtime, pqxx::transaction_base& tx,
+Status Publish(Runtime& runtime, pqxx::dbtransaction& tx,
                const google::protobuf::Message& payload, std::string_view region_code,
                std::string_view traceparent = "");
 
