@@ -181,7 +181,8 @@ int main() {
   o.rate_limit.scope = "registration-bench-" + nrp::NewUuidV4();
   o.rate_limit.rate_per_second = 1e9;
   o.rate_limit.burst = 1000000000;
-  o.topic_prefix = "bench" + nrp::NewUuidV4().substr(0, 8) + ".";
+  const std::string prefix = "bench" + nrp::NewUuidV4().substr(0, 8) + ".";
+  o.topic_prefix = prefix;
   o.ensure_topics = true;
   o.server.address = "127.0.0.1:0";
   o.server.metrics_address = "off";
@@ -199,6 +200,7 @@ int main() {
   auto cal = nrp::WorkingCalendar::LoadDirectory(nrp::DefaultCalendarDir());
   if (!cal.ok()) Fail(cal.error().ToString());
   config.calendar = std::make_shared<const nrp::WorkingCalendar>(std::move(cal).value());
+  config.cache_prefix = "nrp:" + prefix + "registration:";
   auto signer = LoadSigner(rt, config);
   if (!signer.ok()) Fail(signer.error().ToString());
   RegistrationApi api(rt, std::move(config), *signer);

@@ -24,6 +24,7 @@ Result<RegistrationConfig> RegistrationConfig::FromEnv(Env& env) {
   c.overdue_interval = env.Duration("NRP_REGISTRATION_OVERDUE_INTERVAL", std::chrono::seconds(60));
   c.overdue_batch = static_cast<int>(env.Int("NRP_REGISTRATION_OVERDUE_BATCH", 100, 1, 10000));
   c.cache_ttl = env.Duration("NRP_REGISTRATION_CACHE_TTL", std::chrono::minutes(5));
+  c.cache_prefix = env.String("NRP_REGISTRATION_CACHE_PREFIX", "nrp:registration:");
   std::string calendar_dir = env.String("NRP_CALENDAR_DIR", DefaultCalendarDir().string());
   NRP_RETURN_IF_ERROR(env.Check());
 

@@ -41,6 +41,8 @@ struct RegistrationConfig {
   int overdue_batch = 100;
   // NRP_REGISTRATION_CACHE_TTL (5m): unit and current-register lookups in Redis.
   std::chrono::milliseconds cache_ttl{300000};
+  // NRP_REGISTRATION_CACHE_PREFIX ("nrp:registration:"): Redis key prefix of the caches.
+  std::string cache_prefix = "nrp:registration:";
   // NRP_CALENDAR_DIR (core): the working-day calendar.
   std::shared_ptr<const WorkingCalendar> calendar;
 

@@ -47,7 +47,8 @@ inline constexpr char kTokens[] = R"({
 
 class Harness {
  public:
-  explicit Harness(TimePoint start, bool start_runtime = true)
+  explicit Harness(TimePoint start, bool start_runtime = true, double rate_per_second = 100000,
+                   int64_t burst = 100000)
       : clock_(start), prefix_("t" + NewUuidV4().substr(0, 8) + ".") {
     const auto& infra = nrp::testing::GetInfra();
     db_ = std::make_unique<nrp::testing::TestDatabase>("reg");
@@ -59,8 +60,8 @@ class Harness {
     o.pool.acquire_timeout = std::chrono::seconds(10);
     o.redis = cache::RedisOptions::FromAddress(infra.redis_addr).value();
     o.rate_limit.scope = "registration-" + NewUuidV4();
-    o.rate_limit.rate_per_second = 100000;
-    o.rate_limit.burst = 100000;
+    o.rate_limit.rate_per_second = rate_per_second;
+    o.rate_limit.burst = burst;
     o.topic_prefix = prefix_;
     o.ensure_topics = true;
     o.server.address = "127.0.0.1:0";
@@ -79,6 +80,7 @@ class Harness {
     RegistrationConfig config;
     auto cal = WorkingCalendar::LoadDirectory(NRP_SOURCE_CALENDAR_DIR);
     config.calendar = std::make_shared<const WorkingCalendar>(std::move(cal).value());
+    config.cache_prefix = "nrp:" + prefix_ + "registration:";
     auto signer = LoadSigner(*rt_, config);
     if (!signer.ok()) ADD_FAILURE() << signer.error().ToString();
     api_ = std::make_unique<RegistrationApi>(*rt_, std::move(config), *signer);

@@ -783,5 +783,63 @@ TEST_F(RegistrationIT, PlanningZonesBecomePublicControlsOfNaturalResourceUnits) 
   ASSERT_TRUE(Call(writer_.get(), &Stub::StartNaturalResourceUnitNotice, n, &noticed).ok());
 }
 
+TEST_F(RegistrationIT, UnitAndRegisterLookupsAreCachedAndInvalidatedOnChange) {
+  const std::string right = Owned(kUnit, Zhang());
+  ASSERT_FALSE(right.empty());
+  auto reader = h_->Client(kPiiReader);
+  v1::GetRealEstateUnitRequest get;
+  get.set_unit_code(kUnit);
+  v1::RealEstateUnit unit;
+  ASSERT_TRUE(Call(reader.get(), &Stub::GetRealEstateUnit, get, &unit).ok());
+  EXPECT_EQ(unit.region_code(), "410302");
+  const std::string keys = "nrp:" + h_->prefix() + "registration:";
+  auto cached = h_->rt().redis().Get(keys + "unit:" + kUnit);
+  ASSERT_TRUE(cached.ok());
+  ASSERT_TRUE(cached->has_value());
+  ASSERT_EQ((**cached)[0], 'V');  // a stored value, not a reader's lease
+  v1::RealEstateUnit from_cache;
+  ASSERT_TRUE(from_cache.ParseFromString((**cached).substr(1)));
+  EXPECT_EQ(from_cache.unit_code(), kUnit);
+  ASSERT_TRUE(UnitRegister(kUnit, kPiiReader).ok());
+  const std::string register_key = keys + "register:" + kUnit;
+  ASSERT_TRUE(h_->rt().redis().Get(register_key)->has_value());
+
+  // Recording on the unit invalidates it; the next read sees the new holder.
+  ASSERT_TRUE(Record(Reviewed(TransferCase(right, Zhang(), Li())).case_id()).ok());
+  EXPECT_FALSE(h_->rt().redis().Get(register_key)->has_value());
+  auto fresh = UnitRegister(kUnit, kPiiReader);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(fresh->current_rights(0).holders(0).party().name(), "李四");
+
+  v1::GetRealEstateUnitRequest missing;
+  missing.set_unit_code(UnitCodeN(999));
+  auto not_found = Call(reader.get(), &Stub::GetRealEstateUnit, missing, &unit);
+  ASSERT_FALSE(not_found.ok());
+  EXPECT_EQ(not_found.error().code(), Code::kNotFound);
+  EXPECT_EQ(not_found.error().message(), "unit " + UnitCodeN(999) + " not found");
+}
+
+TEST(RegistrationRateLimit, EachAgencyIsLimited) {
+  Harness h(At(2026, 9, 28), true, /*rate_per_second=*/0.01, /*burst=*/3);
+  auto reader = h.Client(kReader);
+  v1::GetRealEstateUnitRequest get;
+  get.set_unit_code(UnitCodeN(4242));
+  v1::RealEstateUnit unit;
+  for (int i = 0; i < 3; ++i) {
+    auto s = Call(reader.get(), &Stub::GetRealEstateUnit, get, &unit);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().code(), Code::kNotFound);  // admitted, the unit does not exist
+  }
+  auto limited = Call(reader.get(), &Stub::GetRealEstateUnit, get, &unit);
+  ASSERT_FALSE(limited.ok());
+  EXPECT_EQ(limited.error().code(), Code::kResourceExhausted);
+  EXPECT_EQ(limited.error().reason(), "RATE_LIMITED");
+  // Another agency has its own bucket.
+  auto court = h.Client(kPiiReader);
+  auto other = Call(court.get(), &Stub::GetRealEstateUnit, get, &unit);
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().code(), Code::kNotFound);
+}
+
 }  // namespace
 }  // namespace nrp::registration

@@ -16,8 +16,8 @@ RegistrationApi::RegistrationApi(service::Runtime& rt, RegistrationConfig config
     : rt_(rt),
       config_(std::move(config)),
       signer_(std::move(signer)),
-      unit_cache_(rt.redis(), "nrp:registration:unit:", config_.cache_ttl),
-      register_cache_(rt.redis(), "nrp:registration:register:", config_.cache_ttl) {}
+      unit_cache_(rt.redis(), config_.cache_prefix + "unit:", config_.cache_ttl),
+      register_cache_(rt.redis(), config_.cache_prefix + "register:", config_.cache_ttl) {}
 
 FlowContext RegistrationApi::Flow() const {
   return FlowContext{rt_.clock().Now(), config_.calendar.get(), &config_.limits};
