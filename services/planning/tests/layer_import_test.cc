@@ -24,6 +24,11 @@ TEST(ParseFeatures, ReadsAFeatureCollection) {
   EXPECT_EQ((*fs)[1].level, ControlLevel::kUniform);
   EXPECT_EQ((*fs)[1].index, 1u);
   EXPECT_EQ((*fs)[0].summary.type, "POLYGON");
+  auto attrs = ParseFeatures(Feature("PBF-3", kSquare, R"("name":"n","bsm":"410381001","dlbm":102,"zone_code":"x")"), 0,
+                             LayerKind::kPermanentBasicFarmland);
+  ASSERT_TRUE(attrs.ok());
+  EXPECT_EQ((*attrs)[0].code, "PBF-3");
+  EXPECT_EQ((*attrs)[0].attributes, (std::map<std::string, std::string>{{"bsm", "410381001"}, {"dlbm", "102"}}));
 }
 
 TEST(ParseFeatures, ControlLevelsOfMultiLevelLayers) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "client/geojson_import.h"
 #include "fixture.h"
 #include "nrp/core/uuid.h"
 #include "nrp/rpc/errors.h"
@@ -181,6 +182,44 @@ TEST_F(LayersTest, ImportVersionAndReimport) {
   auto st = writer->Finish();
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(st.error_message(), "version 2 of layer 410300-ecological-red-line is not a draft; create a new version");
+}
+
+TEST_F(LayersTest, ImportsAGeoJsonFeatureCollection) {
+  v1::ZoneLayer layer = CreateLayer(common::ZONE_LAYER_KIND_PROTECTED_AREA, "410300");
+  NewVersion(layer.layer_id());
+  const std::string fc = R"({"type":"FeatureCollection","features":[
+    {"type":"Feature","id":"ZR-01","properties":{"name":"河南伏牛山国家级自然保护区","control_level":"核心保护区","bsm":"41032400001"},
+     "geometry":)" + SquareGeoJson(111.80, 33.70, 0.02) + R"(},
+    {"type":"Feature","id":"ZR-02","properties":{"name":"伏牛山一般控制区","control_level":"general_control","grade":2},
+     "geometry":)" + SquareGeoJson(111.82, 33.70, 0.02) + R"(}]})";
+  client::GeoJsonImport import;
+  import.layer_id = layer.layer_id();
+  import.version = 1;
+  import.kind = LayerKind::kProtectedArea;
+  import.request_id = NewUuidV4();
+  import.max_message_bytes = 200;  // one zone a message
+  grpc::ClientContext ctx;
+  auto r = client::ImportGeoJson(*stub_, &ctx, import, fc);
+  ASSERT_TRUE(r.ok()) << r.error().message();
+  EXPECT_EQ(r->zones_accepted(), 2);
+  EXPECT_EQ(r->rejections_size(), 0);
+  Publish(layer.layer_id(), 1);
+  auto zones = Zones(layer.layer_id(), 0);
+  ASSERT_EQ(zones.size(), 2u);
+  EXPECT_EQ(zones[0].name(), "河南伏牛山国家级自然保护区");
+  EXPECT_EQ(zones[0].control_level(), ZONE_CONTROL_LEVEL_CORE_PROTECTION);
+  EXPECT_EQ(zones[0].attributes().at("bsm"), "41032400001");
+  EXPECT_EQ(zones[1].attributes().at("grade"), "2");
+  EXPECT_EQ(zones[1].geometry().encoding(), common::GEOMETRY_ENCODING_WKT);
+
+  // A feature the local check refuses stops the import before anything is sent.
+  grpc::ClientContext ctx2;
+  import.request_id = NewUuidV4();
+  auto bad = client::ImportGeoJson(*stub_, &ctx2, import, R"({"type":"Feature","id":"X","properties":{},"geometry":)" +
+                                                              SquareGeoJson(111.8, 33.7, 0.01) + "}");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message(),
+            "features[0] (id X).properties.control_level: is required in a protected_area layer");
 }
 
 TEST_F(LayersTest, ARetriedImportHasOneEffect) {

@@ -50,7 +50,7 @@ common::ZoneCheckResult ToProto(const Assessment& a, SpatialUse use,
 grpc::Status PlanningApi::CheckConflicts(grpc::ServerContext* ctx, const v1::CheckConflictsRequest* req,
                                          v1::CheckConflictsResponse* resp) {
   rpc::CallLogScope log_scope(ctx);
-  auto caller = rpc::RequireCaller(ctx, kReadScope);
+  auto caller = Admit(rt_, ctx, kReadScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   // Validate: geometry (cheap checks first), use, region, kinds.
   const auto& g = req->geometry();

@@ -164,7 +164,7 @@ PlanningApi::PlanningApi(service::Runtime& runtime, const PlanningConfig& config
 grpc::Status PlanningApi::CreateZoneLayer(grpc::ServerContext* ctx, const v1::CreateZoneLayerRequest* req,
                                           v1::ZoneLayer* resp) {
   rpc::CallLogScope log_scope(ctx);
-  auto caller = rpc::RequireCaller(ctx, kWriteScope);
+  auto caller = Admit(rt_, ctx, kWriteScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   const auto& in = req->layer();
   auto kind = LayerKindFromNumber(in.kind(), "layer.kind");
@@ -200,7 +200,7 @@ grpc::Status PlanningApi::CreateZoneLayer(grpc::ServerContext* ctx, const v1::Cr
 grpc::Status PlanningApi::GetZoneLayer(grpc::ServerContext* ctx, const v1::GetZoneLayerRequest* req,
                                        v1::ZoneLayer* resp) {
   rpc::CallLogScope log_scope(ctx);
-  auto caller = rpc::RequireCaller(ctx, kReadScope);
+  auto caller = Admit(rt_, ctx, kReadScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   if (auto st = CheckLayerId(req->layer_id(), "layer_id"); !st.ok()) return ToGrpc(st);
   auto r = db::Transact(rt_.db(), [&](pqxx::work& tx) { return LoadLayer(tx, req->layer_id()); });
@@ -212,7 +212,7 @@ grpc::Status PlanningApi::GetZoneLayer(grpc::ServerContext* ctx, const v1::GetZo
 grpc::Status PlanningApi::ListZoneLayers(grpc::ServerContext* ctx, const v1::ListZoneLayersRequest* req,
                                          v1::ListZoneLayersResponse* resp) {
   rpc::CallLogScope log_scope(ctx);
-  auto caller = rpc::RequireCaller(ctx, kReadScope);
+  auto caller = Admit(rt_, ctx, kReadScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   auto size = PageSize(req->page_size());
   if (!size.ok()) return ToGrpc(size.error());
@@ -246,7 +246,7 @@ grpc::Status PlanningApi::ListZoneLayers(grpc::ServerContext* ctx, const v1::Lis
 grpc::Status PlanningApi::CreateLayerVersion(grpc::ServerContext* ctx, const v1::CreateLayerVersionRequest* req,
                                              v1::LayerVersion* resp) {
   rpc::CallLogScope log_scope(ctx);
-  auto caller = rpc::RequireCaller(ctx, kWriteScope);
+  auto caller = Admit(rt_, ctx, kWriteScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   if (auto st = CheckLayerId(req->layer_id(), "layer_id"); !st.ok()) return ToGrpc(st);
   std::optional<Date> effective;
@@ -278,7 +278,7 @@ grpc::Status PlanningApi::CreateLayerVersion(grpc::ServerContext* ctx, const v1:
 grpc::Status PlanningApi::GetLayerVersion(grpc::ServerContext* ctx, const v1::GetLayerVersionRequest* req,
                                           v1::LayerVersion* resp) {
   rpc::CallLogScope log_scope(ctx);
-  auto caller = rpc::RequireCaller(ctx, kReadScope);
+  auto caller = Admit(rt_, ctx, kReadScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   if (auto st = CheckLayerId(req->layer_id(), "layer_id"); !st.ok()) return ToGrpc(st);
   auto r = db::Transact(rt_.db(), [&](pqxx::work& tx) -> Result<store::VersionRow> {
@@ -293,7 +293,7 @@ grpc::Status PlanningApi::GetLayerVersion(grpc::ServerContext* ctx, const v1::Ge
 grpc::Status PlanningApi::ListLayerVersions(grpc::ServerContext* ctx, const v1::ListLayerVersionsRequest* req,
                                             v1::ListLayerVersionsResponse* resp) {
   rpc::CallLogScope log_scope(ctx);
-  auto caller = rpc::RequireCaller(ctx, kReadScope);
+  auto caller = Admit(rt_, ctx, kReadScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   if (auto st = CheckLayerId(req->layer_id(), "layer_id"); !st.ok()) return ToGrpc(st);
   auto size = PageSize(req->page_size());
@@ -336,7 +336,7 @@ grpc::Status PlanningApi::ListLayerVersions(grpc::ServerContext* ctx, const v1::
 grpc::Status PlanningApi::ImportZones(grpc::ServerContext* ctx, grpc::ServerReader<v1::ImportZonesRequest>* reader,
                                       v1::ImportZonesResponse* resp) {
   rpc::CallLogScope log_scope(ctx);
-  auto caller = rpc::RequireCaller(ctx, kWriteScope);
+  auto caller = Admit(rt_, ctx, kWriteScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   // The whole stream is read first: the import is one transaction, retried as
   // a whole, and its request_id covers every zone sent.
@@ -467,7 +467,7 @@ grpc::Status PlanningApi::ImportZones(grpc::ServerContext* ctx, grpc::ServerRead
 grpc::Status PlanningApi::PublishLayerVersion(grpc::ServerContext* ctx, const v1::PublishLayerVersionRequest* req,
                                               v1::LayerVersion* resp) {
   rpc::CallLogScope log_scope(ctx);
-  auto caller = rpc::RequireCaller(ctx, kWriteScope);
+  auto caller = Admit(rt_, ctx, kWriteScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   if (auto st = CheckLayerId(req->layer_id(), "layer_id"); !st.ok()) return ToGrpc(st);
   if (req->version() <= 0) return ToGrpc(Error::InvalidArgument("version", "must name a draft version (≥ 1)"));
@@ -527,7 +527,7 @@ grpc::Status PlanningApi::PublishLayerVersion(grpc::ServerContext* ctx, const v1
 grpc::Status PlanningApi::DiscardLayerVersion(grpc::ServerContext* ctx, const v1::DiscardLayerVersionRequest* req,
                                               v1::LayerVersion* resp) {
   rpc::CallLogScope log_scope(ctx);
-  auto caller = rpc::RequireCaller(ctx, kWriteScope);
+  auto caller = Admit(rt_, ctx, kWriteScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   if (auto st = CheckLayerId(req->layer_id(), "layer_id"); !st.ok()) return ToGrpc(st);
   if (req->version() <= 0) return ToGrpc(Error::InvalidArgument("version", "must name a draft version (≥ 1)"));
@@ -570,7 +570,7 @@ Result<bool> ZonesAreDraft(const store::VersionRow& v) {
 
 grpc::Status PlanningApi::GetZone(grpc::ServerContext* ctx, const v1::GetZoneRequest* req, v1::Zone* resp) {
   rpc::CallLogScope log_scope(ctx);
-  auto caller = rpc::RequireCaller(ctx, kReadScope);
+  auto caller = Admit(rt_, ctx, kReadScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   if (auto st = CheckLayerId(req->layer_id(), "layer_id"); !st.ok()) return ToGrpc(st);
   if (auto st = CheckZoneCode(req->zone_id(), "zone_id"); !st.ok()) return ToGrpc(st);
@@ -593,7 +593,7 @@ grpc::Status PlanningApi::GetZone(grpc::ServerContext* ctx, const v1::GetZoneReq
 grpc::Status PlanningApi::ListZones(grpc::ServerContext* ctx, const v1::ListZonesRequest* req,
                                     v1::ListZonesResponse* resp) {
   rpc::CallLogScope log_scope(ctx);
-  auto caller = rpc::RequireCaller(ctx, kReadScope);
+  auto caller = Admit(rt_, ctx, kReadScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   if (auto st = CheckLayerId(req->layer_id(), "layer_id"); !st.ok()) return ToGrpc(st);
   auto size = PageSize(req->page_size());

@@ -54,7 +54,7 @@ Status CheckId(const std::string& id, std::string_view field) {
 
 grpc::Status PlanningApi::CreatePlan(grpc::ServerContext* ctx, const v1::CreatePlanRequest* req, v1::Plan* resp) {
   rpc::CallLogScope log_scope(ctx);
-  auto caller = rpc::RequireCaller(ctx, kWriteScope);
+  auto caller = Admit(rt_, ctx, kWriteScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   const auto& p = req->plan();
   if (p.name().empty() || p.name().size() > 500) {
@@ -96,7 +96,7 @@ grpc::Status PlanningApi::CreatePlan(grpc::ServerContext* ctx, const v1::CreateP
 
 grpc::Status PlanningApi::GetPlan(grpc::ServerContext* ctx, const v1::GetPlanRequest* req, v1::Plan* resp) {
   rpc::CallLogScope log_scope(ctx);
-  auto caller = rpc::RequireCaller(ctx, kReadScope);
+  auto caller = Admit(rt_, ctx, kReadScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   if (auto st = CheckId(req->plan_id(), "plan_id"); !st.ok()) return ToGrpc(st);
   auto r = db::Transact(rt_.db(), [&](pqxx::work& tx) { return LoadPlan(tx, req->plan_id()); });
@@ -108,7 +108,7 @@ grpc::Status PlanningApi::GetPlan(grpc::ServerContext* ctx, const v1::GetPlanReq
 grpc::Status PlanningApi::ListPlans(grpc::ServerContext* ctx, const v1::ListPlansRequest* req,
                                     v1::ListPlansResponse* resp) {
   rpc::CallLogScope log_scope(ctx);
-  auto caller = rpc::RequireCaller(ctx, kReadScope);
+  auto caller = Admit(rt_, ctx, kReadScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   auto size = PageSize(req->page_size());
   if (!size.ok()) return ToGrpc(size.error());
@@ -132,7 +132,7 @@ grpc::Status PlanningApi::ListPlans(grpc::ServerContext* ctx, const v1::ListPlan
 
 grpc::Status PlanningApi::ApprovePlan(grpc::ServerContext* ctx, const v1::ApprovePlanRequest* req, v1::Plan* resp) {
   rpc::CallLogScope log_scope(ctx);
-  auto caller = rpc::RequireCaller(ctx, kWriteScope);
+  auto caller = Admit(rt_, ctx, kWriteScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   if (auto st = CheckId(req->plan_id(), "plan_id"); !st.ok()) return ToGrpc(st);
   std::string document;
@@ -162,7 +162,7 @@ grpc::Status PlanningApi::ApprovePlan(grpc::ServerContext* ctx, const v1::Approv
 grpc::Status PlanningApi::CreateIndicator(grpc::ServerContext* ctx, const v1::CreateIndicatorRequest* req,
                                           v1::Indicator* resp) {
   rpc::CallLogScope log_scope(ctx);
-  auto caller = rpc::RequireCaller(ctx, kWriteScope);
+  auto caller = Admit(rt_, ctx, kWriteScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   const auto& in = req->indicator();
   if (auto st = CheckId(in.plan_id(), "indicator.plan_id"); !st.ok()) return ToGrpc(st);
@@ -234,7 +234,7 @@ grpc::Status PlanningApi::CreateIndicator(grpc::ServerContext* ctx, const v1::Cr
 grpc::Status PlanningApi::GetIndicator(grpc::ServerContext* ctx, const v1::GetIndicatorRequest* req,
                                        v1::Indicator* resp) {
   rpc::CallLogScope log_scope(ctx);
-  auto caller = rpc::RequireCaller(ctx, kReadScope);
+  auto caller = Admit(rt_, ctx, kReadScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   if (auto st = CheckId(req->indicator_id(), "indicator_id"); !st.ok()) return ToGrpc(st);
   auto r = db::Transact(rt_.db(), [&](pqxx::work& tx) { return LoadIndicator(tx, req->indicator_id()); });
@@ -246,7 +246,7 @@ grpc::Status PlanningApi::GetIndicator(grpc::ServerContext* ctx, const v1::GetIn
 grpc::Status PlanningApi::ListIndicators(grpc::ServerContext* ctx, const v1::ListIndicatorsRequest* req,
                                          v1::ListIndicatorsResponse* resp) {
   rpc::CallLogScope log_scope(ctx);
-  auto caller = rpc::RequireCaller(ctx, kReadScope);
+  auto caller = Admit(rt_, ctx, kReadScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   auto size = PageSize(req->page_size());
   if (!size.ok()) return ToGrpc(size.error());
@@ -279,7 +279,7 @@ grpc::Status PlanningApi::ListIndicators(grpc::ServerContext* ctx, const v1::Lis
 grpc::Status PlanningApi::ReportIndicatorValue(grpc::ServerContext* ctx, const v1::ReportIndicatorValueRequest* req,
                                                v1::IndicatorValue* resp) {
   rpc::CallLogScope log_scope(ctx);
-  auto caller = rpc::RequireCaller(ctx, kWriteScope);
+  auto caller = Admit(rt_, ctx, kWriteScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   const auto& in = req->value();
   if (auto st = CheckId(in.indicator_id(), "value.indicator_id"); !st.ok()) return ToGrpc(st);
@@ -365,7 +365,7 @@ grpc::Status PlanningApi::ReportIndicatorValue(grpc::ServerContext* ctx, const v
 grpc::Status PlanningApi::ListIndicatorValues(grpc::ServerContext* ctx, const v1::ListIndicatorValuesRequest* req,
                                               v1::ListIndicatorValuesResponse* resp) {
   rpc::CallLogScope log_scope(ctx);
-  auto caller = rpc::RequireCaller(ctx, kReadScope);
+  auto caller = Admit(rt_, ctx, kReadScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   auto size = PageSize(req->page_size());
   if (!size.ok()) return ToGrpc(size.error());
@@ -405,7 +405,7 @@ grpc::Status PlanningApi::ListIndicatorValues(grpc::ServerContext* ctx, const v1
 grpc::Status PlanningApi::GetIndicatorProgress(grpc::ServerContext* ctx, const v1::GetIndicatorProgressRequest* req,
                                                v1::IndicatorProgress* resp) {
   rpc::CallLogScope log_scope(ctx);
-  auto caller = rpc::RequireCaller(ctx, kReadScope);
+  auto caller = Admit(rt_, ctx, kReadScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   if (auto st = CheckId(req->indicator_id(), "indicator_id"); !st.ok()) return ToGrpc(st);
   auto r = db::Transact(rt_.db(), [&](pqxx::work& tx) -> Result<v1::IndicatorProgress> {

@@ -4,6 +4,7 @@
 
 #include "nrp/rpc/auth.h"
 #include "nrp/rpc/errors.h"
+#include "nrp/rpc/interceptor.h"
 
 namespace nrp::planning::api {
 
@@ -72,6 +73,12 @@ Result<std::map<std::string, std::string>> ParseFilter(std::string_view filter,
     out[field] = value;
   }
   return out;
+}
+
+Result<rpc::Caller> Admit(service::Runtime& rt, const grpc::ServerContextBase* ctx, std::string_view scope) {
+  NRP_ASSIGN_OR_RETURN(rpc::Caller caller, rpc::RequireCaller(ctx, scope));
+  NRP_RETURN_IF_ERROR(rt.Admit(caller));
+  return caller;
 }
 
 grpc::Status ToGrpc(const Error& error) { return rpc::ToGrpcStatus(error, "planning.nrp"); }

@@ -10,6 +10,12 @@
 #include <string_view>
 
 #include "nrp/core/status.h"
+#include "nrp/rpc/auth.h"
+#include "nrp/service/runtime.h"
+
+namespace grpc {
+class ServerContextBase;
+}  // namespace grpc
 
 namespace nrp::planning::api {
 
@@ -24,6 +30,10 @@ Result<std::string> DecodePageToken(std::string_view token);
 // naming `filter`.
 Result<std::map<std::string, std::string>> ParseFilter(std::string_view filter,
                                                        const std::set<std::string>& allowed);
+
+// The caller, holding `scope`, within the per-agency rate limit
+// (RESOURCE_EXHAUSTED when over it). Every handler starts with it.
+Result<rpc::Caller> Admit(service::Runtime& rt, const grpc::ServerContextBase* ctx, std::string_view scope);
 
 grpc::Status ToGrpc(const Error& error);
 grpc::Status ToGrpc(const Status& status);

@@ -69,6 +69,12 @@ Result<ZoneFeature> ReadFeature(const json& f, size_t index, LayerKind kind,
                          ParseControlLevel(level->get<std::string>(), label + ".properties.control_level"));
     NRP_RETURN_IF_ERROR(CheckLevel(kind, z.level, label + ".properties.control_level"));
   }
+  if (props) {
+    for (const auto& [key, value] : props->items()) {
+      if (key == "name" || key == "zone_code" || key == "control_level" || value.is_null()) continue;
+      z.attributes[key] = value.is_string() ? value.get<std::string>() : value.dump();
+    }
+  }
   auto g = f.find("geometry");
   if (g == f.end() || !g->is_object()) {
     return Error::InvalidArgument(label + ".geometry", "is missing");
