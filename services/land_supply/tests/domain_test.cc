@@ -315,7 +315,10 @@ TEST(ZoneGate, UrbanConstructionOutsideTheBoundaryIsRefused) {
             "boundary zones '中心城区' (zone u-1, 7000.00 m²)");
   // Infrastructure is not urban construction; the reserve stage does not check the boundary.
   EXPECT_FALSE(EvaluateZoneGate(m, LandUse::kInfrastructure, GateStage::kOffer, R()).refusal);
-  EXPECT_FALSE(EvaluateZoneGate(m, LandUse::kResidential, GateStage::kReserve, R()).refusal);
+  auto reserve = EvaluateZoneGate(m, LandUse::kResidential, GateStage::kReserve, R());
+  EXPECT_FALSE(reserve.refusal);
+  EXPECT_EQ(reserve.layers_used.size(), 2u);  // farmland and red line only
+  EXPECT_TRUE(reserve.conflicts.empty());
 }
 
 TEST(ZoneGate, AMissingLayerRefusesTheCheck) {

@@ -17,7 +17,9 @@ void RedactOffer(const rpc::Caller& caller, v1::SupplyOffer* offer) {
   if (!rpc::Authorize(caller, kWriteScope, offer->region_code()).ok()) {
     offer->clear_reserve_price();
   }
-  if (offer->has_result()) MaskParty(caller, offer->mutable_result()->mutable_grantee());
+  if (offer->has_result() && offer->result().has_grantee()) {
+    MaskParty(caller, offer->mutable_result()->mutable_grantee());
+  }
 }
 
 nrp::common::v1::ZoneCheckResult ZoneCheckOf(const GateResult& gate,

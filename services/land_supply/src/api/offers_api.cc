@@ -301,18 +301,21 @@ grpc::Status LandSupplyApi::PlaceBid(Ctx* ctx, const v1::PlaceBidRequest* req, v
     auto result = Mutate<v1::Bid>(ctx, caller, "PlaceBid", req->request_id(), *req,
                                   [&](pqxx::work& tx, Audit& audit) -> Result<v1::Bid> {
       moved.reset();
+      // A registration never changes: looked up before the lock is taken.
+      NRP_ASSIGN_OR_RETURN(auto bidder, store::FindBidder(tx, req->offer_id(), req->bidder_number()));
+      if (!bidder) {
+        NRP_ASSIGN_OR_RETURN(store::OfferRow seen, store::GetOffer(tx, req->offer_id(), false));
+        NRP_RETURN_IF_ERROR(InRegion(caller, kWriteScope, seen.offer.region_code()));
+        return Error::FailedPrecondition("BIDDER_NOT_REGISTERED", req->bidder_number(),
+                                         "bidder number " + req->bidder_number() +
+                                             " is not registered for offer " + req->offer_id());
+      }
       // The offer's row lock orders concurrent bids: each sees the previous
       // one's committed board.
       NRP_ASSIGN_OR_RETURN(store::OfferRow row, store::GetOffer(tx, req->offer_id(), true));
       v1::SupplyOffer& o = row.offer;
       NRP_RETURN_IF_ERROR(InRegion(caller, kWriteScope, o.region_code()));
       TimePoint now = d_.clock().Now();
-      NRP_ASSIGN_OR_RETURN(auto bidder, store::FindBidder(tx, o.offer_id(), req->bidder_number()));
-      if (!bidder) {
-        return Error::FailedPrecondition("BIDDER_NOT_REGISTERED", req->bidder_number(),
-                                         "bidder number " + req->bidder_number() +
-                                             " is not registered for offer " + o.offer_id());
-      }
       auto method = static_cast<SupplyMethod>(o.method());
       bool has_bid = false;
       if (method == SupplyMethod::kTender) {

@@ -25,18 +25,27 @@ std::string LayerRef(const std::string& layer_id, int64_t version) {
 GateResult EvaluateZoneGate(const ZoneMeasurement& m, LandUse use, GateStage stage,
                             const Rules& rules) {
   GateResult out;
-  out.layers_used = m.layers;
-  std::sort(out.layers_used.begin(), out.layers_used.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.kind, a.layer_id) < std::tie(b.kind, b.layer_id);
-  });
-
   bool check_boundary =
       stage == GateStage::kOffer && rules.urban_construction_uses.count(use) > 0;
   std::vector<ZoneLayerKind> needed = {ZoneLayerKind::kPermanentBasicFarmland,
                                        ZoneLayerKind::kEcologicalRedLine};
   if (check_boundary) needed.push_back(ZoneLayerKind::kUrbanDevelopmentBoundary);
+  auto consulted = [&](ZoneLayerKind k) {
+    return std::find(needed.begin(), needed.end(), k) != needed.end();
+  };
 
-  std::vector<ZoneOverlap> overlaps = m.overlaps;
+  // Only the layers this check consults, and the zones of those layers.
+  for (const auto& l : m.layers) {
+    if (consulted(l.kind)) out.layers_used.push_back(l);
+  }
+  std::sort(out.layers_used.begin(), out.layers_used.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.kind, a.layer_id) < std::tie(b.kind, b.layer_id);
+  });
+
+  std::vector<ZoneOverlap> overlaps;
+  for (const auto& z : m.overlaps) {
+    if (consulted(z.kind)) overlaps.push_back(z);
+  }
   std::sort(overlaps.begin(), overlaps.end(), [](const auto& a, const auto& b) {
     return std::tie(a.kind, a.zone_id) < std::tie(b.kind, b.zone_id);
   });

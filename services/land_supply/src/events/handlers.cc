@@ -1,9 +1,11 @@
 #include "events/handlers.h"
 
 #include <cmath>
+#include <set>
 
 #include "convert/convert.h"
 #include "domain/batch.h"
+#include "nrp/common/v1/event_options.pb.h"
 #include "nrp/core/log.h"
 #include "nrp/core/uuid.h"
 #include "nrp/db/migrations.h"
@@ -222,6 +224,23 @@ HandlerResult EventHandlers::OnProjectAccepted(pqxx::work& tx, const events::Clo
 void EventHandlers::Subscribe(service::Runtime& rt) {
   using std::placeholders::_1;
   using std::placeholders::_2;
+  // The other event types on these topics concern land supply not at all:
+  // they are acknowledged and skipped (an unhandled type would otherwise be
+  // dead-lettered as if it were broken).
+  std::set<std::string> handled = {
+      "nrp.planning.zone_published.v1", "nrp.planning.zone_withdrawn.v1",
+      "nrp.planning.layer_version_published.v1", "nrp.restoration.project_accepted.v1"};
+  auto ignore_others = [&](const google::protobuf::FileDescriptor* file, std::string_view topic) {
+    for (int i = 0; i < file->message_type_count(); ++i) {
+      const auto& options = file->message_type(i)->options();
+      if (!options.HasExtension(nrp::common::v1::event)) continue;
+      std::string type = options.GetExtension(nrp::common::v1::event).ce_type();
+      if (handled.count(type)) continue;
+      rt.Subscribe(topic, type, [](pqxx::work&, const events::CloudEvent&) { return HandlerResult::Ok(); });
+    }
+  };
+  ignore_others(nrp::planning::v1::ZonePublished::descriptor()->file(), events::kPlanningTopic);
+  ignore_others(nrp::restoration::v1::ProjectAccepted::descriptor()->file(), events::kRestorationTopic);
   rt.Subscribe(events::kPlanningTopic, "nrp.planning.zone_published.v1",
                std::bind(&EventHandlers::OnZonePublished, this, _1, _2));
   rt.Subscribe(events::kPlanningTopic, "nrp.planning.zone_withdrawn.v1",
