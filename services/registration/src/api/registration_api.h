@@ -34,7 +34,7 @@ Result<std::shared_ptr<const DocumentSigner>> LoadSigner(service::Runtime& rt,
                                                          const RegistrationConfig& config);
 
 // Publishes domain events through the outbox inside `tx`.
-Status PublishAll(service::Runtime& rt, pqxx::transaction_base& tx, const DomainEvents& events,
+Status PublishAll(service::Runtime& rt, pqxx::dbtransaction& tx, const DomainEvents& events,
                   const std::string& traceparent);
 
 // Opens a case from an application inside `tx` (number drawn, case stored, CaseSubmitted

@@ -38,7 +38,7 @@ Result<rpc::Caller> RegistrationApi::Enter(const grpc::ServerContext* ctx, std::
   return caller;
 }
 
-Status PublishAll(service::Runtime& rt, pqxx::transaction_base& tx, const DomainEvents& events,
+Status PublishAll(service::Runtime& rt, pqxx::dbtransaction& tx, const DomainEvents& events,
                   const std::string& traceparent) {
   for (const auto& e : events) {
     NRP_RETURN_IF_ERROR(service::Publish(rt, tx, *e.payload, e.region_code, traceparent));
