@@ -10,7 +10,8 @@
 int main() {
   nrp::Env env;
   nrp::log::Level level = nrp::log::Level::kInfo;
-  nrp::log::ParseLevel(env.OneOf("NRP_LOG_LEVEL", "info", {"debug", "info", "warn", "error"}), &level);
+  nrp::log::ParseLevel(env.OneOf("NRP_LOG_LEVEL", "info", {"debug", "info", "warn", "error"}),
+                       &level);
   nrp::log::Configure("land_supply", level);
   auto options = nrp::service::RuntimeOptions::FromEnv(env, "land_supply", 50052, 9102);
   auto config = nrp::land_supply::LandSupplyConfig::FromEnv(env);

@@ -37,9 +37,11 @@ struct Figures {
 };
 
 void Print(const char* name, const Figures& f, const char* unit) {
-  std::printf("%-12s %10.0f %s/s accepted  (%lld attempted, %lld refused as too low, %lld errors, %.1f s)\n",
-              name, f.accepted / f.seconds, unit, static_cast<long long>(f.attempted),
-              static_cast<long long>(f.refused), static_cast<long long>(f.errors), f.seconds);
+  std::printf(
+      "%-12s %10.0f %s/s accepted  (%lld attempted, %lld refused as too low, %lld errors, %.1f "
+      "s)\n",
+      name, f.accepted / f.seconds, unit, static_cast<long long>(f.attempted),
+      static_cast<long long>(f.refused), static_cast<long long>(f.errors), f.seconds);
 }
 
 template <class Fn>
@@ -54,9 +56,12 @@ Figures Run(int threads, double seconds, Fn&& one) {
       while (!stop.load(std::memory_order_relaxed)) {
         int r = one(t, i++);
         ++attempted;
-        if (r == 0) ++accepted;
-        else if (r == 1) ++refused;
-        else ++errors;
+        if (r == 0)
+          ++accepted;
+        else if (r == 1)
+          ++refused;
+        else
+          ++errors;
       }
     });
   }
@@ -144,8 +149,12 @@ int Main(int argc, char** argv) {
   {
     pqxx::connection c(h.runtime().options().db_url);
     pqxx::work tx(c);
-    tx.exec("CREATE TABLE bench_board (id int PRIMARY KEY, seq bigint NOT NULL, highest bigint NOT NULL)");
-    tx.exec("CREATE TABLE bench_bids (id uuid PRIMARY KEY, seq bigint NOT NULL, amount bigint NOT NULL)");
+    tx.exec(
+        "CREATE TABLE bench_board (id int PRIMARY KEY, seq bigint NOT NULL, highest bigint NOT "
+        "NULL)");
+    tx.exec(
+        "CREATE TABLE bench_bids (id uuid PRIMARY KEY, seq bigint NOT NULL, amount bigint NOT "
+        "NULL)");
     tx.exec("INSERT INTO bench_board VALUES (1, 0, 0)");
     tx.commit();
   }
@@ -160,7 +169,8 @@ int Main(int argc, char** argv) {
       int64_t next = r[0].as<int64_t>() + 1;
       tx.exec_params("INSERT INTO bench_bids VALUES ($1, $2, $3)", NewUuidV7(), next,
                      r[1].as<int64_t>() + inc);
-      tx.exec_params("UPDATE bench_board SET seq = $1, highest = highest + $2 WHERE id = 1", next, inc);
+      tx.exec_params("UPDATE bench_board SET seq = $1, highest = highest + $2 WHERE id = 1", next,
+                     inc);
       tx.commit();
       return 0;
     } catch (const std::exception&) {

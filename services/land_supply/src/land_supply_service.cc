@@ -8,7 +8,8 @@ LandSupplyConfig LandSupplyConfig::FromEnv(Env& env) {
   LandSupplyConfig c;
   c.rules = Rules::FromEnv(env);
   c.scheduler = env.Bool("NRP_LAND_SUPPLY_SCHEDULER", true);
-  c.scheduler_interval = env.Duration("NRP_LAND_SUPPLY_SCHEDULER_INTERVAL", std::chrono::seconds(1));
+  c.scheduler_interval =
+      env.Duration("NRP_LAND_SUPPLY_SCHEDULER_INTERVAL", std::chrono::seconds(1));
   c.calendar_dir = env.String("NRP_CALENDAR_DIR", "");
   return c;
 }
@@ -32,7 +33,8 @@ Status LandSupplyService::Wire() {
     rt_.Every("land-supply-scheduler", config_.scheduler_interval, [this] {
       SchedulerReport r = scheduler_->RunOnce();
       if (r.bidding_opened + r.offers_closed + r.signing_overdue + r.payment_overdue +
-              r.idle_cases_opened + r.failures > 0) {
+              r.idle_cases_opened + r.failures >
+          0) {
         log::Info("scheduler pass", {{"bidding_opened", r.bidding_opened},
                                      {"offers_closed", r.offers_closed},
                                      {"signing_overdue", r.signing_overdue},
@@ -42,8 +44,9 @@ Status LandSupplyService::Wire() {
       }
     });
   }
-  log::Info("land supply wired", {{"calendar_years", static_cast<int64_t>(calendar_.years().size())},
-                                  {"scheduler", config_.scheduler}});
+  log::Info("land supply wired",
+            {{"calendar_years", static_cast<int64_t>(calendar_.years().size())},
+             {"scheduler", config_.scheduler}});
   return Ok();
 }
 

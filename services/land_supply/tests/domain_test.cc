@@ -81,9 +81,10 @@ TEST(Rules, DefaultsAreTheNationalNumbers) {
 }
 
 TEST(Rules, FromEnvOverridesAndReportsBadValues) {
-  Env env({{"NRP_LAND_SUPPLY_MAX_TERM_COMMERCIAL", "30"},
-           {"NRP_LAND_SUPPLY_MIN_NOTICE_DAYS", "25"},
-           {"NRP_LAND_SUPPLY_ALLOCATION_CATALOGUE", "A=INFRASTRUCTURE|PUBLIC_ADMINISTRATION:道路"}});
+  Env env(
+      {{"NRP_LAND_SUPPLY_MAX_TERM_COMMERCIAL", "30"},
+       {"NRP_LAND_SUPPLY_MIN_NOTICE_DAYS", "25"},
+       {"NRP_LAND_SUPPLY_ALLOCATION_CATALOGUE", "A=INFRASTRUCTURE|PUBLIC_ADMINISTRATION:道路"}});
   Rules r = Rules::FromEnv(env);
   ASSERT_TRUE(env.Check().ok()) << env.Check().error().ToString();
   EXPECT_EQ(r.MaxTermYears(LandUse::kCommercial), 30);
@@ -103,14 +104,17 @@ TEST(Rules, FromEnvOverridesAndReportsBadValues) {
 
 TEST(Party, IdentityDocumentsAreChecked) {
   EXPECT_TRUE(ValidateParty({2, "洛阳甲置业有限公司", 7, "91350100M000100Y43"}, "bidder").ok());
-  ExpectError(ValidateParty({2, "洛阳甲置业有限公司", 7, "91350100M000100Y44"}, "bidder"),
-              Code::kInvalidArgument,
-              "bidder.id_number: not a valid 18-character unified social credit code (GB 32100-2015)");
+  ExpectError(
+      ValidateParty({2, "洛阳甲置业有限公司", 7, "91350100M000100Y44"}, "bidder"),
+      Code::kInvalidArgument,
+      "bidder.id_number: not a valid 18-character unified social credit code (GB 32100-2015)");
   EXPECT_TRUE(ValidateParty({1, "张三", 1, "11010519491231002X"}, "grantee").ok());
-  ExpectError(ValidateParty({1, "张三", 1, "110105194912310021"}, "grantee"), Code::kInvalidArgument,
+  ExpectError(ValidateParty({1, "张三", 1, "110105194912310021"}, "grantee"),
+              Code::kInvalidArgument,
               "grantee.id_number: not a valid 18-character resident identity card number (GB "
               "11643-1999)");
-  ExpectError(ValidateParty({0, "张三", 1, "11010519491231002X"}, "grantee"), Code::kInvalidArgument,
+  ExpectError(ValidateParty({0, "张三", 1, "11010519491231002X"}, "grantee"),
+              Code::kInvalidArgument,
               "grantee.kind: must be a PartyKind value other than PARTY_KIND_UNSPECIFIED");
   ExpectError(ValidateParty({1, "", 1, "11010519491231002X"}, "grantee"), Code::kInvalidArgument,
               "grantee.name: required");
@@ -143,12 +147,14 @@ TEST(Parcel, RefusesBadInputNamingTheField) {
   ExpectError(ValidateNewParcel(p), Code::kInvalidArgument,
               "parcel.planned_use: must be a LandUse value other than LAND_USE_UNSPECIFIED, got 0");
   p.planned_use = 42;
-  ExpectError(ValidateNewParcel(p), Code::kInvalidArgument,
-              "parcel.planned_use: must be a LandUse value other than LAND_USE_UNSPECIFIED, got 42");
+  ExpectError(
+      ValidateNewParcel(p), Code::kInvalidArgument,
+      "parcel.planned_use: must be a LandUse value other than LAND_USE_UNSPECIFIED, got 42");
   p = GoodParcel();
   p.geometry_encoding = 0;
-  ExpectError(ValidateNewParcel(p), Code::kInvalidArgument,
-              "parcel.geometry.encoding: must be GEOMETRY_ENCODING_WKT or GEOMETRY_ENCODING_GEOJSON");
+  ExpectError(
+      ValidateNewParcel(p), Code::kInvalidArgument,
+      "parcel.geometry.encoding: must be GEOMETRY_ENCODING_WKT or GEOMETRY_ENCODING_GEOJSON");
   p = GoodParcel();
   p.geometry_text = "POLYGON((112.40 34.60,112.41 34.60";
   auto st = ValidateNewParcel(p);
@@ -207,7 +213,8 @@ TEST(Parcel, PollutedPlotCannotEnterTheReserve) {
 }
 
 TEST(Parcel, HousingNeedsASoilSurveyBeforeTheReserve) {
-  ParcelFacts p{"p-1", ParcelState::kRegistered, LandUse::kResidential, SoilStatus::kNotSurveyed, {}};
+  ParcelFacts p{
+      "p-1", ParcelState::kRegistered, LandUse::kResidential, SoilStatus::kNotSurveyed, {}};
   ExpectError(CheckReserve(p, R()), Code::kFailedPrecondition,
               "parcel p-1 is planned for residential use and has no soil pollution survey; the "
               "survey comes first (土壤污染防治法 art. 59)");
@@ -230,8 +237,9 @@ TEST(Parcel, ReserveNeedsRegisteredAndAnApprovedBatch) {
 
 TEST(Parcel, OnlyClearReserveLandIsSupplied) {
   ParcelFacts p{"p-1", ParcelState::kReserved, LandUse::kIndustrial, SoilStatus::kClean, {}};
-  ExpectError(CheckOfferable(p), Code::kFailedPrecondition,
-              "parcel p-1 is RESERVED; only clear reserve land (净地, state READY) can be supplied");
+  ExpectError(
+      CheckOfferable(p), Code::kFailedPrecondition,
+      "parcel p-1 is RESERVED; only clear reserve land (净地, state READY) can be supplied");
   ExpectReason(CheckOfferable(p), Code::kFailedPrecondition, "PARCEL_NOT_READY");
   EXPECT_TRUE(CheckClear(p).ok());
   p.state = ParcelState::kReady;
@@ -259,8 +267,8 @@ ZoneMeasurement AllLayers() {
 
 TEST(ZoneGate, PassesInsideTheBoundaryWithoutConflicts) {
   auto m = AllLayers();
-  m.overlaps = {{"u-1", "洛阳中心城区城镇开发边界", "udb", ZoneLayerKind::kUrbanDevelopmentBoundary, 5,
-                 ZoneControlLevel::kUniform, 10000}};
+  m.overlaps = {{"u-1", "洛阳中心城区城镇开发边界", "udb", ZoneLayerKind::kUrbanDevelopmentBoundary,
+                 5, ZoneControlLevel::kUniform, 10000}};
   auto g = EvaluateZoneGate(m, LandUse::kCommercial, GateStage::kOffer, R());
   EXPECT_FALSE(g.refusal.has_value());
   EXPECT_EQ(g.verdict, ZoneVerdict::kAllowed);
@@ -269,13 +277,14 @@ TEST(ZoneGate, PassesInsideTheBoundaryWithoutConflicts) {
 
 TEST(ZoneGate, RefusesFarmlandNamingZoneVersionAndArea) {
   auto m = AllLayers();
-  m.overlaps = {{"z-9", "伊川县永久基本农田保护区", "pbf", ZoneLayerKind::kPermanentBasicFarmland, 3,
-                 ZoneControlLevel::kUniform, 1234.5}};
+  m.overlaps = {{"z-9", "伊川县永久基本农田保护区", "pbf", ZoneLayerKind::kPermanentBasicFarmland,
+                 3, ZoneControlLevel::kUniform, 1234.5}};
   auto g = EvaluateZoneGate(m, LandUse::kIndustrial, GateStage::kReserve, R());
   ASSERT_TRUE(g.refusal.has_value());
-  ExpectError(Result<int>(*g.refusal), Code::kFailedPrecondition,
-              "the parcel overlaps permanent basic farmland zone '伊川县永久基本农田保护区' (zone z-9, "
-              "layer pbf version 3) by 1234.50 m²");
+  ExpectError(
+      Result<int>(*g.refusal), Code::kFailedPrecondition,
+      "the parcel overlaps permanent basic farmland zone '伊川县永久基本农田保护区' (zone z-9, "
+      "layer pbf version 3) by 1234.50 m²");
   EXPECT_EQ(g.refusal->reason(), "OVERLAPS_PERMANENT_BASIC_FARMLAND");
   EXPECT_EQ(g.refusal->metadata().at("layer_version"), "3");
   EXPECT_EQ(g.verdict, ZoneVerdict::kForbidden);
@@ -334,12 +343,13 @@ TEST(ZoneGate, AMissingLayerRefusesTheCheck) {
 
 TEST(ZoneGate, FarmlandConversionNeedsTheStateCouncil) {
   auto m = AllLayers();
-  m.overlaps = {{"z-9", "伊川县永久基本农田保护区", "pbf", ZoneLayerKind::kPermanentBasicFarmland, 3,
-                 ZoneControlLevel::kUniform, 200}};
-  ExpectError(CheckApprovalAuthority(m, ApprovalAuthority::kProvince, "b-1", R()),
-              Code::kFailedPrecondition,
-              "batch b-1 converts permanent basic farmland zone '伊川县永久基本农田保护区' (zone z-9, "
-              "layer pbf version 3, 200.00 m²); only the State Council approves that (土地管理法 art. 46)");
+  m.overlaps = {{"z-9", "伊川县永久基本农田保护区", "pbf", ZoneLayerKind::kPermanentBasicFarmland,
+                 3, ZoneControlLevel::kUniform, 200}};
+  ExpectError(
+      CheckApprovalAuthority(m, ApprovalAuthority::kProvince, "b-1", R()),
+      Code::kFailedPrecondition,
+      "batch b-1 converts permanent basic farmland zone '伊川县永久基本农田保护区' (zone z-9, "
+      "layer pbf version 3, 200.00 m²); only the State Council approves that (土地管理法 art. 46)");
   EXPECT_TRUE(CheckApprovalAuthority(m, ApprovalAuthority::kStateCouncil, "b-1", R()).ok());
 }
 
@@ -425,7 +435,8 @@ TEST(Offer, AllocationOnlyForCataloguePurposes) {
   t.term_years = 0;
   t.land_use = static_cast<int>(LandUse::kCommercial);
   t.allocation_catalogue_item = "3";
-  ExpectReason(ValidateOfferTerms(t, R()), Code::kFailedPrecondition, "COMPETITIVE_SUPPLY_REQUIRED");
+  ExpectReason(ValidateOfferTerms(t, R()), Code::kFailedPrecondition,
+               "COMPETITIVE_SUPPLY_REQUIRED");
 }
 
 TEST(Offer, TermAtMostTheMaximumForTheUse) {
@@ -472,8 +483,9 @@ TEST(Offer, ListingStaysOpenAtLeastTenDays) {
 TEST(Offer, RefusesBadFields) {
   auto t = Listing();
   t.method = 0;
-  ExpectError(ValidateOfferTerms(t, R()), Code::kInvalidArgument,
-              "offer.method: must be a SupplyMethod value other than SUPPLY_METHOD_UNSPECIFIED, got 0");
+  ExpectError(
+      ValidateOfferTerms(t, R()), Code::kInvalidArgument,
+      "offer.method: must be a SupplyMethod value other than SUPPLY_METHOD_UNSPECIFIED, got 0");
   t = Listing();
   t.land_use = 99;
   ExpectError(ValidateOfferTerms(t, R()), Code::kInvalidArgument,
@@ -531,8 +543,9 @@ TEST(Offer, CancelBeforeTheResultOrWhenSigningIsOverdue) {
 TEST(Offer, BidderRegistrationNeedsTheDeposit) {
   OfferSchedule o{"o-1", OfferState::kPublished, SupplyMethod::kListing, kNow, kNow + 240h};
   EXPECT_TRUE(CheckRegisterBidder(o, 100, 100, kNow).ok());
-  ExpectError(CheckRegisterBidder(o, 100, 99, kNow), Code::kFailedPrecondition,
-              "deposit paid 0.99 yuan (99 fen) is less than the required deposit 1.00 yuan (100 fen)");
+  ExpectError(
+      CheckRegisterBidder(o, 100, 99, kNow), Code::kFailedPrecondition,
+      "deposit paid 0.99 yuan (99 fen) is less than the required deposit 1.00 yuan (100 fen)");
   ExpectError(CheckRegisterBidder(o, 100, 100, kNow + 240h), Code::kFailedPrecondition,
               "bidding on offer o-1 ended at 2025-06-12T02:00:00.000Z");
   o.state = OfferState::kDraft;
@@ -602,7 +615,8 @@ CloseFacts Closing() {
 
 TEST(Close, HighestAtOrAboveReserveWins) {
   auto f = Closing();
-  f.bids = {{"b-1", "001", 1'000'000, 1}, {"b-2", "002", 1'150'000, 2}, {"b-3", "001", 1'200'000, 3}};
+  f.bids = {
+      {"b-1", "001", 1'000'000, 1}, {"b-2", "002", 1'150'000, 2}, {"b-3", "001", 1'200'000, 3}};
   auto d = DecideCompetitiveClose(f, kNow, "").value();
   EXPECT_EQ(d.outcome, ResultOutcome::kAwarded);
   EXPECT_EQ(d.winner->bid_id, "b-3");
@@ -660,9 +674,7 @@ TEST(Close, AgreedSupplyClosesWithGranteeAndPrice) {
 
 // ---------------------------------------------------------------- contracts
 
-WorkingCalendar Calendar() {
-  return WorkingCalendar::LoadDirectory(DefaultCalendarDir()).value();
-}
+WorkingCalendar Calendar() { return WorkingCalendar::LoadDirectory(DefaultCalendarDir()).value(); }
 
 TEST(Contract, DueTenWorkingDaysAfterTheResult) {
   // Result on Friday 2025-09-26; National Day holiday 10-01..10-08 with
@@ -709,34 +721,38 @@ TEST(Contract, SignedWithinTheDeadlineForAnAwardedOffer) {
 
 TEST(Contract, AtLeastHalfFirstAndAllWithinOneYear) {
   Date signed_on(2025, 6, 10);
-  EXPECT_TRUE(CheckInstallments(1'000'000, {{Date(2025, 7, 10), 500'000}, {Date(2026, 6, 10), 500'000}},
+  EXPECT_TRUE(CheckInstallments(1'000'000,
+                                {{Date(2025, 7, 10), 500'000}, {Date(2026, 6, 10), 500'000}},
                                 signed_on, R())
                   .ok());
-  ExpectError(CheckInstallments(1'000'000, {{Date(2025, 7, 10), 499'999}, {Date(2026, 6, 10), 500'001}},
-                                signed_on, R()),
-              Code::kFailedPrecondition,
-              "the first installment 4999.99 yuan (499999 fen) is less than 50% of the price, "
-              "5000.00 yuan (500000 fen)");
-  ExpectError(CheckInstallments(1'000'000, {{Date(2025, 7, 10), 500'000}, {Date(2026, 6, 11), 500'000}},
-                                signed_on, R()),
-              Code::kFailedPrecondition,
-              "installment 2 is due 2026-06-11; the whole price is paid within 1 year(s) of "
-              "signing, by 2026-06-10");
+  ExpectError(
+      CheckInstallments(1'000'000, {{Date(2025, 7, 10), 499'999}, {Date(2026, 6, 10), 500'001}},
+                        signed_on, R()),
+      Code::kFailedPrecondition,
+      "the first installment 4999.99 yuan (499999 fen) is less than 50% of the price, "
+      "5000.00 yuan (500000 fen)");
+  ExpectError(
+      CheckInstallments(1'000'000, {{Date(2025, 7, 10), 500'000}, {Date(2026, 6, 11), 500'000}},
+                        signed_on, R()),
+      Code::kFailedPrecondition,
+      "installment 2 is due 2026-06-11; the whole price is paid within 1 year(s) of "
+      "signing, by 2026-06-10");
   ExpectError(CheckInstallments(1'000'000, {{Date(2025, 7, 10), 600'000}}, signed_on, R()),
               Code::kInvalidArgument,
               "contract.installments: sum to 6000.00 yuan (600000 fen), not the price 10000.00 "
               "yuan (1000000 fen)");
   ExpectError(CheckInstallments(1'000'000, {}, signed_on, R()), Code::kInvalidArgument,
               "contract.installments: required: the schedule of the price's payment");
-  ExpectError(CheckInstallments(1'000'000, {{Date(2025, 8, 10), 600'000}, {Date(2025, 7, 10), 400'000}},
-                                signed_on, R()),
-              Code::kInvalidArgument,
-              "contract.installments[1].due_date: installments must be in due-date order");
+  ExpectError(
+      CheckInstallments(1'000'000, {{Date(2025, 8, 10), 600'000}, {Date(2025, 7, 10), 400'000}},
+                        signed_on, R()),
+      Code::kInvalidArgument,
+      "contract.installments[1].due_date: installments must be in due-date order");
 }
 
 TEST(Contract, PaymentsCountTowardThePriceAndNeverOverpay) {
-  PaymentFacts f{"c-1", ContractState::kSigned, 1'000'000, 600'000, 200'000, 0,
-                 Date(2025, 6, 10), Date(2025, 7, 1)};
+  PaymentFacts f{"c-1", ContractState::kSigned, 1'000'000,       600'000, 200'000,
+                 0,     Date(2025, 6, 10),      Date(2025, 7, 1)};
   auto e = ApplyPayment(f, {static_cast<int>(PaymentKind::kPrice), 400'000, Date(2025, 7, 1)});
   ASSERT_TRUE(e.ok());
   EXPECT_TRUE(e->now_fully_paid);
@@ -744,15 +760,17 @@ TEST(Contract, PaymentsCountTowardThePriceAndNeverOverpay) {
               Code::kFailedPrecondition,
               "the payment of 4000.01 yuan (400001 fen) exceeds the price still due, 4000.00 yuan "
               "(400000 fen)");
-  ExpectError(ApplyPayment(f, {static_cast<int>(PaymentKind::kDepositConverted), 300'000,
-                               Date(2025, 7, 1)}),
-              Code::kFailedPrecondition,
-              "only 2000.00 yuan (200000 fen) of the grantee's deposit is left to convert into price");
+  ExpectError(
+      ApplyPayment(f,
+                   {static_cast<int>(PaymentKind::kDepositConverted), 300'000, Date(2025, 7, 1)}),
+      Code::kFailedPrecondition,
+      "only 2000.00 yuan (200000 fen) of the grantee's deposit is left to convert into price");
   ExpectError(ApplyPayment(f, {static_cast<int>(PaymentKind::kIdleLandFee), 1, Date(2025, 7, 1)}),
               Code::kFailedPrecondition,
               "idle-land fee outstanding on contract c-1 is 0.00 yuan (0 fen)");
-  ExpectError(ApplyPayment(f, {0, 1, Date(2025, 7, 1)}), Code::kInvalidArgument,
-              "payment.kind: must be a PaymentKind value other than PAYMENT_KIND_UNSPECIFIED, got 0");
+  ExpectError(
+      ApplyPayment(f, {0, 1, Date(2025, 7, 1)}), Code::kInvalidArgument,
+      "payment.kind: must be a PaymentKind value other than PAYMENT_KIND_UNSPECIFIED, got 0");
   ExpectError(ApplyPayment(f, {2, 1, Date(2025, 7, 2)}), Code::kInvalidArgument,
               "payment.paid_on: is in the future");
   ExpectError(ApplyPayment(f, {2, 1, std::nullopt}), Code::kInvalidArgument,
@@ -923,12 +941,14 @@ TEST(Idle, LandUserFaultOneYearPaysTwentyPercent) {
               Code::kFailedPrecondition,
               "case k-1: take-back without compensation needs 2 full idle years (Order 53 art. "
               "14(2)); this case is for no construction start one full year after the agreed date");
-  ExpectError(DecideDisposal(f, static_cast<int>(IdleLandDisposal::kIdleFee), Date(2026, 9, 1), R()),
-              Code::kInvalidArgument, "new_construction_start: only for EXTEND_START");
-  ExpectError(DecideDisposal(f, static_cast<int>(IdleLandDisposal::kExtendStart), std::nullopt, R()),
-              Code::kFailedPrecondition,
-              "case k-1: the delay was caused by the land user; only the idle-land fee or "
-              "take-back apply (Order 53 art. 14), not EXTEND_START");
+  ExpectError(
+      DecideDisposal(f, static_cast<int>(IdleLandDisposal::kIdleFee), Date(2026, 9, 1), R()),
+      Code::kInvalidArgument, "new_construction_start: only for EXTEND_START");
+  ExpectError(
+      DecideDisposal(f, static_cast<int>(IdleLandDisposal::kExtendStart), std::nullopt, R()),
+      Code::kFailedPrecondition,
+      "case k-1: the delay was caused by the land user; only the idle-land fee or "
+      "take-back apply (Order 53 art. 14), not EXTEND_START");
 }
 
 TEST(Idle, LandUserFaultTwoYearsIsTakenBack) {
@@ -944,28 +964,32 @@ TEST(Idle, LandUserFaultTwoYearsIsTakenBack) {
 
 TEST(Idle, ExcusedDelayExtendsAtMostOneYear) {
   auto f = Determined(IdleGround::kNoStartOneYear, IdleCause::kGovernment);
-  auto d = DecideDisposal(f, static_cast<int>(IdleLandDisposal::kExtendStart), Date(2027, 4, 1), R());
+  auto d =
+      DecideDisposal(f, static_cast<int>(IdleLandDisposal::kExtendStart), Date(2027, 4, 1), R());
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(*d->new_construction_start, Date(2027, 4, 1));
-  ExpectError(DecideDisposal(f, static_cast<int>(IdleLandDisposal::kExtendStart), Date(2027, 4, 2), R()),
-              Code::kFailedPrecondition,
-              "case k-1: the new start 2027-04-02 is more than 1 year(s) after the disposal "
-              "decision; at most 2027-04-01 (Order 53 art. 12(1))");
+  ExpectError(
+      DecideDisposal(f, static_cast<int>(IdleLandDisposal::kExtendStart), Date(2027, 4, 2), R()),
+      Code::kFailedPrecondition,
+      "case k-1: the new start 2027-04-02 is more than 1 year(s) after the disposal "
+      "decision; at most 2027-04-01 (Order 53 art. 12(1))");
   ExpectError(DecideDisposal(f, static_cast<int>(IdleLandDisposal::kIdleFee), std::nullopt, R()),
               Code::kFailedPrecondition,
               "case k-1: the delay was caused by government or force majeure; IDLE_FEE applies "
               "only to the land user's fault (Order 53 arts. 8, 12)");
-  ExpectError(DecideDisposal(f, static_cast<int>(IdleLandDisposal::kExtendStart), Date(2025, 3, 1), R()),
-              Code::kInvalidArgument,
-              "new_construction_start: must be after the agreed start 2025-03-01");
-  EXPECT_TRUE(DecideDisposal(f, static_cast<int>(IdleLandDisposal::kPaidTakeBack), std::nullopt, R())
-                  ->terminates_contract);
+  ExpectError(
+      DecideDisposal(f, static_cast<int>(IdleLandDisposal::kExtendStart), Date(2025, 3, 1), R()),
+      Code::kInvalidArgument, "new_construction_start: must be after the agreed start 2025-03-01");
+  EXPECT_TRUE(
+      DecideDisposal(f, static_cast<int>(IdleLandDisposal::kPaidTakeBack), std::nullopt, R())
+          ->terminates_contract);
   f.state = IdleCaseState::kInvestigating;
   ExpectError(DecideDisposal(f, static_cast<int>(IdleLandDisposal::kChangeUse), std::nullopt, R()),
               Code::kFailedPrecondition,
               "case k-1 is INVESTIGATING; only a case determined idle is disposed");
-  ExpectError(DecideDisposal(f, 0, std::nullopt, R()), Code::kInvalidArgument,
-              "disposal: must be an IdleLandDisposal value other than IDLE_LAND_DISPOSAL_UNSPECIFIED");
+  ExpectError(
+      DecideDisposal(f, 0, std::nullopt, R()), Code::kInvalidArgument,
+      "disposal: must be an IdleLandDisposal value other than IDLE_LAND_DISPOSAL_UNSPECIFIED");
 }
 
 // ---------------------------------------------------------------- batches and ledgers
@@ -1009,16 +1033,17 @@ TEST(Batch, AreasNest) {
 
 std::map<std::string, LedgerAccount> Accounts() {
   return {
-      {"cr-1", {"cr-1", LedgerKind::kFarmlandCompensation, "410200", 3, 60000, 60000, 12000, 40000}},
-      {"cr-low", {"cr-low", LedgerKind::kFarmlandCompensation, "410200", 6, 60000, 60000, 12000, 40000}},
-      {"cr-far", {"cr-far", LedgerKind::kFarmlandCompensation, "410300", 3, 60000, 60000, 12000, 40000}},
+      {"cr-1",
+       {"cr-1", LedgerKind::kFarmlandCompensation, "410200", 3, 60000, 60000, 12000, 40000}},
+      {"cr-low",
+       {"cr-low", LedgerKind::kFarmlandCompensation, "410200", 6, 60000, 60000, 12000, 40000}},
+      {"cr-far",
+       {"cr-far", LedgerKind::kFarmlandCompensation, "410300", 3, 60000, 60000, 12000, 40000}},
       {"q-1", {"q-1", LedgerKind::kLinkageQuota, "410000", 0, 8000, 8000, 0, 0}},
   };
 }
 
-BatchNeeds Needs() {
-  return {"b-1", "410200", BatchState::kApplied, 50000, 10000, 30000, 4};
-}
+BatchNeeds Needs() { return {"b-1", "410200", BatchState::kApplied, 50000, 10000, 30000, 4}; }
 
 Allocation Comp(std::string id, double area, double paddy, double grain) {
   return {static_cast<int>(LedgerKind::kFarmlandCompensation), std::move(id), area, paddy, grain};
@@ -1046,9 +1071,10 @@ TEST(Ledger, CompensationFirstAtLeastTheSameAreaPaddyAndGrain) {
 }
 
 TEST(Ledger, QualityGradeNoLower) {
-  ExpectError(CheckApproval(Needs(), 2, {Comp("cr-low", 50000, 10000, 30000)}, Accounts()),
-              Code::kFailedPrecondition,
-              "credit cr-low is of quality grade 6, lower than the occupied land's grade 4 (占优补优)");
+  ExpectError(
+      CheckApproval(Needs(), 2, {Comp("cr-low", 50000, 10000, 30000)}, Accounts()),
+      Code::kFailedPrecondition,
+      "credit cr-low is of quality grade 6, lower than the occupied land's grade 4 (占优补优)");
 }
 
 TEST(Ledger, ACreditIsUsedOnce) {

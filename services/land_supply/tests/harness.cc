@@ -49,8 +49,8 @@ std::string CreditCode(int n) {
 
 std::string Box(double lon0, double lat0, double lon1, double lat1) {
   char buf[256];
-  std::snprintf(buf, sizeof buf, "POLYGON((%.6f %.6f,%.6f %.6f,%.6f %.6f,%.6f %.6f,%.6f %.6f))", lon0,
-                lat0, lon1, lat0, lon1, lat1, lon0, lat1, lon0, lat0);
+  std::snprintf(buf, sizeof buf, "POLYGON((%.6f %.6f,%.6f %.6f,%.6f %.6f,%.6f %.6f,%.6f %.6f))",
+                lon0, lat0, lon1, lat0, lon1, lat1, lon0, lat1, lon0, lat0);
   return buf;
 }
 
@@ -135,7 +135,8 @@ void Harness::Produce(const google::protobuf::Message& payload, const std::strin
   auto key = service::FieldText(payload, spec->key_field);
   ASSERT_TRUE(key.ok()) << key.error().ToString();
   std::string service_name = spec->topic.substr(4, spec->topic.find(".events") - 4);
-  events::EventMeta meta{spec->ce_type, events::MakeSource(service_name, region_code), *key, *key, ""};
+  events::EventMeta meta{spec->ce_type, events::MakeSource(service_name, region_code), *key, *key,
+                         ""};
   auto event = events::NewEvent(payload, meta, clock_);
   ASSERT_TRUE(event.ok()) << event.error().ToString();
   std::string topic = prefix_ + spec->topic;
@@ -210,8 +211,9 @@ void Harness::PublishLayerVersion(const std::string& layer_id, const std::string
 bool Harness::WaitForLayerVersion(const std::string& layer_id, int64_t version) {
   return nrp::testing::WaitFor(
       [&] {
-        return Scalar("SELECT COALESCE((SELECT current_version FROM zone_layers WHERE layer_id = '" +
-                      layer_id + "'), 0)") == std::to_string(version);
+        return Scalar(
+                   "SELECT COALESCE((SELECT current_version FROM zone_layers WHERE layer_id = '" +
+                   layer_id + "'), 0)") == std::to_string(version);
       },
       std::chrono::seconds(60), std::chrono::milliseconds(50));
 }
@@ -219,9 +221,14 @@ bool Harness::WaitForLayerVersion(const std::string& layer_id, int64_t version) 
 void Harness::PublishStandardZones() {
   // Urban development boundary 112.40–112.50 E, 34.60–34.70 N; permanent basic
   // farmland east of it; a red-line wetland inside the boundary's north-east.
-  PublishLayerVersion("ly-udb", "410300", 3, 1, {{"udb-1", "洛阳中心城区城镇开发边界", 1, Box(112.40, 34.60, 112.50, 34.70)}});
-  PublishLayerVersion("ly-pbf", "410300", 1, 1, {{"pbf-1", "洛龙区永久基本农田保护区", 1, Box(112.50, 34.60, 112.55, 34.65)}});
-  PublishLayerVersion("ly-erl", "410300", 2, 1, {{"erl-1", "伊洛河湿地生态保护红线", 2, Box(112.45, 34.68, 112.47, 34.70)}});
+  PublishLayerVersion(
+      "ly-udb", "410300", 3, 1,
+      {{"udb-1", "洛阳中心城区城镇开发边界", 1, Box(112.40, 34.60, 112.50, 34.70)}});
+  PublishLayerVersion(
+      "ly-pbf", "410300", 1, 1,
+      {{"pbf-1", "洛龙区永久基本农田保护区", 1, Box(112.50, 34.60, 112.55, 34.65)}});
+  PublishLayerVersion("ly-erl", "410300", 2, 1,
+                      {{"erl-1", "伊洛河湿地生态保护红线", 2, Box(112.45, 34.68, 112.47, 34.70)}});
   ASSERT_TRUE(WaitForLayerVersion("ly-udb", 1));
   ASSERT_TRUE(WaitForLayerVersion("ly-pbf", 1));
   ASSERT_TRUE(WaitForLayerVersion("ly-erl", 1));
@@ -240,7 +247,8 @@ std::vector<std::string> Harness::OutboxPayloads(const std::string& ce_type) {
   pqxx::connection c(db_->conninfo());
   pqxx::nontransaction tx(c);
   std::vector<std::string> out;
-  for (const auto& r : tx.exec_params("SELECT payload FROM outbox WHERE ce_type = $1 ORDER BY id", ce_type)) {
+  for (const auto& r :
+       tx.exec_params("SELECT payload FROM outbox WHERE ce_type = $1 ORDER BY id", ce_type)) {
     out.push_back(pqxx::binarystring(r[0]).str());
   }
   return out;
@@ -266,7 +274,8 @@ v1::Parcel Harness::CreateParcel(const std::string& wkt, v1::LandUse use, const 
   return out;
 }
 
-v1::Parcel Harness::ReadyParcel(const std::string& wkt, v1::LandUse use, const std::string& region) {
+v1::Parcel Harness::ReadyParcel(const std::string& wkt, v1::LandUse use,
+                                const std::string& region) {
   v1::Parcel p = CreateParcel(wkt, use, region);
   v1::ReserveParcelRequest reserve;
   reserve.set_request_id(NewRequestId());

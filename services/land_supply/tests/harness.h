@@ -24,9 +24,9 @@ namespace nrp::land_supply::testing {
 namespace v1 = ::nrp::land_supply::v1;
 
 // Bearer tokens of the test's token table.
-inline constexpr char kWriter[] = "henan-land-writer-0123456789abcdef";   // read, write, pii in "41"
-inline constexpr char kReader[] = "henan-land-reader-0123456789abcdef";   // read in "41"
-inline constexpr char kJilin[] = "jilin-land-writer-0123456789abcdef";    // read, write in "22"
+inline constexpr char kWriter[] = "henan-land-writer-0123456789abcdef";  // read, write, pii in "41"
+inline constexpr char kReader[] = "henan-land-reader-0123456789abcdef";  // read in "41"
+inline constexpr char kJilin[] = "jilin-land-writer-0123456789abcdef";   // read, write in "22"
 
 struct Zone {
   std::string zone_id;
@@ -52,7 +52,7 @@ class Harness {
   // message and details of the gRPC status).
   template <class Req, class Resp>
   Status Call(grpc::Status (v1::LandSupplyService::Stub::*method)(grpc::ClientContext*, const Req&,
-                                                                   Resp*),
+                                                                  Resp*),
               const Req& req, Resp* resp, const std::string& token = kWriter) {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
@@ -95,13 +95,16 @@ class Harness {
   std::vector<std::string> OutboxPayloads(const std::string& ce_type);
 
   // Flows used by several tests.
-  v1::Parcel CreateParcel(const std::string& wkt, v1::LandUse use, const std::string& region = "410311",
+  v1::Parcel CreateParcel(const std::string& wkt, v1::LandUse use,
+                          const std::string& region = "410311",
                           v1::SoilPollutionStatus soil = v1::SOIL_POLLUTION_STATUS_CLEAN);
   // Registered → reserved → ready.
-  v1::Parcel ReadyParcel(const std::string& wkt, v1::LandUse use, const std::string& region = "410311");
+  v1::Parcel ReadyParcel(const std::string& wkt, v1::LandUse use,
+                         const std::string& region = "410311");
   // A DRAFT listing of a ready parcel, bidding from now + 21 days for 10 days.
   v1::SupplyOffer DraftListing(const v1::Parcel& parcel, int64_t starting_fen, int64_t reserve_fen,
-                               int64_t increment_fen, v1::SupplyMethod method = v1::SUPPLY_METHOD_LISTING);
+                               int64_t increment_fen,
+                               v1::SupplyMethod method = v1::SUPPLY_METHOD_LISTING);
   v1::BidderRegistration RegisterBidder(const std::string& offer_id, const std::string& name,
                                         const std::string& credit_code);
 

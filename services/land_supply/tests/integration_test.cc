@@ -90,7 +90,8 @@ v1::SupplyOffer ListAndClose(Harness& h, const v1::Parcel& parcel, int64_t reser
   auto b = h.RegisterBidder(offer.offer_id(), "洛阳乙置业有限公司", CreditCode(102));
   h.clock().Set(BiddingStart(offer) + 1h);
   for (size_t i = 0; i < amounts.size(); ++i) {
-    auto st = Bid(h, offer.offer_id(), i % 2 == 0 ? a.bidder_number() : b.bidder_number(), amounts[i]);
+    auto st =
+        Bid(h, offer.offer_id(), i % 2 == 0 ? a.bidder_number() : b.bidder_number(), amounts[i]);
     EXPECT_TRUE(st.ok()) << st.error().ToString();
   }
   h.clock().Set(BiddingEnd(offer) + 1s);
@@ -174,9 +175,9 @@ TEST(LandSupplyIntegration, FullListingFromNoticeToContractToDelivery) {
   EXPECT_EQ(b.bidder_number(), "002");
 
   // Before bidding starts nothing is taken.
-  ExpectStatus(Bid(h, offer.offer_id(), "001", 100'000'000), Code::kFailedPrecondition,
-               "bidding on offer " + offer.offer_id() + " starts at " +
-                   FormatRfc3339(BiddingStart(offer)));
+  ExpectStatus(
+      Bid(h, offer.offer_id(), "001", 100'000'000), Code::kFailedPrecondition,
+      "bidding on offer " + offer.offer_id() + " starts at " + FormatRfc3339(BiddingStart(offer)));
   h.clock().Set(BiddingStart(offer) + 1h);
   EXPECT_EQ(h.RunScheduler().bidding_opened, 1);
   EXPECT_EQ(GetOffer(h, offer.offer_id()).state(), v1::OFFER_STATE_BIDDING);
@@ -223,7 +224,9 @@ TEST(LandSupplyIntegration, FullListingFromNoticeToContractToDelivery) {
   // Bidding ended Monday 2025-07-03 10:00 CST: ten working days later is 2025-07-17.
   Date result_day = DateInChina(BiddingEnd(offer));
   EXPECT_EQ(FromProtoDate(offer.result().contract_due_date())->ToString(),
-            WorkingCalendar::LoadDirectory(DefaultCalendarDir())->AddWorkingDays(result_day, 10)->ToString());
+            WorkingCalendar::LoadDirectory(DefaultCalendarDir())
+                ->AddWorkingDays(result_day, 10)
+                ->ToString());
 
   v1::ListBidsRequest list;
   list.set_offer_id(offer.offer_id());
@@ -245,9 +248,10 @@ TEST(LandSupplyIntegration, FullListingFromNoticeToContractToDelivery) {
   early.set_contract_id(contract.contract_id());
   *early.mutable_delivered_on() = ToProtoDate(DateInChina(h.clock().Now()));
   v1::GrantContract ignored;
-  ExpectStatus(h.Call(&Stub::DeliverLand, early, &ignored), Code::kFailedPrecondition,
-               "contract " + contract.contract_id() +
-                   " is SIGNED; land is handed over only when the price is paid in full (FULLY_PAID)");
+  ExpectStatus(
+      h.Call(&Stub::DeliverLand, early, &ignored), Code::kFailedPrecondition,
+      "contract " + contract.contract_id() +
+          " is SIGNED; land is handed over only when the price is paid in full (FULLY_PAID)");
 
   ASSERT_TRUE(Pay(h, contract.contract_id(), v1::PAYMENT_KIND_DEPOSIT_CONVERTED, 20'000'000).ok());
   ASSERT_TRUE(Pay(h, contract.contract_id(), v1::PAYMENT_KIND_PRICE, 42'500'000).ok());
@@ -261,7 +265,8 @@ TEST(LandSupplyIntegration, FullListingFromNoticeToContractToDelivery) {
   v1::GrantContract delivered = Deliver(h, contract.contract_id());
   ASSERT_EQ(delivered.state(), v1::CONTRACT_STATE_DELIVERED);
   Date day = DateInChina(h.clock().Now());
-  EXPECT_EQ(FromProtoDate(delivered.term_end())->ToString(), day.AddYears(40).AddDays(-1).ToString());
+  EXPECT_EQ(FromProtoDate(delivered.term_end())->ToString(),
+            day.AddYears(40).AddDays(-1).ToString());
 
   auto delivered_events = h.Events<v1::LandDelivered>("nrp.land_supply.land_delivered.v1");
   ASSERT_EQ(delivered_events.size(), 1u);
@@ -305,8 +310,9 @@ TEST(LandSupplyIntegration, FullListingFromNoticeToContractToDelivery) {
   EXPECT_EQ(h.OutboxPayloads("nrp.land_supply.bidder_registered.v1").size(), 2u);
   EXPECT_EQ(h.OutboxPayloads("nrp.land_supply.bid_placed.v1").size(), 3u);
   EXPECT_EQ(h.OutboxPayloads("nrp.land_supply.payment_recorded.v1").size(), 3u);
-  EXPECT_TRUE(nrp::testing::WaitFor([&] { return h.Count("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0; },
-                                    60s, 50ms));
+  EXPECT_TRUE(nrp::testing::WaitFor(
+      [&] { return h.Count("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0; }, 60s,
+      50ms));
 }
 
 // ------------------------------------------------------------------ failed sale
@@ -315,11 +321,13 @@ TEST(LandSupplyIntegration, AListingWithoutABidAtTheReservePriceFails) {
   Harness h(At(kStart));
   h.PublishStandardZones();
   v1::Parcel parcel = h.ReadyParcel(GoodBox(1), v1::LAND_USE_COMMERCIAL);
-  v1::SupplyOffer offer = ListAndClose(h, parcel, 120'000'000, {100'000'000, 110'000'000, 119'000'000});
+  v1::SupplyOffer offer =
+      ListAndClose(h, parcel, 120'000'000, {100'000'000, 110'000'000, 119'000'000});
   ASSERT_EQ(offer.state(), v1::OFFER_STATE_FAILED);
   EXPECT_EQ(offer.result().outcome(), v1::RESULT_OUTCOME_FAILED);
   EXPECT_EQ(offer.result().highest_bid().fen(), 119'000'000);
-  EXPECT_EQ(offer.result().failure_reason(), "the highest bid is below the reserve price (最高报价低于底价)");
+  EXPECT_EQ(offer.result().failure_reason(),
+            "the highest bid is below the reserve price (最高报价低于底价)");
   EXPECT_FALSE(offer.result().has_grantee());
   EXPECT_EQ(GetParcel(h, parcel.parcel_id()).state(), v1::PARCEL_STATE_READY);
   auto failed = h.Events<v1::OfferFailed>("nrp.land_supply.offer_failed.v1");
@@ -337,8 +345,9 @@ TEST(LandSupplyIntegration, AListingWithoutABidAtTheReservePriceFails) {
   *sign.mutable_contract()->mutable_agreed_construction_start() = ToProtoDate(today.AddDays(90));
   *sign.mutable_contract()->mutable_agreed_completion_date() = ToProtoDate(today.AddDays(900));
   v1::GrantContract c;
-  ExpectStatus(h.Call(&Stub::SignContract, sign, &c), Code::kFailedPrecondition,
-               "offer " + offer.offer_id() + " is FAILED; a contract is signed only for an AWARDED offer");
+  ExpectStatus(
+      h.Call(&Stub::SignContract, sign, &c), Code::kFailedPrecondition,
+      "offer " + offer.offer_id() + " is FAILED; a contract is signed only for an AWARDED offer");
 
   // The parcel is offered again; without any bid that sale fails too.
   v1::SupplyOffer again = h.DraftListing(parcel, 100'000'000, 100'000'000, 1'000'000);
@@ -392,8 +401,9 @@ TEST(LandSupplyIntegration, SpatialGateUsesTheZonesReceivedAsEvents) {
   st = reserve(wet);
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().reason(), "OVERLAPS_ECOLOGICAL_RED_LINE");
-  EXPECT_NE(st.error().message().find("'伊洛河湿地生态保护红线' (zone erl-1, layer ly-erl version 1)"),
-            std::string::npos)
+  EXPECT_NE(
+      st.error().message().find("'伊洛河湿地生态保护红线' (zone erl-1, layer ly-erl version 1)"),
+      std::string::npos)
       << st.error().message();
 
   // Outside the urban development boundary: reserved, but no urban supply.
@@ -409,39 +419,50 @@ TEST(LandSupplyIntegration, SpatialGateUsesTheZonesReceivedAsEvents) {
 
   // A new farmland version is switched in only by its marker, at once.
   std::string area = Box(112.43, 34.63, 112.44, 34.64);  // inside the boundary, no farmland in v1
-  h.PublishLayerVersion("ly-pbf", "410300", 1, 2,
-                        {{"pbf-1", "洛龙区永久基本农田保护区", 1, Box(112.50, 34.60, 112.55, 34.65)},
-                         {"pbf-2", "关林镇永久基本农田", 1, area}},
-                        {}, /*marker=*/false);
+  h.PublishLayerVersion(
+      "ly-pbf", "410300", 1, 2,
+      {{"pbf-1", "洛龙区永久基本农田保护区", 1, Box(112.50, 34.60, 112.55, 34.65)},
+       {"pbf-2", "关林镇永久基本农田", 1, area}},
+      {}, /*marker=*/false);
   ASSERT_TRUE(nrp::testing::WaitFor(
-      [&] { return h.Count("SELECT count(*) FROM replica_zones WHERE layer_id = 'ly-pbf' AND version = 2") == 2; },
+      [&] {
+        return h.Count(
+                   "SELECT count(*) FROM replica_zones WHERE layer_id = 'ly-pbf' AND version = "
+                   "2") == 2;
+      },
       60s, 50ms));
-  v1::Parcel before_marker = h.CreateParcel(Box(112.432, 34.632, 112.434, 34.634), v1::LAND_USE_INDUSTRIAL);
+  v1::Parcel before_marker =
+      h.CreateParcel(Box(112.432, 34.632, 112.434, 34.634), v1::LAND_USE_INDUSTRIAL);
   EXPECT_TRUE(reserve(before_marker).ok()) << "version 2 is not in force before its marker";
   {
     // The marker for version 2 (its zones are sent again: staging is idempotent).
-    h.PublishLayerVersion("ly-pbf", "410300", 1, 2,
-                          {{"pbf-1", "洛龙区永久基本农田保护区", 1, Box(112.50, 34.60, 112.55, 34.65)},
-                           {"pbf-2", "关林镇永久基本农田", 1, area}});
+    h.PublishLayerVersion(
+        "ly-pbf", "410300", 1, 2,
+        {{"pbf-1", "洛龙区永久基本农田保护区", 1, Box(112.50, 34.60, 112.55, 34.65)},
+         {"pbf-2", "关林镇永久基本农田", 1, area}});
   }
   ASSERT_TRUE(h.WaitForLayerVersion("ly-pbf", 2));
-  v1::Parcel after_marker = h.CreateParcel(Box(112.435, 34.632, 112.437, 34.634), v1::LAND_USE_INDUSTRIAL);
+  v1::Parcel after_marker =
+      h.CreateParcel(Box(112.435, 34.632, 112.437, 34.634), v1::LAND_USE_INDUSTRIAL);
   st = reserve(after_marker);
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().reason(), "OVERLAPS_PERMANENT_BASIC_FARMLAND");
   EXPECT_NE(st.error().message().find("'关林镇永久基本农田' (zone pbf-2, layer ly-pbf version 2)"),
             std::string::npos)
       << st.error().message();
-  EXPECT_EQ(h.Count("SELECT count(*) FROM replica_zones WHERE layer_id = 'ly-pbf' AND version < 2"), 0);
+  EXPECT_EQ(h.Count("SELECT count(*) FROM replica_zones WHERE layer_id = 'ly-pbf' AND version < 2"),
+            0);
 
   // A marker whose count disagrees (events lost) never switches: dead-lettered.
-  h.PublishLayerVersion("ly-pbf", "410300", 1, 3, {{"pbf-1", "x", 1, Box(112.50, 34.60, 112.55, 34.65)}},
-                        {}, true, /*zone_count_override=*/2);
+  h.PublishLayerVersion("ly-pbf", "410300", 1, 3,
+                        {{"pbf-1", "x", 1, Box(112.50, 34.60, 112.55, 34.65)}}, {}, true,
+                        /*zone_count_override=*/2);
   ASSERT_TRUE(nrp::testing::WaitFor(
-      [&] { return h.Count("SELECT count(*) FROM inbox WHERE status = 'dead_lettered'") >= 1; }, 60s,
-      50ms));
+      [&] { return h.Count("SELECT count(*) FROM inbox WHERE status = 'dead_lettered'") >= 1; },
+      60s, 50ms));
   EXPECT_EQ(h.Scalar("SELECT current_version FROM zone_layers WHERE layer_id = 'ly-pbf'"), "2");
-  EXPECT_NE(h.Scalar("SELECT reason FROM inbox WHERE status = 'dead_lettered'").find("zone events were lost"),
+  EXPECT_NE(h.Scalar("SELECT reason FROM inbox WHERE status = 'dead_lettered'")
+                .find("zone events were lost"),
             std::string::npos);
 }
 
@@ -456,8 +477,9 @@ TEST(LandSupplyIntegration, HundredConcurrentBidsKeepBoardAndRecordInAgreement) 
   ASSERT_TRUE(Publish(h, offer.offer_id(), &offer).ok());
   std::vector<std::string> numbers;
   for (int i = 0; i < 10; ++i) {
-    numbers.push_back(h.RegisterBidder(offer.offer_id(), "竞买人" + std::to_string(i), CreditCode(200 + i))
-                          .bidder_number());
+    numbers.push_back(
+        h.RegisterBidder(offer.offer_id(), "竞买人" + std::to_string(i), CreditCode(200 + i))
+            .bidder_number());
   }
   h.clock().Set(BiddingStart(offer) + 1h);
 
@@ -480,7 +502,8 @@ TEST(LandSupplyIntegration, HundredConcurrentBidsKeepBoardAndRecordInAgreement) 
       std::lock_guard lock(mu);
       if (st.ok()) {
         accepted[amounts[i]] = number;
-      } else if (st.error().code() == Code::kFailedPrecondition && st.error().reason() == "BID_TOO_LOW") {
+      } else if (st.error().code() == Code::kFailedPrecondition &&
+                 st.error().reason() == "BID_TOO_LOW") {
         ++refused;
       } else {
         unexpected.push_back(st.error().ToString());
@@ -500,10 +523,11 @@ TEST(LandSupplyIntegration, HundredConcurrentBidsKeepBoardAndRecordInAgreement) 
   // at least the increment; nothing lost, nothing reordered.
   EXPECT_EQ(h.Count("SELECT count(*) FROM bids WHERE offer_id = '" + offer.offer_id() + "'"),
             static_cast<int64_t>(accepted.size()));
-  EXPECT_EQ(h.Count("SELECT count(*) FROM (SELECT amount_fen - lag(amount_fen) OVER (ORDER BY seq) AS d "
-                    "FROM bids WHERE offer_id = '" + offer.offer_id() + "') x WHERE d < " +
-                    std::to_string(inc)),
-            0);
+  EXPECT_EQ(
+      h.Count("SELECT count(*) FROM (SELECT amount_fen - lag(amount_fen) OVER (ORDER BY seq) AS d "
+              "FROM bids WHERE offer_id = '" +
+              offer.offer_id() + "') x WHERE d < " + std::to_string(inc)),
+      0);
   EXPECT_EQ(h.Count("SELECT max(seq) FROM bids WHERE offer_id = '" + offer.offer_id() + "'"),
             static_cast<int64_t>(accepted.size()));
   EXPECT_EQ(h.Count("SELECT amount_fen FROM bids WHERE offer_id = '" + offer.offer_id() +
@@ -518,7 +542,8 @@ TEST(LandSupplyIntegration, HundredConcurrentBidsKeepBoardAndRecordInAgreement) 
   EXPECT_EQ((*live)->board.highest_fen, top);
   EXPECT_EQ((*live)->board.highest_bidder_number, accepted[top]);
   EXPECT_EQ((*live)->board.highest_bid_id,
-            h.Scalar("SELECT highest_bid_id::text FROM offers WHERE offer_id = '" + offer.offer_id() + "'"));
+            h.Scalar("SELECT highest_bid_id::text FROM offers WHERE offer_id = '" +
+                     offer.offer_id() + "'"));
   EXPECT_EQ(h.Events<v1::BidPlaced>("nrp.land_supply.bid_placed.v1").size(), accepted.size());
 
   // The winner is the true highest.
@@ -577,10 +602,11 @@ TEST(LandSupplyIntegration, IdleLandExactlyAtOneAndTwoFullYears) {
   take_back_too_early.set_case_id(one_year.case_id());
   take_back_too_early.set_disposal(v1::IDLE_LAND_DISPOSAL_TAKE_BACK);
   v1::IdleLandCase ignored;
-  ExpectStatus(h.Call(&Stub::DisposeIdleLand, take_back_too_early, &ignored), Code::kFailedPrecondition,
-               "case " + one_year.case_id() +
-                   ": take-back without compensation needs 2 full idle years (Order 53 art. 14(2)); "
-                   "this case is for no construction start one full year after the agreed date");
+  ExpectStatus(
+      h.Call(&Stub::DisposeIdleLand, take_back_too_early, &ignored), Code::kFailedPrecondition,
+      "case " + one_year.case_id() +
+          ": take-back without compensation needs 2 full idle years (Order 53 art. 14(2)); "
+          "this case is for no construction start one full year after the agreed date");
   v1::DisposeIdleLandRequest fee;
   fee.set_request_id(NewRequestId());
   fee.set_case_id(one_year.case_id());
@@ -588,7 +614,8 @@ TEST(LandSupplyIntegration, IdleLandExactlyAtOneAndTwoFullYears) {
   ASSERT_TRUE(h.Call(&Stub::DisposeIdleLand, fee, &one_year).ok());
   EXPECT_EQ(one_year.state(), v1::IDLE_CASE_STATE_DISPOSED);
   EXPECT_EQ(one_year.fee().fen(), 30'000'000);
-  ExpectStatus(Pay(h, c.contract_id(), v1::PAYMENT_KIND_IDLE_LAND_FEE, 30'000'001), Code::kFailedPrecondition,
+  ExpectStatus(Pay(h, c.contract_id(), v1::PAYMENT_KIND_IDLE_LAND_FEE, 30'000'001),
+               Code::kFailedPrecondition,
                "idle-land fee outstanding on contract " + c.contract_id() +
                    " is 300000.00 yuan (30000000 fen)");
   ASSERT_TRUE(Pay(h, c.contract_id(), v1::PAYMENT_KIND_IDLE_LAND_FEE, 30'000'000).ok());
@@ -622,7 +649,8 @@ TEST(LandSupplyIntegration, IdleLandExactlyAtOneAndTwoFullYears) {
   ASSERT_EQ(disposed.size(), 2u);
   EXPECT_EQ(disposed[0].disposal(), v1::IDLE_LAND_DISPOSAL_IDLE_FEE);
   EXPECT_EQ(disposed[1].disposal(), v1::IDLE_LAND_DISPOSAL_TAKE_BACK);
-  auto revitalised = h.Events<v1::StockLandRevitalised>("nrp.land_supply.stock_land_revitalised.v1");
+  auto revitalised =
+      h.Events<v1::StockLandRevitalised>("nrp.land_supply.stock_land_revitalised.v1");
   ASSERT_EQ(revitalised.size(), 2u);
   EXPECT_EQ(revitalised[1].stage(), v1::STOCK_LAND_STAGE_SUPPLIED_NOT_USED);
   EXPECT_NEAR(revitalised[1].area().square_metres(), parcel.area().square_metres(), 1e-6);
@@ -630,14 +658,16 @@ TEST(LandSupplyIntegration, IdleLandExactlyAtOneAndTwoFullYears) {
   summary_req.set_region_code("410300");
   v1::StockLandSummary summary;
   ASSERT_TRUE(h.Call(&Stub::GetStockLandSummary, summary_req, &summary).ok());
-  EXPECT_NEAR(summary.idle_area_disposed().square_metres(), 2 * parcel.area().square_metres(), 1e-3);
+  EXPECT_NEAR(summary.idle_area_disposed().square_metres(), 2 * parcel.area().square_metres(),
+              1e-3);
 }
 
 // ------------------------------------------------------------------ farmland balance
 
 TEST(LandSupplyIntegration, ACreditReservedByTwoApprovalsAtOnceIsUsedOnce) {
   Harness h(At(kStart));
-  // Restoration accepted a consolidation project: new cultivated land and reclaimed construction land.
+  // Restoration accepted a consolidation project: new cultivated land and reclaimed construction
+  // land.
   nrp::restoration::v1::ProjectAccepted accepted;
   accepted.set_project_id("rp-410311-2025-01");
   accepted.set_region_code("410311");
@@ -650,10 +680,13 @@ TEST(LandSupplyIntegration, ACreditReservedByTwoApprovalsAtOnceIsUsedOnce) {
   accepted.mutable_reclaimed_construction_land()->set_square_metres(8000);
   h.Produce(accepted, "410311");
   ASSERT_TRUE(nrp::testing::WaitFor(
-      [&] { return h.Count("SELECT count(*) FROM compensation_credits") == 1 &&
-                   h.Count("SELECT count(*) FROM linkage_quotas") == 1; },
+      [&] {
+        return h.Count("SELECT count(*) FROM compensation_credits") == 1 &&
+               h.Count("SELECT count(*) FROM linkage_quotas") == 1;
+      },
       60s, 50ms));
-  auto added = h.Events<v1::CompensationCreditAdded>("nrp.land_supply.compensation_credit_added.v1");
+  auto added =
+      h.Events<v1::CompensationCreditAdded>("nrp.land_supply.compensation_credit_added.v1");
   ASSERT_EQ(added.size(), 1u);
   const std::string credit = added[0].credit_id();
   EXPECT_EQ(added[0].credit().quality_grade(), 3);
@@ -705,15 +738,22 @@ TEST(LandSupplyIntegration, ACreditReservedByTwoApprovalsAtOnceIsUsedOnce) {
     return h.Call(&Stub::ApproveBatch, req, &out);
   };
   // Without the credit the occupation is refused (先补后占).
-  ExpectStatus(approve(first, false), Code::kFailedPrecondition,
-               "batch " + first.batch_id() +
-                   " occupies 50000.00 m² of cultivated land but reserves 0.00 m² of compensation "
-                   "credit; the credit comes first and covers at least the same area (先补后占, 占一补一)");
+  ExpectStatus(
+      approve(first, false), Code::kFailedPrecondition,
+      "batch " + first.batch_id() +
+          " occupies 50000.00 m² of cultivated land but reserves 0.00 m² of compensation "
+          "credit; the credit comes first and covers at least the same area (先补后占, 占一补一)");
 
   Status results[2];
   std::atomic<bool> go{false};
-  std::thread t1([&] { while (!go) std::this_thread::yield(); results[0] = approve(first, true); });
-  std::thread t2([&] { while (!go) std::this_thread::yield(); results[1] = approve(second, true); });
+  std::thread t1([&] {
+    while (!go) std::this_thread::yield();
+    results[0] = approve(first, true);
+  });
+  std::thread t2([&] {
+    while (!go) std::this_thread::yield();
+    results[1] = approve(second, true);
+  });
   go = true;
   t1.join();
   t2.join();
@@ -724,12 +764,16 @@ TEST(LandSupplyIntegration, ACreditReservedByTwoApprovalsAtOnceIsUsedOnce) {
   EXPECT_EQ(lost.error().code(), Code::kFailedPrecondition);
   EXPECT_EQ(lost.error().reason(), "LEDGER_INSUFFICIENT");
   EXPECT_EQ(lost.error().message(),
-            "account " + credit + " has 0.00 m² (paddy 0.00 m², grain 0.00 kg/year) left; the "
-            "allocation asks for 50000.00 m² (paddy 10000.00 m², grain 30000.00 kg/year); a credit is "
-            "used once");
+            "account " + credit +
+                " has 0.00 m² (paddy 0.00 m², grain 0.00 kg/year) left; the "
+                "allocation asks for 50000.00 m² (paddy 10000.00 m², grain 30000.00 kg/year); a "
+                "credit is "
+                "used once");
   EXPECT_EQ(h.Count("SELECT count(*) FROM ledger_entries WHERE kind = 2"), 1);
   EXPECT_EQ(h.Scalar("SELECT state FROM compensation_credits"), "3");  // USED_UP
-  EXPECT_EQ(h.Events<v1::CompensationCreditUsed>("nrp.land_supply.compensation_credit_used.v1").size(), 1u);
+  EXPECT_EQ(
+      h.Events<v1::CompensationCreditUsed>("nrp.land_supply.compensation_credit_used.v1").size(),
+      1u);
   ASSERT_TRUE(h.Call(&Stub::GetLedgerBalance, balance_req, &balance).ok());
   EXPECT_DOUBLE_EQ(balance.compensation_area().square_metres(), 0);
   v1::GetApprovalBatchRequest get;
@@ -845,13 +889,16 @@ TEST(LandSupplyIntegration, RetriesAccessAndInputErrors) {
   auto bow_tie = h.Call(&Stub::CreateParcel, req, &out);
   ASSERT_FALSE(bow_tie.ok());
   EXPECT_EQ(bow_tie.error().code(), Code::kInvalidArgument);
-  EXPECT_EQ(bow_tie.error().message().rfind("parcel.geometry.text: invalid geometry: Self-intersection", 0), 0u)
+  EXPECT_EQ(bow_tie.error().message().rfind(
+                "parcel.geometry.text: invalid geometry: Self-intersection", 0),
+            0u)
       << bow_tie.error().message();
   req.set_request_id(NewRequestId());
   p->mutable_geometry()->set_text(GoodBox(6));
   p->set_planned_use(v1::LAND_USE_UNSPECIFIED);
-  ExpectStatus(h.Call(&Stub::CreateParcel, req, &out), Code::kInvalidArgument,
-               "parcel.planned_use: must be a LandUse value other than LAND_USE_UNSPECIFIED, got 0");
+  ExpectStatus(
+      h.Call(&Stub::CreateParcel, req, &out), Code::kInvalidArgument,
+      "parcel.planned_use: must be a LandUse value other than LAND_USE_UNSPECIFIED, got 0");
   v1::ListParcelsRequest list;
   list.set_filter("state = PARCEL_STATE_BOGUS");
   v1::ListParcelsResponse listed;

@@ -54,7 +54,8 @@ Date Today(const Clock& clock) { return DateInChina(clock.Now()); }
 
 std::string IdentityKey(const nrp::common::v1::Party& party) {
   std::string id;
-  for (char c : party.id_number()) id += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : party.id_number())
+    id += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return db::Sha256Hex(std::to_string(static_cast<int>(party.id_type())) + ":" + id);
 }
 
@@ -74,7 +75,8 @@ Result<store::ListQuery> LandSupplyApi::ListQueryFor(
                                                      fields, orders, default_desc));
   q.region_prefixes = caller.region_prefixes;
   if (q.region_prefixes.empty()) {
-    return Error::PermissionDenied("the caller may act on no region").WithReason("REGION_NOT_ALLOWED");
+    return Error::PermissionDenied("the caller may act on no region")
+        .WithReason("REGION_NOT_ALLOWED");
   }
   return q;
 }

@@ -69,9 +69,10 @@ nrp::common::v1::SpatialUse SpatialUseOf(LandUse use, const Rules& rules);
 DevelopmentFacts DevelopmentFactsOf(const store::ContractRow& row);
 
 // StockLandRevitalised: stock land put back to use by a supply or a disposal.
-Status PublishStockLandRevitalised(service::Runtime& rt, pqxx::work& tx, const std::string& parcel_id,
-                                   const std::string& region_code, StockLandStage stage,
-                                   double area_m2, const std::string& cause_id, const Date& day);
+Status PublishStockLandRevitalised(service::Runtime& rt, pqxx::work& tx,
+                                   const std::string& parcel_id, const std::string& region_code,
+                                   StockLandStage stage, double area_m2,
+                                   const std::string& cause_id, const Date& day);
 
 // Authorizes `caller` for `scope` in `region_code`.
 inline Status InRegion(const rpc::Caller& caller, std::string_view scope,

@@ -124,21 +124,18 @@ class LandSupplyApi final : public v1::LandSupplyService::Service {
 
   grpc::Status OpenIdleLandCase(Ctx*, const v1::OpenIdleLandCaseRequest*,
                                 v1::IdleLandCase*) override;
-  grpc::Status GetIdleLandCase(Ctx*, const v1::GetIdleLandCaseRequest*,
-                               v1::IdleLandCase*) override;
+  grpc::Status GetIdleLandCase(Ctx*, const v1::GetIdleLandCaseRequest*, v1::IdleLandCase*) override;
   grpc::Status ListIdleLandCases(Ctx*, const v1::ListIdleLandCasesRequest*,
                                  v1::ListIdleLandCasesResponse*) override;
   grpc::Status DetermineIdleLand(Ctx*, const v1::DetermineIdleLandRequest*,
                                  v1::IdleLandCase*) override;
-  grpc::Status DisposeIdleLand(Ctx*, const v1::DisposeIdleLandRequest*,
-                               v1::IdleLandCase*) override;
+  grpc::Status DisposeIdleLand(Ctx*, const v1::DisposeIdleLandRequest*, v1::IdleLandCase*) override;
 
   grpc::Status GetCompensationCredit(Ctx*, const v1::GetCompensationCreditRequest*,
                                      v1::CompensationCredit*) override;
   grpc::Status ListCompensationCredits(Ctx*, const v1::ListCompensationCreditsRequest*,
                                        v1::ListCompensationCreditsResponse*) override;
-  grpc::Status GetLinkageQuota(Ctx*, const v1::GetLinkageQuotaRequest*,
-                               v1::LinkageQuota*) override;
+  grpc::Status GetLinkageQuota(Ctx*, const v1::GetLinkageQuotaRequest*, v1::LinkageQuota*) override;
   grpc::Status ListLinkageQuotas(Ctx*, const v1::ListLinkageQuotasRequest*,
                                  v1::ListLinkageQuotasResponse*) override;
   grpc::Status ListLedgerEntries(Ctx*, const v1::ListLedgerEntriesRequest*,
@@ -185,8 +182,8 @@ void MaskParty(const rpc::Caller& caller, nrp::common::v1::Party* party);
 // The reserve price only for the supplying authority (write scope in the region).
 void RedactOffer(const rpc::Caller& caller, v1::SupplyOffer* offer);
 // ZoneCheckResult of a gate decision.
-nrp::common::v1::ZoneCheckResult ZoneCheckOf(const GateResult& gate, nrp::common::v1::SpatialUse use,
-                                             TimePoint now);
+nrp::common::v1::ZoneCheckResult ZoneCheckOf(const GateResult& gate,
+                                             nrp::common::v1::SpatialUse use, TimePoint now);
 // Today in China Standard Time by the runtime's clock.
 Date Today(const Clock& clock);
 std::string IdentityKey(const nrp::common::v1::Party& party);

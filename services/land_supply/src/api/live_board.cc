@@ -55,8 +55,8 @@ Result<bool> LiveBoard::Advance(const std::string& offer_id, const LiveBoardStat
 }
 
 Result<std::optional<LiveBoardState>> LiveBoard::Read(const std::string& offer_id) {
-  NRP_ASSIGN_OR_RETURN(auto reply, redis_.EvalSha(kRead, {Key(offer_id)}, {},
-                                                  cache::Idempotency::kIdempotent));
+  NRP_ASSIGN_OR_RETURN(auto reply,
+                       redis_.EvalSha(kRead, {Key(offer_id)}, {}, cache::Idempotency::kIdempotent));
   if (reply.type != cache::Reply::Type::kArray || reply.elements.size() != 7 ||
       reply.elements[0].is_nil()) {
     return std::optional<LiveBoardState>();

@@ -53,7 +53,8 @@ Result<v1::SupplyOffer> Operations::Close(pqxx::work& tx, store::OfferRow& row,
     if (decision.winner) {
       NRP_ASSIGN_OR_RETURN(auto bidder,
                            store::FindBidder(tx, o.offer_id(), decision.winner->bidder_number));
-      if (!bidder) return Error::Internal("winning bidder " + decision.winner->bidder_number + " missing");
+      if (!bidder)
+        return Error::Internal("winning bidder " + decision.winner->bidder_number + " missing");
       grantee = bidder->bidder();
       grantee_number = bidder->bidder_number();
     }
@@ -150,7 +151,8 @@ Status Operations::RaisePaymentOverdue(pqxx::work& tx, store::ContractRow& row, 
   for (const auto& in : schedule) due_totals.push_back(cumulative += in.amount_fen);
   for (size_t idx : OverdueInstallments(schedule, c.paid().fen(), DateInChina(now))) {
     if (idx < raised.size() && raised[idx].second) continue;
-    NRP_RETURN_IF_ERROR(store::MarkInstallmentOverdue(tx, c.contract_id(), static_cast<int32_t>(idx), now));
+    NRP_RETURN_IF_ERROR(
+        store::MarkInstallmentOverdue(tx, c.contract_id(), static_cast<int32_t>(idx), now));
     v1::PaymentOverdue ev;
     ev.set_contract_id(c.contract_id());
     ev.set_region_code(c.region_code());
@@ -172,7 +174,8 @@ DevelopmentFacts DevelopmentOf(const store::ContractRow& row) {
   f.contract_id = c.contract_id();
   f.state = static_cast<ContractState>(c.state());
   f.agreed_construction_start = FromProtoDate(c.agreed_construction_start()).value_or(Date());
-  if (c.has_construction_started_on()) f.construction_started_on = FromProtoDate(c.construction_started_on());
+  if (c.has_construction_started_on())
+    f.construction_started_on = FromProtoDate(c.construction_started_on());
   f.area_m2 = c.area().square_metres();
   f.developed_area_m2 = c.developed_area().square_metres();
   f.agreed_investment_fen = c.agreed_investment().fen();
@@ -187,7 +190,8 @@ DevelopmentFacts DevelopmentFactsOf(const store::ContractRow& row) { return Deve
 
 Result<std::optional<v1::IdleLandCase>> Operations::OpenIdleCase(
     pqxx::work& tx, store::ContractRow& row, IdleGround ground, const Date& idle_since,
-    double idle_area_m2, bool automatic, const v1::OpenIdleLandCaseRequest* request, TimePoint now) {
+    double idle_area_m2, bool automatic, const v1::OpenIdleLandCaseRequest* request,
+    TimePoint now) {
   const v1::GrantContract& c = row.contract;
   v1::IdleLandCase k;
   k.set_case_id(NewUuidV7());
@@ -225,8 +229,8 @@ Result<std::optional<v1::IdleLandCase>> Operations::OpenIdleCase(
 Result<int> Operations::DetectIdleLand(pqxx::work& tx, store::ContractRow& row, TimePoint now) {
   int opened = 0;
   for (const auto& f : FindIdleGrounds(DevelopmentOf(row), DateInChina(now), d_.rules)) {
-    NRP_ASSIGN_OR_RETURN(auto k, OpenIdleCase(tx, row, f.ground, f.idle_since, f.idle_area_m2,
-                                              true, nullptr, now));
+    NRP_ASSIGN_OR_RETURN(
+        auto k, OpenIdleCase(tx, row, f.ground, f.idle_since, f.idle_area_m2, true, nullptr, now));
     if (k) ++opened;
   }
   return opened;

@@ -34,76 +34,82 @@ NewParcel ToNewParcel(const v1::Parcel& p) {
 
 grpc::Status LandSupplyApi::CreateParcel(Ctx* ctx, const v1::CreateParcelRequest* req,
                                          v1::Parcel* out) {
-  return Serve<v1::Parcel>(ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::Parcel> {
-    NewParcel in = ToNewParcel(req->parcel());
-    NRP_RETURN_IF_ERROR(ValidateNewParcel(in));
-    if (!in.approval_batch_id.empty()) {
-      return Error::InvalidArgument("parcel.approval_batch_id",
-                                    "set by CreateApprovalBatch, not when the parcel is created");
-    }
-    NRP_RETURN_IF_ERROR(InRegion(caller, kWriteScope, in.region_code));
-    auto result = Mutate<v1::Parcel>(ctx, caller, "CreateParcel", req->request_id(), *req,
-                                     [&](pqxx::work& tx, Audit& audit) -> Result<v1::Parcel> {
-      NRP_ASSIGN_OR_RETURN(double boundary, store::MeasureGeometry(tx, in.geometry_encoding,
-                                                                   in.geometry_text,
-                                                                   "parcel.geometry.text"));
-      NRP_ASSIGN_OR_RETURN(double area, SettleParcelArea(in.declared_area_m2, boundary, d_.rules));
-      TimePoint now = d_.clock().Now();
-      v1::Parcel p = req->parcel();
-      p.set_parcel_id(NewUuidV7());
-      p.mutable_geometry()->set_srid(4490);
-      p.mutable_area()->set_square_metres(area);
-      p.set_state(v1::PARCEL_STATE_REGISTERED);
-      p.set_stock_stage(v1::STOCK_LAND_STAGE_NONE);
-      p.clear_reserved_at();
-      p.clear_cleared_at();
-      p.clear_zone_check();
-      *p.mutable_create_time() = ToTimestamp(now);
-      *p.mutable_update_time() = ToTimestamp(now);
-      NRP_RETURN_IF_ERROR(store::InsertParcel(tx, p));
-      v1::ParcelRegistered ev;
-      ev.set_parcel_id(p.parcel_id());
-      ev.set_region_code(p.region_code());
-      ev.set_name(p.name());
-      *ev.mutable_area() = p.area();
-      ev.set_planned_use(p.planned_use());
-      ev.set_soil_status(p.soil_status());
-      *ev.mutable_registered_at() = ToTimestamp(now);
-      NRP_RETURN_IF_ERROR(service::Publish(d_.rt, tx, ev, p.region_code()));
-      audit = {p.region_code(), p.parcel_id()};
-      return p;
-    });
-    return result;
-  });
+  return Serve<v1::Parcel>(
+      ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::Parcel> {
+        NewParcel in = ToNewParcel(req->parcel());
+        NRP_RETURN_IF_ERROR(ValidateNewParcel(in));
+        if (!in.approval_batch_id.empty()) {
+          return Error::InvalidArgument(
+              "parcel.approval_batch_id",
+              "set by CreateApprovalBatch, not when the parcel is created");
+        }
+        NRP_RETURN_IF_ERROR(InRegion(caller, kWriteScope, in.region_code));
+        auto result = Mutate<v1::Parcel>(
+            ctx, caller, "CreateParcel", req->request_id(), *req,
+            [&](pqxx::work& tx, Audit& audit) -> Result<v1::Parcel> {
+              NRP_ASSIGN_OR_RETURN(double boundary, store::MeasureGeometry(tx, in.geometry_encoding,
+                                                                           in.geometry_text,
+                                                                           "parcel.geometry.text"));
+              NRP_ASSIGN_OR_RETURN(double area,
+                                   SettleParcelArea(in.declared_area_m2, boundary, d_.rules));
+              TimePoint now = d_.clock().Now();
+              v1::Parcel p = req->parcel();
+              p.set_parcel_id(NewUuidV7());
+              p.mutable_geometry()->set_srid(4490);
+              p.mutable_area()->set_square_metres(area);
+              p.set_state(v1::PARCEL_STATE_REGISTERED);
+              p.set_stock_stage(v1::STOCK_LAND_STAGE_NONE);
+              p.clear_reserved_at();
+              p.clear_cleared_at();
+              p.clear_zone_check();
+              *p.mutable_create_time() = ToTimestamp(now);
+              *p.mutable_update_time() = ToTimestamp(now);
+              NRP_RETURN_IF_ERROR(store::InsertParcel(tx, p));
+              v1::ParcelRegistered ev;
+              ev.set_parcel_id(p.parcel_id());
+              ev.set_region_code(p.region_code());
+              ev.set_name(p.name());
+              *ev.mutable_area() = p.area();
+              ev.set_planned_use(p.planned_use());
+              ev.set_soil_status(p.soil_status());
+              *ev.mutable_registered_at() = ToTimestamp(now);
+              NRP_RETURN_IF_ERROR(service::Publish(d_.rt, tx, ev, p.region_code()));
+              audit = {p.region_code(), p.parcel_id()};
+              return p;
+            });
+        return result;
+      });
 }
 
 grpc::Status LandSupplyApi::GetParcel(Ctx* ctx, const v1::GetParcelRequest* req, v1::Parcel* out) {
-  return Serve<v1::Parcel>(ctx, kReadScope, out, [&](const rpc::Caller& caller) -> Result<v1::Parcel> {
-    NRP_ASSIGN_OR_RETURN(v1::Parcel p, Read<v1::Parcel>([&](pqxx::work& tx) {
-                           return store::GetParcel(tx, req->parcel_id(), false);
-                         }));
-    NRP_RETURN_IF_ERROR(InRegion(caller, kReadScope, p.region_code()));
-    return p;
-  });
+  return Serve<v1::Parcel>(
+      ctx, kReadScope, out, [&](const rpc::Caller& caller) -> Result<v1::Parcel> {
+        NRP_ASSIGN_OR_RETURN(v1::Parcel p, Read<v1::Parcel>([&](pqxx::work& tx) {
+                               return store::GetParcel(tx, req->parcel_id(), false);
+                             }));
+        NRP_RETURN_IF_ERROR(InRegion(caller, kReadScope, p.region_code()));
+        return p;
+      });
 }
 
 grpc::Status LandSupplyApi::ListParcels(Ctx* ctx, const v1::ListParcelsRequest* req,
                                         v1::ListParcelsResponse* out) {
   return Serve<v1::ListParcelsResponse>(
       ctx, kReadScope, out, [&](const rpc::Caller& caller) -> Result<v1::ListParcelsResponse> {
-        NRP_ASSIGN_OR_RETURN(
-            auto q, ListQueryFor(caller, req->filter(), req->order_by(), req->page_size(),
-                                 req->page_token(),
-                                 {"region_code", "state", "stock_stage", "planned_use",
-                                  "approval_batch_id", "soil_status", "parcel_code"},
-                                 {"create_time", "update_time", "area"}, true));
-        return Read<v1::ListParcelsResponse>([&](pqxx::work& tx) -> Result<v1::ListParcelsResponse> {
-          NRP_ASSIGN_OR_RETURN(auto parcels, store::ListParcels(tx, q));
-          v1::ListParcelsResponse resp;
-          for (auto& p : parcels) *resp.add_parcels() = std::move(p);
-          resp.set_next_page_token(store::NextPageToken(q, resp.parcels_size()));
-          return resp;
-        });
+        NRP_ASSIGN_OR_RETURN(auto q,
+                             ListQueryFor(caller, req->filter(), req->order_by(), req->page_size(),
+                                          req->page_token(),
+                                          {"region_code", "state", "stock_stage", "planned_use",
+                                           "approval_batch_id", "soil_status", "parcel_code"},
+                                          {"create_time", "update_time", "area"}, true));
+        return Read<v1::ListParcelsResponse>(
+            [&](pqxx::work& tx) -> Result<v1::ListParcelsResponse> {
+              NRP_ASSIGN_OR_RETURN(auto parcels, store::ListParcels(tx, q));
+              v1::ListParcelsResponse resp;
+              for (auto& p : parcels) *resp.add_parcels() = std::move(p);
+              resp.set_next_page_token(store::NextPageToken(q, resp.parcels_size()));
+              return resp;
+            });
       });
 }
 
@@ -124,7 +130,8 @@ Result<ParcelFacts> LoadFacts(pqxx::work& tx, const v1::Parcel& p) {
 
 nrp::common::v1::SpatialUse SpatialUseFor(LandUse use, const Rules& rules) {
   if (use == LandUse::kInfrastructure) return nrp::common::v1::SPATIAL_USE_INFRASTRUCTURE;
-  if (rules.urban_construction_uses.count(use)) return nrp::common::v1::SPATIAL_USE_URBAN_CONSTRUCTION;
+  if (rules.urban_construction_uses.count(use))
+    return nrp::common::v1::SPATIAL_USE_URBAN_CONSTRUCTION;
   return nrp::common::v1::SPATIAL_USE_RURAL_CONSTRUCTION;
 }
 
@@ -138,61 +145,68 @@ nrp::common::v1::SpatialUse SpatialUseOf(LandUse use, const Rules& rules) {
 
 grpc::Status LandSupplyApi::ReserveParcel(Ctx* ctx, const v1::ReserveParcelRequest* req,
                                           v1::Parcel* out) {
-  return Serve<v1::Parcel>(ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::Parcel> {
-    return Mutate<v1::Parcel>(ctx, caller, "ReserveParcel", req->request_id(), *req,
-                              [&](pqxx::work& tx, Audit& audit) -> Result<v1::Parcel> {
-      NRP_ASSIGN_OR_RETURN(v1::Parcel p, store::GetParcel(tx, req->parcel_id(), true));
-      NRP_RETURN_IF_ERROR(InRegion(caller, kWriteScope, p.region_code()));
-      NRP_ASSIGN_OR_RETURN(ParcelFacts facts, LoadFacts(tx, p));
-      NRP_RETURN_IF_ERROR(CheckReserve(facts, d_.rules));
-      NRP_ASSIGN_OR_RETURN(ZoneMeasurement m, store::MeasureZones(tx, p.parcel_id()));
-      GateResult gate = EvaluateZoneGate(m, facts.planned_use, GateStage::kReserve, d_.rules);
-      if (gate.refusal) return *gate.refusal;
-      TimePoint now = d_.clock().Now();
-      p.set_state(v1::PARCEL_STATE_RESERVED);
-      *p.mutable_reserved_at() = ToTimestamp(now);
-      *p.mutable_zone_check() = api::ZoneCheckOf(gate, SpatialUseFor(facts.planned_use, d_.rules), now);
-      *p.mutable_update_time() = ToTimestamp(now);
-      NRP_RETURN_IF_ERROR(
-          store::UpdateParcel(tx, p, req->reserve_decision().SerializeAsString(), ""));
-      v1::ParcelReserved ev;
-      ev.set_parcel_id(p.parcel_id());
-      ev.set_region_code(p.region_code());
-      *ev.mutable_geometry() = p.geometry();
-      *ev.mutable_area() = p.area();
-      ev.set_planned_use(p.planned_use());
-      ev.set_stock_stage(p.stock_stage());
-      *ev.mutable_reserved_at() = ToTimestamp(now);
-      NRP_RETURN_IF_ERROR(service::Publish(d_.rt, tx, ev, p.region_code()));
-      audit = {p.region_code(), p.parcel_id()};
-      return p;
-    });
-  });
+  return Serve<v1::Parcel>(
+      ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::Parcel> {
+        return Mutate<v1::Parcel>(
+            ctx, caller, "ReserveParcel", req->request_id(), *req,
+            [&](pqxx::work& tx, Audit& audit) -> Result<v1::Parcel> {
+              NRP_ASSIGN_OR_RETURN(v1::Parcel p, store::GetParcel(tx, req->parcel_id(), true));
+              NRP_RETURN_IF_ERROR(InRegion(caller, kWriteScope, p.region_code()));
+              NRP_ASSIGN_OR_RETURN(ParcelFacts facts, LoadFacts(tx, p));
+              NRP_RETURN_IF_ERROR(CheckReserve(facts, d_.rules));
+              NRP_ASSIGN_OR_RETURN(ZoneMeasurement m, store::MeasureZones(tx, p.parcel_id()));
+              GateResult gate =
+                  EvaluateZoneGate(m, facts.planned_use, GateStage::kReserve, d_.rules);
+              if (gate.refusal) return *gate.refusal;
+              TimePoint now = d_.clock().Now();
+              p.set_state(v1::PARCEL_STATE_RESERVED);
+              *p.mutable_reserved_at() = ToTimestamp(now);
+              *p.mutable_zone_check() =
+                  api::ZoneCheckOf(gate, SpatialUseFor(facts.planned_use, d_.rules), now);
+              *p.mutable_update_time() = ToTimestamp(now);
+              NRP_RETURN_IF_ERROR(
+                  store::UpdateParcel(tx, p, req->reserve_decision().SerializeAsString(), ""));
+              v1::ParcelReserved ev;
+              ev.set_parcel_id(p.parcel_id());
+              ev.set_region_code(p.region_code());
+              *ev.mutable_geometry() = p.geometry();
+              *ev.mutable_area() = p.area();
+              ev.set_planned_use(p.planned_use());
+              ev.set_stock_stage(p.stock_stage());
+              *ev.mutable_reserved_at() = ToTimestamp(now);
+              NRP_RETURN_IF_ERROR(service::Publish(d_.rt, tx, ev, p.region_code()));
+              audit = {p.region_code(), p.parcel_id()};
+              return p;
+            });
+      });
 }
 
 grpc::Status LandSupplyApi::ClearParcel(Ctx* ctx, const v1::ClearParcelRequest* req,
                                         v1::Parcel* out) {
-  return Serve<v1::Parcel>(ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::Parcel> {
-    return Mutate<v1::Parcel>(ctx, caller, "ClearParcel", req->request_id(), *req,
-                              [&](pqxx::work& tx, Audit& audit) -> Result<v1::Parcel> {
-      NRP_ASSIGN_OR_RETURN(v1::Parcel p, store::GetParcel(tx, req->parcel_id(), true));
-      NRP_RETURN_IF_ERROR(InRegion(caller, kWriteScope, p.region_code()));
-      NRP_ASSIGN_OR_RETURN(ParcelFacts facts, LoadFacts(tx, p));
-      NRP_RETURN_IF_ERROR(CheckClear(facts));
-      TimePoint now = d_.clock().Now();
-      p.set_state(v1::PARCEL_STATE_READY);
-      *p.mutable_cleared_at() = ToTimestamp(now);
-      *p.mutable_update_time() = ToTimestamp(now);
-      NRP_RETURN_IF_ERROR(store::UpdateParcel(tx, p, "", req->evidence().SerializeAsString()));
-      v1::ParcelCleared ev;
-      ev.set_parcel_id(p.parcel_id());
-      ev.set_region_code(p.region_code());
-      *ev.mutable_cleared_at() = ToTimestamp(now);
-      NRP_RETURN_IF_ERROR(service::Publish(d_.rt, tx, ev, p.region_code()));
-      audit = {p.region_code(), p.parcel_id()};
-      return p;
-    });
-  });
+  return Serve<v1::Parcel>(
+      ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::Parcel> {
+        return Mutate<v1::Parcel>(
+            ctx, caller, "ClearParcel", req->request_id(), *req,
+            [&](pqxx::work& tx, Audit& audit) -> Result<v1::Parcel> {
+              NRP_ASSIGN_OR_RETURN(v1::Parcel p, store::GetParcel(tx, req->parcel_id(), true));
+              NRP_RETURN_IF_ERROR(InRegion(caller, kWriteScope, p.region_code()));
+              NRP_ASSIGN_OR_RETURN(ParcelFacts facts, LoadFacts(tx, p));
+              NRP_RETURN_IF_ERROR(CheckClear(facts));
+              TimePoint now = d_.clock().Now();
+              p.set_state(v1::PARCEL_STATE_READY);
+              *p.mutable_cleared_at() = ToTimestamp(now);
+              *p.mutable_update_time() = ToTimestamp(now);
+              NRP_RETURN_IF_ERROR(
+                  store::UpdateParcel(tx, p, "", req->evidence().SerializeAsString()));
+              v1::ParcelCleared ev;
+              ev.set_parcel_id(p.parcel_id());
+              ev.set_region_code(p.region_code());
+              *ev.mutable_cleared_at() = ToTimestamp(now);
+              NRP_RETURN_IF_ERROR(service::Publish(d_.rt, tx, ev, p.region_code()));
+              audit = {p.region_code(), p.parcel_id()};
+              return p;
+            });
+      });
 }
 
 }  // namespace nrp::land_supply

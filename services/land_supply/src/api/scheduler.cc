@@ -9,9 +9,8 @@ namespace {
 
 template <class Fn>
 std::vector<std::string> Due(db::Pool& pool, Fn&& list) {
-  auto ids = db::Transact(pool, [&](pqxx::work& tx) -> Result<std::vector<std::string>> {
-    return list(tx);
-  });
+  auto ids = db::Transact(
+      pool, [&](pqxx::work& tx) -> Result<std::vector<std::string>> { return list(tx); });
   if (!ids.ok()) {
     log::Warn("scheduler query failed", {{"error", ids.error().ToString()}});
     return {};
@@ -53,7 +52,8 @@ SchedulerReport Scheduler::RunOnce() {
          NRP_ASSIGN_OR_RETURN(auto row, store::GetOffer(tx, id, true));
          auto s = row.offer.state();
          if (s != v1::OFFER_STATE_PUBLISHED && s != v1::OFFER_STATE_BIDDING) return false;
-         if (!row.offer.has_bidding_end() || FromTimestamp(row.offer.bidding_end()) > now) return false;
+         if (!row.offer.has_bidding_end() || FromTimestamp(row.offer.bidding_end()) > now)
+           return false;
          NRP_ASSIGN_OR_RETURN(auto closed, ops_.Close(tx, row, v1::CloseOfferRequest(), now));
          log::Info("offer closed at the end of bidding",
                    {{"offer_id", id}, {"state", v1::OfferState_Name(closed.state())}});

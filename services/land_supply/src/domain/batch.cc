@@ -40,10 +40,10 @@ Status ValidateNewBatch(const NewBatch& b) {
     }
   }
   NRP_RETURN_IF_ERROR(AreaField(b.total_area_m2, "batch.total_area.square_metres"));
-  NRP_RETURN_IF_ERROR(AreaField(b.agricultural_land_area_m2,
-                                "batch.agricultural_land_area.square_metres"));
-  NRP_RETURN_IF_ERROR(AreaField(b.cultivated_land_area_m2,
-                                "batch.cultivated_land_area.square_metres"));
+  NRP_RETURN_IF_ERROR(
+      AreaField(b.agricultural_land_area_m2, "batch.agricultural_land_area.square_metres"));
+  NRP_RETURN_IF_ERROR(
+      AreaField(b.cultivated_land_area_m2, "batch.cultivated_land_area.square_metres"));
   NRP_RETURN_IF_ERROR(AreaField(b.paddy_area_m2, "batch.paddy_area.square_metres"));
   NRP_RETURN_IF_ERROR(AreaField(b.unused_land_area_m2, "batch.unused_land_area.square_metres"));
   NRP_RETURN_IF_ERROR(AreaField(b.plan_quota_area_m2, "batch.plan_quota_area.square_metres"));
@@ -54,8 +54,7 @@ Status ValidateNewBatch(const NewBatch& b) {
     return Error::InvalidArgument("batch.total_area.square_metres", "must be more than 0");
   }
   if (b.agricultural_land_area_m2 > b.total_area_m2 + kAreaEpsilon) {
-    return Error::InvalidArgument("batch.agricultural_land_area",
-                                  "exceeds the batch's total area");
+    return Error::InvalidArgument("batch.agricultural_land_area", "exceeds the batch's total area");
   }
   if (b.cultivated_land_area_m2 > b.agricultural_land_area_m2 + kAreaEpsilon) {
     return Error::InvalidArgument("batch.cultivated_land_area",
@@ -94,7 +93,8 @@ Result<std::vector<AccountAfter>> CheckApproval(
     const std::map<std::string, LedgerAccount>& accounts) {
   if (!InEnumRange(authority, kApprovalAuthorityMax)) {
     return Error::InvalidArgument(
-        "authority", "must be an ApprovalAuthority value other than APPROVAL_AUTHORITY_UNSPECIFIED");
+        "authority",
+        "must be an ApprovalAuthority value other than APPROVAL_AUTHORITY_UNSPECIFIED");
   }
   if (batch.state != BatchState::kApplied) {
     return Error::FailedPrecondition("BATCH_STATE", batch.batch_id,
@@ -102,7 +102,8 @@ Result<std::vector<AccountAfter>> CheckApproval(
                                          std::string(BatchStateName(batch.state)) +
                                          "; only an APPLIED batch is approved");
   }
-  NRP_ASSIGN_OR_RETURN(RegionCode batch_region, RegionCode::Parse(batch.region_code, "batch.region_code"));
+  NRP_ASSIGN_OR_RETURN(RegionCode batch_region,
+                       RegionCode::Parse(batch.region_code, "batch.region_code"));
 
   std::map<std::string, AccountAfter> after;
   double area = 0, paddy = 0, grain = 0;
@@ -110,8 +111,8 @@ Result<std::vector<AccountAfter>> CheckApproval(
     const auto& a = allocations[i];
     std::string field = "allocations[" + std::to_string(i) + "]";
     if (!InEnumRange(a.ledger, kLedgerKindMax)) {
-      return Error::InvalidArgument(field + ".ledger",
-                                    "must be a LedgerKind value other than LEDGER_KIND_UNSPECIFIED");
+      return Error::InvalidArgument(
+          field + ".ledger", "must be a LedgerKind value other than LEDGER_KIND_UNSPECIFIED");
     }
     if (a.account_id.empty()) return Error::InvalidArgument(field + ".account_id", "required");
     for (auto [v, name] : {std::pair{a.area_m2, ".area.square_metres"},
@@ -121,11 +122,11 @@ Result<std::vector<AccountAfter>> CheckApproval(
         return Error::InvalidArgument(field + name, "must be a finite number not below 0");
       }
     }
-    if (a.area_m2 <= 0) return Error::InvalidArgument(field + ".area.square_metres", "must be more than 0");
+    if (a.area_m2 <= 0)
+      return Error::InvalidArgument(field + ".area.square_metres", "must be more than 0");
     auto ledger = static_cast<LedgerKind>(a.ledger);
     if (ledger == LedgerKind::kLinkageQuota && (a.paddy_area_m2 > 0 || a.grain_capacity_kg > 0)) {
-      return Error::InvalidArgument(field,
-                                    "a linkage quota allocation carries an area only");
+      return Error::InvalidArgument(field, "a linkage quota allocation carries an area only");
     }
     if (a.paddy_area_m2 > a.area_m2 + kAreaEpsilon) {
       return Error::InvalidArgument(field + ".paddy_area", "exceeds the allocation's area");
@@ -174,8 +175,7 @@ Result<std::vector<AccountAfter>> CheckApproval(
       if (batch.cultivated_land_area_m2 > 0 && acc.quality_grade > batch.cultivated_quality_grade) {
         return Error::FailedPrecondition(
             "COMPENSATION_QUALITY_LOWER", a.account_id,
-            "credit " + a.account_id + " is of quality grade " +
-                std::to_string(acc.quality_grade) +
+            "credit " + a.account_id + " is of quality grade " + std::to_string(acc.quality_grade) +
                 ", lower than the occupied land's grade " +
                 std::to_string(batch.cultivated_quality_grade) + " (占优补优)");
       }
@@ -195,11 +195,11 @@ Result<std::vector<AccountAfter>> CheckApproval(
               "area (先补后占, 占一补一)");
     }
     if (paddy + kAreaEpsilon < batch.paddy_area_m2) {
-      return Error::FailedPrecondition(
-          "COMPENSATION_PADDY_SHORT", batch.batch_id,
-          "batch " + batch.batch_id + " occupies " + FormatArea(batch.paddy_area_m2) +
-              " of paddy field but reserves " + FormatArea(paddy) +
-              " of paddy credit (占水田补水田)");
+      return Error::FailedPrecondition("COMPENSATION_PADDY_SHORT", batch.batch_id,
+                                       "batch " + batch.batch_id + " occupies " +
+                                           FormatArea(batch.paddy_area_m2) +
+                                           " of paddy field but reserves " + FormatArea(paddy) +
+                                           " of paddy credit (占水田补水田)");
     }
     if (grain + kAreaEpsilon < batch.grain_capacity_kg) {
       return Error::FailedPrecondition(

@@ -81,9 +81,9 @@ struct AccountAfter {
 // right ledger in the batch's region (or a region containing it) with enough
 // left; compensation covers the occupied cultivated area, paddy area and
 // grain capacity with credits of no worse quality grade.
-Result<std::vector<AccountAfter>> CheckApproval(const BatchNeeds& batch, int authority,
-                                                const std::vector<Allocation>& allocations,
-                                                const std::map<std::string, LedgerAccount>& accounts);
+Result<std::vector<AccountAfter>> CheckApproval(
+    const BatchNeeds& batch, int authority, const std::vector<Allocation>& allocations,
+    const std::map<std::string, LedgerAccount>& accounts);
 
 LedgerAccountState AccountStateFor(double original_area_m2, double remaining_area_m2);
 

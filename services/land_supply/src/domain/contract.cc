@@ -34,26 +34,26 @@ Status CheckInstallments(int64_t price_fen, const std::vector<InstallmentInput>&
                                     "is before the signing day " + signed_on.ToString());
     }
     if (in.due > last_allowed) {
-      return Error::FailedPrecondition(
-          "PAYMENT_PERIOD_EXCEEDED", field,
-          "installment " + std::to_string(i + 1) + " is due " + in.due.ToString() +
-              "; the whole price is paid within " + std::to_string(rules.payment_period_years) +
-              " year(s) of signing, by " + last_allowed.ToString());
+      return Error::FailedPrecondition("PAYMENT_PERIOD_EXCEEDED", field,
+                                       "installment " + std::to_string(i + 1) + " is due " +
+                                           in.due.ToString() + "; the whole price is paid within " +
+                                           std::to_string(rules.payment_period_years) +
+                                           " year(s) of signing, by " + last_allowed.ToString());
     }
     total += in.amount_fen;
   }
   if (total != price_fen) {
-    return Error::InvalidArgument("contract.installments",
-                                  "sum to " + FormatMoney(total) + ", not the price " +
-                                      FormatMoney(price_fen));
+    return Error::InvalidArgument(
+        "contract.installments",
+        "sum to " + FormatMoney(total) + ", not the price " + FormatMoney(price_fen));
   }
-  auto min_first =
-      static_cast<int64_t>(std::ceil(static_cast<double>(price_fen) * rules.first_payment_min_share));
+  auto min_first = static_cast<int64_t>(
+      std::ceil(static_cast<double>(price_fen) * rules.first_payment_min_share));
   if (installments.front().amount_fen < min_first) {
     return Error::FailedPrecondition(
         "FIRST_PAYMENT_TOO_SMALL", "contract.installments[0]",
-        "the first installment " + FormatMoney(installments.front().amount_fen) +
-            " is less than " + std::to_string(static_cast<int>(rules.first_payment_min_share * 100)) +
+        "the first installment " + FormatMoney(installments.front().amount_fen) + " is less than " +
+            std::to_string(static_cast<int>(rules.first_payment_min_share * 100)) +
             "% of the price, " + FormatMoney(min_first));
   }
   return Ok();
@@ -69,10 +69,10 @@ Status CheckSigning(const SigningFacts& f, const ContractTerms& t, const Rules& 
   if (t.grantor.empty()) return Error::InvalidArgument("contract.grantor", "required");
   NRP_ASSIGN_OR_RETURN(Date delivery,
                        RequireDate(t.agreed_delivery_date, "contract.agreed_delivery_date"));
-  NRP_ASSIGN_OR_RETURN(Date start, RequireDate(t.agreed_construction_start,
-                                               "contract.agreed_construction_start"));
-  NRP_ASSIGN_OR_RETURN(Date completion, RequireDate(t.agreed_completion_date,
-                                                    "contract.agreed_completion_date"));
+  NRP_ASSIGN_OR_RETURN(
+      Date start, RequireDate(t.agreed_construction_start, "contract.agreed_construction_start"));
+  NRP_ASSIGN_OR_RETURN(Date completion,
+                       RequireDate(t.agreed_completion_date, "contract.agreed_completion_date"));
   if (start < delivery) {
     return Error::InvalidArgument("contract.agreed_construction_start",
                                   "must not be before the agreed delivery date");
@@ -93,8 +93,8 @@ Status CheckSigning(const SigningFacts& f, const ContractTerms& t, const Rules& 
   if (f.today > f.contract_due) {
     return Error::FailedPrecondition(
         "CONTRACT_SIGNING_OVERDUE", f.offer_id,
-        "the contract for offer " + f.offer_id + " was due by " + f.contract_due.ToString() +
-            " (" + std::to_string(rules.contract_signing_working_days) +
+        "the contract for offer " + f.offer_id + " was due by " + f.contract_due.ToString() + " (" +
+            std::to_string(rules.contract_signing_working_days) +
             " working days after the result); it can no longer be signed");
   }
   return CheckInstallments(f.price_fen, t.installments, f.today, rules);
@@ -103,9 +103,8 @@ Status CheckSigning(const SigningFacts& f, const ContractTerms& t, const Rules& 
 Result<PaymentEffect> ApplyPayment(const PaymentFacts& f, const PaymentInput& p) {
   if (!InEnumRange(p.kind, kPaymentKindMax)) {
     return Error::InvalidArgument(
-        "payment.kind",
-        "must be a PaymentKind value other than PAYMENT_KIND_UNSPECIFIED, got " +
-            std::to_string(p.kind));
+        "payment.kind", "must be a PaymentKind value other than PAYMENT_KIND_UNSPECIFIED, got " +
+                            std::to_string(p.kind));
   }
   if (p.amount_fen <= 0) {
     return Error::InvalidArgument("payment.amount", "must be more than 0 fen");
@@ -136,20 +135,19 @@ Result<PaymentEffect> ApplyPayment(const PaymentFacts& f, const PaymentInput& p)
       [[fallthrough]];
     case PaymentKind::kPrice:
       if (f.paid_fen + p.amount_fen > f.price_fen) {
-        return Error::FailedPrecondition(
-            "PRICE_OVERPAID", f.contract_id,
-            "the payment of " + FormatMoney(p.amount_fen) + " exceeds the price still due, " +
-                FormatMoney(f.price_fen - f.paid_fen));
+        return Error::FailedPrecondition("PRICE_OVERPAID", f.contract_id,
+                                         "the payment of " + FormatMoney(p.amount_fen) +
+                                             " exceeds the price still due, " +
+                                             FormatMoney(f.price_fen - f.paid_fen));
       }
       e.paid_after_fen = f.paid_fen + p.amount_fen;
       e.now_fully_paid = f.state == ContractState::kSigned && e.paid_after_fen == f.price_fen;
       break;
     case PaymentKind::kIdleLandFee:
       if (p.amount_fen > f.idle_fee_outstanding_fen) {
-        return Error::FailedPrecondition(
-            "IDLE_FEE_NOT_DUE", f.contract_id,
-            "idle-land fee outstanding on contract " + f.contract_id + " is " +
-                FormatMoney(f.idle_fee_outstanding_fen));
+        return Error::FailedPrecondition("IDLE_FEE_NOT_DUE", f.contract_id,
+                                         "idle-land fee outstanding on contract " + f.contract_id +
+                                             " is " + FormatMoney(f.idle_fee_outstanding_fen));
       }
       break;
     case PaymentKind::kLatePenalty:

@@ -32,7 +32,7 @@ struct ContractTerms {
 struct SigningFacts {
   std::string offer_id;
   OfferState offer_state = OfferState::kUnspecified;
-  Date contract_due;    // from the result
+  Date contract_due;      // from the result
   int64_t price_fen = 0;  // from the result
   Date today;
 };

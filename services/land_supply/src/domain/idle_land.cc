@@ -70,16 +70,16 @@ Status CheckIdleGround(const DevelopmentFacts& f, IdleGround ground, const Date&
   switch (ground) {
     case IdleGround::kNoStartOneYear:
     case IdleGround::kNoStartTwoYears: {
-      int years = ground == IdleGround::kNoStartOneYear ? rules.idle_fee_years
-                                                        : rules.take_back_years;
+      int years =
+          ground == IdleGround::kNoStartOneYear ? rules.idle_fee_years : rules.take_back_years;
       if (f.construction_started_on) {
         return refuse("construction started on " + f.construction_started_on->ToString());
       }
       Date from = FullYearsElapsedOn(f.agreed_construction_start, years);
       if (today < from) {
         return refuse(std::to_string(years) + " full year(s) after the agreed start " +
-                      f.agreed_construction_start.ToString() + " pass only on " +
-                      from.ToString() + " (Order 53 art. 2)");
+                      f.agreed_construction_start.ToString() + " pass only on " + from.ToString() +
+                      " (Order 53 art. 2)");
       }
       return Ok();
     }
@@ -203,17 +203,17 @@ Result<DisposalOutcome> DecideDisposal(const DisposalFacts& f, int disposal_valu
         return Error::InvalidArgument("new_construction_start", "is not a valid date");
       }
       if (*new_start <= f.agreed_construction_start) {
-        return Error::InvalidArgument("new_construction_start",
-                                      "must be after the agreed start " +
-                                          f.agreed_construction_start.ToString());
+        return Error::InvalidArgument(
+            "new_construction_start",
+            "must be after the agreed start " + f.agreed_construction_start.ToString());
       }
       Date latest = f.today.AddYears(rules.max_extension_years);
       if (*new_start > latest) {
-        return refuse("EXTENSION_TOO_LONG",
-                      "the new start " + new_start->ToString() + " is more than " +
-                          std::to_string(rules.max_extension_years) +
-                          " year(s) after the disposal decision; at most " + latest.ToString() +
-                          " (Order 53 art. 12(1))");
+        return refuse("EXTENSION_TOO_LONG", "the new start " + new_start->ToString() +
+                                                " is more than " +
+                                                std::to_string(rules.max_extension_years) +
+                                                " year(s) after the disposal decision; at most " +
+                                                latest.ToString() + " (Order 53 art. 12(1))");
       }
       out.new_construction_start = *new_start;
       return out;

@@ -26,7 +26,7 @@ struct DevelopmentFacts {
 
 struct IdleFinding {
   IdleGround ground = IdleGround::kUnspecified;
-  Date idle_since;     // the agreed start, or the day work stopped
+  Date idle_since;  // the agreed start, or the day work stopped
   double idle_area_m2 = 0;
 };
 
@@ -63,9 +63,9 @@ struct DisposalFacts {
 
 struct DisposalOutcome {
   IdleLandDisposal disposal = IdleLandDisposal::kUnspecified;
-  int64_t fee_fen = 0;                    // IDLE_FEE: share of the price
+  int64_t fee_fen = 0;                         // IDLE_FEE: share of the price
   std::optional<Date> new_construction_start;  // EXTEND_START
-  bool terminates_contract = false;       // TAKE_BACK, PAID_TAKE_BACK, REPLACEMENT
+  bool terminates_contract = false;            // TAKE_BACK, PAID_TAKE_BACK, REPLACEMENT
 };
 
 // Land-user fault: the fee after one full year, take-back after two; excused

@@ -35,9 +35,9 @@ Status ValidateOfferTerms(const OfferTerms& t, const Rules& rules) {
                             std::to_string(t.method));
   }
   if (!InEnumRange(t.land_use, kLandUseMax)) {
-    return Error::InvalidArgument(
-        "offer.land_use",
-        "must be a LandUse value other than LAND_USE_UNSPECIFIED, got " + std::to_string(t.land_use));
+    return Error::InvalidArgument("offer.land_use",
+                                  "must be a LandUse value other than LAND_USE_UNSPECIFIED, got " +
+                                      std::to_string(t.land_use));
   }
   if (t.intending_users < 0) {
     return Error::InvalidArgument("offer.intending_users", "must not be negative");
@@ -118,11 +118,11 @@ Status ValidateOfferTerms(const OfferTerms& t, const Rules& rules) {
     }
     int max = rules.MaxTermYears(use);
     if (t.term_years > max) {
-      return Error::FailedPrecondition(
-          "TERM_EXCEEDS_MAXIMUM", std::string(LandUseName(use)),
-          "the term of " + std::to_string(t.term_years) + " years exceeds the maximum of " +
-              std::to_string(max) + " years for " + std::string(LandUseName(use)) +
-              " use (暂行条例 art. 12)");
+      return Error::FailedPrecondition("TERM_EXCEEDS_MAXIMUM", std::string(LandUseName(use)),
+                                       "the term of " + std::to_string(t.term_years) +
+                                           " years exceeds the maximum of " + std::to_string(max) +
+                                           " years for " + std::string(LandUseName(use)) +
+                                           " use (暂行条例 art. 12)");
     }
   }
 
@@ -146,9 +146,8 @@ Status CheckOfferRegion(const std::string& offer_region, const std::string& parc
   NRP_ASSIGN_OR_RETURN(auto offer, RegionCode::Parse(offer_region, "offer.region_code"));
   NRP_ASSIGN_OR_RETURN(auto parcel, RegionCode::Parse(parcel_region, "parcel.region_code"));
   if (!offer.Contains(parcel)) {
-    return Error::InvalidArgument("offer.region_code",
-                                  "parcel lies in region " + parcel_region +
-                                      ", which is not within " + offer_region);
+    return Error::InvalidArgument("offer.region_code", "parcel lies in region " + parcel_region +
+                                                           ", which is not within " + offer_region);
   }
   return Ok();
 }
@@ -165,8 +164,7 @@ Status CheckPublish(const OfferSchedule& o, TimePoint now, const Rules& rules) {
     if (lead < rules.min_notice_days * kDay) {
       return Error::FailedPrecondition(
           "NOTICE_PERIOD_TOO_SHORT", o.offer_id,
-          "the grant notice must be published at least " +
-              std::to_string(rules.min_notice_days) +
+          "the grant notice must be published at least " + std::to_string(rules.min_notice_days) +
               " days before bidding starts (Order 39 art. 10); bidding starts " +
               FormatRfc3339(*o.bidding_start) + ", " + Days(lead) + " from now");
     }
@@ -210,9 +208,9 @@ Status CheckRegisterBidder(const OfferSchedule& o, int64_t deposit_required_fen,
                                          " and takes no bidders");
   }
   if (o.bidding_end && now >= *o.bidding_end) {
-    return Error::FailedPrecondition("BIDDING_CLOSED", o.offer_id,
-                                     "bidding on offer " + o.offer_id + " ended at " +
-                                         FormatRfc3339(*o.bidding_end));
+    return Error::FailedPrecondition(
+        "BIDDING_CLOSED", o.offer_id,
+        "bidding on offer " + o.offer_id + " ended at " + FormatRfc3339(*o.bidding_end));
   }
   if (deposit_paid_fen < 0) {
     return Error::InvalidArgument("deposit_paid", "must not be negative");
@@ -247,14 +245,14 @@ Status CheckBid(const BidRules& o, const BoardState& board, int64_t amount_fen, 
                                          " and takes no bids");
   }
   if (now < o.bidding_start) {
-    return Error::FailedPrecondition("BIDDING_NOT_STARTED", o.offer_id,
-                                     "bidding on offer " + o.offer_id + " starts at " +
-                                         FormatRfc3339(o.bidding_start));
+    return Error::FailedPrecondition(
+        "BIDDING_NOT_STARTED", o.offer_id,
+        "bidding on offer " + o.offer_id + " starts at " + FormatRfc3339(o.bidding_start));
   }
   if (now >= o.bidding_end) {
-    return Error::FailedPrecondition("BIDDING_CLOSED", o.offer_id,
-                                     "bidding on offer " + o.offer_id + " ended at " +
-                                         FormatRfc3339(o.bidding_end));
+    return Error::FailedPrecondition(
+        "BIDDING_CLOSED", o.offer_id,
+        "bidding on offer " + o.offer_id + " ended at " + FormatRfc3339(o.bidding_end));
   }
   if (o.method == SupplyMethod::kTender && bidder_has_bid) {
     return Error::FailedPrecondition("TENDER_ONE_BID", o.offer_id,
@@ -266,10 +264,10 @@ Status CheckBid(const BidRules& o, const BoardState& board, int64_t amount_fen, 
                           ? "the starting price " + FormatMoney(o.starting_price_fen)
                           : "the current highest bid " + FormatMoney(board.highest_fen) +
                                 " plus the increment " + FormatMoney(o.bid_increment_fen);
-    Error e = Error::FailedPrecondition(
-        "BID_TOO_LOW", o.offer_id,
-        "bid of " + FormatMoney(amount_fen) + " is below the minimum acceptable amount " +
-            FormatMoney(min) + " (" + why + ")");
+    Error e = Error::FailedPrecondition("BID_TOO_LOW", o.offer_id,
+                                        "bid of " + FormatMoney(amount_fen) +
+                                            " is below the minimum acceptable amount " +
+                                            FormatMoney(min) + " (" + why + ")");
     e.WithMetadata("minimum_acceptable_fen", std::to_string(min));
     return e;
   }
@@ -285,9 +283,8 @@ Result<CloseDecision> DecideCompetitiveClose(const CloseFacts& f, TimePoint now,
                                          "; only an offer in bidding can be closed");
   }
   if (!IsCompetitive(f.method)) {
-    return Error::FailedPrecondition("OFFER_METHOD", f.offer_id,
-                                     "offer " + f.offer_id +
-                                         " is not a tender, auction or listing");
+    return Error::FailedPrecondition(
+        "OFFER_METHOD", f.offer_id, "offer " + f.offer_id + " is not a tender, auction or listing");
   }
   if (!f.bidding_end || now < *f.bidding_end) {
     return Error::FailedPrecondition("BIDDING_NOT_ENDED", f.offer_id,
@@ -366,10 +363,9 @@ Result<CloseDecision> DecideAgreedClose(const CloseFacts& f, int64_t agreed_pric
   if (!grantee_given) return Error::InvalidArgument("agreed_grantee", "required");
   if (agreed_price_fen < 0) return Error::InvalidArgument("agreed_price", "must not be negative");
   if (f.method == SupplyMethod::kNegotiated && agreed_price_fen < f.reserve_price_fen) {
-    return Error::FailedPrecondition(
-        "BELOW_RESERVE_PRICE", f.offer_id,
-        "the negotiated price " + FormatMoney(agreed_price_fen) +
-            " is below the reserve price of the offer");
+    return Error::FailedPrecondition("BELOW_RESERVE_PRICE", f.offer_id,
+                                     "the negotiated price " + FormatMoney(agreed_price_fen) +
+                                         " is below the reserve price of the offer");
   }
   CloseDecision d;
   d.outcome = ResultOutcome::kAwarded;

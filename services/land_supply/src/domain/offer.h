@@ -31,8 +31,7 @@ struct OfferTerms {
 };
 
 inline bool IsCompetitive(SupplyMethod m) {
-  return m == SupplyMethod::kTender || m == SupplyMethod::kAuction ||
-         m == SupplyMethod::kListing;
+  return m == SupplyMethod::kTender || m == SupplyMethod::kAuction || m == SupplyMethod::kListing;
 }
 // Auction and listing raise on the current highest bid; a tender takes sealed bids.
 inline bool IsAscending(SupplyMethod m) {

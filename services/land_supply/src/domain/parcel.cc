@@ -90,7 +90,8 @@ Status ValidateNewParcel(const NewParcel& p) {
   }
   NRP_RETURN_IF_ERROR(geo::CheckSrid(p.srid, "parcel.geometry.srid"));
   if (!std::isfinite(p.declared_area_m2) || p.declared_area_m2 < 0) {
-    return Error::InvalidArgument("parcel.area.square_metres", "must be a finite number not below 0");
+    return Error::InvalidArgument("parcel.area.square_metres",
+                                  "must be a finite number not below 0");
   }
   if (!InEnumRange(p.planned_use, kLandUseMax)) {
     return Error::InvalidArgument("parcel.planned_use",
@@ -133,10 +134,10 @@ Result<double> SettleParcelArea(double declared_m2, double boundary_m2, const Ru
 
 Status CheckReserve(const ParcelFacts& p, const Rules& rules) {
   if (p.state != ParcelState::kRegistered) {
-    return Error::FailedPrecondition(
-        "PARCEL_STATE", p.parcel_id,
-        "parcel " + p.parcel_id + " is " + std::string(ParcelStateName(p.state)) +
-            "; only a REGISTERED parcel can enter the land reserve");
+    return Error::FailedPrecondition("PARCEL_STATE", p.parcel_id,
+                                     "parcel " + p.parcel_id + " is " +
+                                         std::string(ParcelStateName(p.state)) +
+                                         "; only a REGISTERED parcel can enter the land reserve");
   }
   if (p.soil_status == SoilStatus::kPolluted) {
     return Error::FailedPrecondition(
@@ -166,10 +167,10 @@ Status CheckReserve(const ParcelFacts& p, const Rules& rules) {
 
 Status CheckClear(const ParcelFacts& p) {
   if (p.state != ParcelState::kReserved) {
-    return Error::FailedPrecondition(
-        "PARCEL_STATE", p.parcel_id,
-        "parcel " + p.parcel_id + " is " + std::string(ParcelStateName(p.state)) +
-            "; only a RESERVED parcel can be confirmed clear");
+    return Error::FailedPrecondition("PARCEL_STATE", p.parcel_id,
+                                     "parcel " + p.parcel_id + " is " +
+                                         std::string(ParcelStateName(p.state)) +
+                                         "; only a RESERVED parcel can be confirmed clear");
   }
   return Ok();
 }
@@ -182,11 +183,10 @@ Status CheckOfferable(const ParcelFacts& p) {
             "; only clear reserve land (净地, state READY) can be supplied");
   }
   if (p.batch_state && *p.batch_state != BatchState::kExpropriated) {
-    return Error::FailedPrecondition(
-        "BATCH_NOT_EXPROPRIATED", p.parcel_id,
-        "the approval batch of parcel " + p.parcel_id + " is " +
-            std::string(BatchStateName(*p.batch_state)) +
-            "; land is supplied only after expropriation is complete");
+    return Error::FailedPrecondition("BATCH_NOT_EXPROPRIATED", p.parcel_id,
+                                     "the approval batch of parcel " + p.parcel_id + " is " +
+                                         std::string(BatchStateName(*p.batch_state)) +
+                                         "; land is supplied only after expropriation is complete");
   }
   return Ok();
 }

@@ -2,7 +2,6 @@
 
 #include <cctype>
 
-
 namespace nrp::land_supply {
 
 namespace {
@@ -48,7 +47,8 @@ Status ValidateParty(const PartyInput& p, std::string_view field) {
         f + ".id_type", "must be an IdDocumentType value other than ID_DOCUMENT_TYPE_UNSPECIFIED");
   }
   if (p.id_number.empty()) return Error::InvalidArgument(f + ".id_number", "required");
-  if (p.id_number.size() > 64) return Error::InvalidArgument(f + ".id_number", "at most 64 characters");
+  if (p.id_number.size() > 64)
+    return Error::InvalidArgument(f + ".id_number", "at most 64 characters");
   if (p.id_type == 1 && !ResidentIdValid(p.id_number)) {
     return Error::InvalidArgument(
         f + ".id_number", "not a valid 18-character resident identity card number (GB 11643-1999)");

@@ -9,7 +9,7 @@
 namespace nrp::land_supply {
 
 struct PartyInput {
-  int kind = 0;     // nrp.common.v1.PartyKind
+  int kind = 0;  // nrp.common.v1.PartyKind
   std::string name;
   int id_type = 0;  // nrp.common.v1.IdDocumentType
   std::string id_number;

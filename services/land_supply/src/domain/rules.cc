@@ -93,16 +93,11 @@ Rules Rules::Defaults() {
   using U = LandUse;
   Rules r;
   r.max_term_years = {
-      {U::kResidential, 70},
-      {U::kAffordableHousing, 70},
-      {U::kIndustrial, 50},
-      {U::kEducationScienceCultureHealthSport, 50},
-      {U::kCommercial, 40},
-      {U::kTourism, 40},
-      {U::kEntertainment, 40},
-      {U::kPublicAdministration, 50},
-      {U::kInfrastructure, 50},
-      {U::kMixed, 50},
+      {U::kResidential, 70},    {U::kAffordableHousing, 70},
+      {U::kIndustrial, 50},     {U::kEducationScienceCultureHealthSport, 50},
+      {U::kCommercial, 40},     {U::kTourism, 40},
+      {U::kEntertainment, 40},  {U::kPublicAdministration, 50},
+      {U::kInfrastructure, 50}, {U::kMixed, 50},
       {U::kOther, 50},
   };
   r.competitive_uses = {U::kCommercial, U::kTourism, U::kEntertainment, U::kResidential,
@@ -118,8 +113,7 @@ Rules Rules::Defaults() {
                                U::kMixed,
                                U::kOther};
   r.soil_survey_required_uses = {U::kResidential, U::kAffordableHousing,
-                                 U::kEducationScienceCultureHealthSport,
-                                 U::kPublicAdministration};
+                                 U::kEducationScienceCultureHealthSport, U::kPublicAdministration};
   r.allocation_catalogue = DefaultCatalogue();
   return r;
 }
@@ -131,7 +125,8 @@ Rules Rules::FromEnv(Env& env) {
     std::vector<LandUse> uses;
   };
   const TermVar terms[] = {
-      {"NRP_LAND_SUPPLY_MAX_TERM_RESIDENTIAL", {LandUse::kResidential, LandUse::kAffordableHousing}},
+      {"NRP_LAND_SUPPLY_MAX_TERM_RESIDENTIAL",
+       {LandUse::kResidential, LandUse::kAffordableHousing}},
       {"NRP_LAND_SUPPLY_MAX_TERM_INDUSTRIAL", {LandUse::kIndustrial}},
       {"NRP_LAND_SUPPLY_MAX_TERM_SOCIAL", {LandUse::kEducationScienceCultureHealthSport}},
       {"NRP_LAND_SUPPLY_MAX_TERM_COMMERCIAL",
@@ -144,10 +139,9 @@ Rules Rules::FromEnv(Env& env) {
     int years = static_cast<int>(env.Int(t.var, r.max_term_years[t.uses.front()], 1, 99));
     for (LandUse u : t.uses) r.max_term_years[u] = years;
   }
-  r.competitive_uses =
-      ReadUses(env, "NRP_LAND_SUPPLY_COMPETITIVE_USES", r.competitive_uses);
-  r.competitive_min_intending_users = static_cast<int>(
-      env.Int("NRP_LAND_SUPPLY_COMPETITIVE_MIN_INTENDING_USERS", 2, 2, 1000));
+  r.competitive_uses = ReadUses(env, "NRP_LAND_SUPPLY_COMPETITIVE_USES", r.competitive_uses);
+  r.competitive_min_intending_users =
+      static_cast<int>(env.Int("NRP_LAND_SUPPLY_COMPETITIVE_MIN_INTENDING_USERS", 2, 2, 1000));
   r.min_notice_days = static_cast<int>(env.Int("NRP_LAND_SUPPLY_MIN_NOTICE_DAYS", 20, 0, 365));
   r.min_listing_days = static_cast<int>(env.Int("NRP_LAND_SUPPLY_MIN_LISTING_DAYS", 10, 0, 365));
   r.contract_signing_working_days =

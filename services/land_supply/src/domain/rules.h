@@ -15,8 +15,8 @@ namespace nrp::land_supply {
 
 // One item of the allocation catalogue (划拨用地目录, MLR Order 9, 2001).
 struct CatalogueItem {
-  std::string code;   // "5"
-  std::string name;   // "非营利性教育设施用地"
+  std::string code;        // "5"
+  std::string name;        // "非营利性教育设施用地"
   std::set<LandUse> uses;  // uses the item may serve
 };
 

@@ -25,8 +25,7 @@ std::string LayerRef(const std::string& layer_id, int64_t version) {
 GateResult EvaluateZoneGate(const ZoneMeasurement& m, LandUse use, GateStage stage,
                             const Rules& rules) {
   GateResult out;
-  bool check_boundary =
-      stage == GateStage::kOffer && rules.urban_construction_uses.count(use) > 0;
+  bool check_boundary = stage == GateStage::kOffer && rules.urban_construction_uses.count(use) > 0;
   std::vector<ZoneLayerKind> needed = {ZoneLayerKind::kPermanentBasicFarmland,
                                        ZoneLayerKind::kEcologicalRedLine};
   if (check_boundary) needed.push_back(ZoneLayerKind::kUrbanDevelopmentBoundary);
@@ -102,11 +101,11 @@ GateResult EvaluateZoneGate(const ZoneMeasurement& m, LandUse use, GateStage sta
     std::string type = c.zone.kind == ZoneLayerKind::kPermanentBasicFarmland
                            ? "OVERLAPS_PERMANENT_BASIC_FARMLAND"
                            : "OVERLAPS_ECOLOGICAL_RED_LINE";
-    Error e = Error::FailedPrecondition(
-        type, c.zone.zone_id,
-        "the parcel overlaps " + what + " zone '" + c.zone.zone_name + "' (zone " +
-            c.zone.zone_id + ", " + LayerRef(c.zone.layer_id, c.zone.version) + ") by " +
-            FormatArea(c.zone.overlap_m2));
+    Error e = Error::FailedPrecondition(type, c.zone.zone_id,
+                                        "the parcel overlaps " + what + " zone '" +
+                                            c.zone.zone_name + "' (zone " + c.zone.zone_id + ", " +
+                                            LayerRef(c.zone.layer_id, c.zone.version) + ") by " +
+                                            FormatArea(c.zone.overlap_m2));
     e.WithMetadata("zone_id", c.zone.zone_id)
         .WithMetadata("layer_id", c.zone.layer_id)
         .WithMetadata("layer_version", std::to_string(c.zone.version))
@@ -130,8 +129,8 @@ GateResult EvaluateZoneGate(const ZoneMeasurement& m, LandUse use, GateStage sta
       std::string inside;
       for (const auto& c : out.conflicts) {
         if (c.zone.kind != ZoneLayerKind::kUrbanDevelopmentBoundary) continue;
-        inside += (inside.empty() ? "" : ", ") + std::string("'") + c.zone.zone_name +
-                  "' (zone " + c.zone.zone_id + ", " + FormatArea(c.zone.overlap_m2) + ")";
+        inside += (inside.empty() ? "" : ", ") + std::string("'") + c.zone.zone_name + "' (zone " +
+                  c.zone.zone_id + ", " + FormatArea(c.zone.overlap_m2) + ")";
       }
       std::string msg = "urban construction (" + std::string(LandUseName(use)) +
                         ") must lie inside the urban development boundary: " +
@@ -156,14 +155,16 @@ Status CheckApprovalAuthority(const ZoneMeasurement& m, ApprovalAuthority author
                               const std::string& batch_id, const Rules& rules) {
   if (authority == ApprovalAuthority::kStateCouncil) return Ok();
   for (const auto& z : m.overlaps) {
-    if (z.kind != ZoneLayerKind::kPermanentBasicFarmland || z.overlap_m2 <= rules.overlap_tolerance_m2) {
+    if (z.kind != ZoneLayerKind::kPermanentBasicFarmland ||
+        z.overlap_m2 <= rules.overlap_tolerance_m2) {
       continue;
     }
     return Error::FailedPrecondition(
         "STATE_COUNCIL_APPROVAL_REQUIRED", z.zone_id,
         "batch " + batch_id + " converts permanent basic farmland zone '" + z.zone_name +
             "' (zone " + z.zone_id + ", " + LayerRef(z.layer_id, z.version) + ", " +
-            FormatArea(z.overlap_m2) + "); only the State Council approves that (土地管理法 art. 46)");
+            FormatArea(z.overlap_m2) +
+            "); only the State Council approves that (土地管理法 art. 46)");
   }
   return Ok();
 }

@@ -41,7 +41,8 @@ Result<M> Parse(const events::CloudEvent& e) {
 
 ZoneLayerKind KindOf(nrp::common::v1::ZoneLayerKind k) {
   int v = static_cast<int>(k);
-  return InEnumRange(v, kZoneLayerKindMax) ? static_cast<ZoneLayerKind>(v) : ZoneLayerKind::kUnspecified;
+  return InEnumRange(v, kZoneLayerKindMax) ? static_cast<ZoneLayerKind>(v)
+                                           : ZoneLayerKind::kUnspecified;
 }
 
 }  // namespace
@@ -72,11 +73,12 @@ HandlerResult EventHandlers::OnZonePublished(pqxx::work& tx, const events::Cloud
                                     "; the replica holds EPSG:4490 only");
   }
   std::map<std::string, std::string> attrs(z.attributes().begin(), z.attributes().end());
-  std::string digest = ZoneDigest(z.zone_id(), static_cast<int>(z.control_level()), srid,
-                                  static_cast<int>(z.geometry().encoding()), z.geometry().text(), attrs);
+  std::string digest =
+      ZoneDigest(z.zone_id(), static_cast<int>(z.control_level()), srid,
+                 static_cast<int>(z.geometry().encoding()), z.geometry().text(), attrs);
   if (digest != z.zone_digest()) {
-    return HandlerResult::Permanent("zone " + z.zone_id() + " of layer " + z.layer_id() + " version " +
-                                    std::to_string(z.layer_version()) +
+    return HandlerResult::Permanent("zone " + z.zone_id() + " of layer " + z.layer_id() +
+                                    " version " + std::to_string(z.layer_version()) +
                                     ": zone_digest does not match its content");
   }
   store::ReplicaZone r;
@@ -91,7 +93,8 @@ HandlerResult EventHandlers::OnZonePublished(pqxx::work& tx, const events::Cloud
   r.geometry_text = z.geometry().text();
   r.digest = digest;
   r.sequence = z.sequence();
-  if (r.region_code.size() != 6) return HandlerResult::Permanent("zone without a 6-digit region code");
+  if (r.region_code.size() != 6)
+    return HandlerResult::Permanent("zone without a 6-digit region code");
   return FromStatus(store::StageZone(tx, r));
 }
 
@@ -126,10 +129,9 @@ HandlerResult EventHandlers::OnLayerVersionPublished(pqxx::work& tx, const event
   }
   ZoneLayerKind kind = KindOf(m.layer_kind());
   if (kind == ZoneLayerKind::kUnspecified) return HandlerResult::Permanent("layer kind not set");
-  auto st = store::SwitchLayerVersion(tx, m.layer_id(), m.region_code(), kind, m.version(),
-                                      m.checksum(), m.zone_count(),
-                                      OptionalDate(m.has_effective_from(), m.effective_from()),
-                                      d_.clock().Now());
+  auto st = store::SwitchLayerVersion(
+      tx, m.layer_id(), m.region_code(), kind, m.version(), m.checksum(), m.zone_count(),
+      OptionalDate(m.has_effective_from(), m.effective_from()), d_.clock().Now());
   if (st.ok()) {
     log::Info("zone layer version in use", {{"layer_id", m.layer_id()},
                                             {"version", static_cast<int64_t>(m.version())},
@@ -145,7 +147,9 @@ HandlerResult EventHandlers::OnProjectAccepted(pqxx::work& tx, const events::Clo
   TimePoint now = d_.clock().Now();
   if (p.has_new_cultivated_land() && p.new_cultivated_land().area().square_metres() > 0) {
     const auto& land = p.new_cultivated_land();
-    NewCredit credit{p.region_code(), p.project_id(), land.area().square_metres(),
+    NewCredit credit{p.region_code(),
+                     p.project_id(),
+                     land.area().square_metres(),
                      land.paddy_area().square_metres(),
                      land.has_grain_capacity_kg() ? land.grain_capacity_kg() : 0.0,
                      land.quality_grade()};
@@ -182,11 +186,13 @@ HandlerResult EventHandlers::OnProjectAccepted(pqxx::work& tx, const events::Clo
       ev.set_credit_id(inserted->first.credit_id());
       ev.set_region_code(c.region_code());
       *ev.mutable_credit() = inserted->first;
-      if (auto st = service::Publish(d_.rt, tx, ev, c.region_code()); !st.ok()) return FromStatus(st);
+      if (auto st = service::Publish(d_.rt, tx, ev, c.region_code()); !st.ok())
+        return FromStatus(st);
     }
   }
   if (p.has_reclaimed_construction_land() && p.reclaimed_construction_land().square_metres() > 0) {
-    NewQuota quota{p.region_code(), p.project_id(), p.reclaimed_construction_land().square_metres()};
+    NewQuota quota{p.region_code(), p.project_id(),
+                   p.reclaimed_construction_land().square_metres()};
     if (auto st = ValidateNewQuota(quota); !st.ok()) {
       return HandlerResult::Permanent("project " + p.project_id() + ": " + st.error().message());
     }
@@ -215,7 +221,8 @@ HandlerResult EventHandlers::OnProjectAccepted(pqxx::work& tx, const events::Clo
       ev.set_quota_id(inserted->first.quota_id());
       ev.set_region_code(q.region_code());
       *ev.mutable_quota() = inserted->first;
-      if (auto st = service::Publish(d_.rt, tx, ev, q.region_code()); !st.ok()) return FromStatus(st);
+      if (auto st = service::Publish(d_.rt, tx, ev, q.region_code()); !st.ok())
+        return FromStatus(st);
     }
   }
   return HandlerResult::Ok();
@@ -236,11 +243,13 @@ void EventHandlers::Subscribe(service::Runtime& rt) {
       if (!options.HasExtension(nrp::common::v1::event)) continue;
       std::string type = options.GetExtension(nrp::common::v1::event).ce_type();
       if (handled.count(type)) continue;
-      rt.Subscribe(topic, type, [](pqxx::work&, const events::CloudEvent&) { return HandlerResult::Ok(); });
+      rt.Subscribe(topic, type,
+                   [](pqxx::work&, const events::CloudEvent&) { return HandlerResult::Ok(); });
     }
   };
   ignore_others(nrp::planning::v1::ZonePublished::descriptor()->file(), events::kPlanningTopic);
-  ignore_others(nrp::restoration::v1::ProjectAccepted::descriptor()->file(), events::kRestorationTopic);
+  ignore_others(nrp::restoration::v1::ProjectAccepted::descriptor()->file(),
+                events::kRestorationTopic);
   rt.Subscribe(events::kPlanningTopic, "nrp.planning.zone_published.v1",
                std::bind(&EventHandlers::OnZonePublished, this, _1, _2));
   rt.Subscribe(events::kPlanningTopic, "nrp.planning.zone_withdrawn.v1",

@@ -25,8 +25,8 @@ Result<ListQuery> ParseListQuery(const std::string& filter, const std::string& o
   if (page_size < 0) return Error::InvalidArgument("page_size", "must not be negative");
   q.limit = page_size == 0 ? 50 : std::min(page_size, 1000);
   if (!page_token.empty()) {
-    bool ok = page_token.size() > 3 && page_token.compare(0, 3, "v1.") == 0 &&
-              page_token.size() < 24;
+    bool ok =
+        page_token.size() > 3 && page_token.compare(0, 3, "v1.") == 0 && page_token.size() < 24;
     for (size_t i = 3; ok && i < page_token.size(); ++i) {
       ok = std::isdigit(static_cast<unsigned char>(page_token[i]));
     }
@@ -39,11 +39,13 @@ Result<ListQuery> ParseListQuery(const std::string& filter, const std::string& o
   while (i < filter.size()) {
     ListQuery::Condition c;
     size_t start = i;
-    while (i < filter.size() && (std::isalnum(static_cast<unsigned char>(filter[i])) || filter[i] == '_')) {
+    while (i < filter.size() &&
+           (std::isalnum(static_cast<unsigned char>(filter[i])) || filter[i] == '_')) {
       ++i;
     }
     c.field = filter.substr(start, i - start);
-    if (c.field.empty()) return BadFilter("expected a field name at position " + std::to_string(start));
+    if (c.field.empty())
+      return BadFilter("expected a field name at position " + std::to_string(start));
     if (std::find(fields.begin(), fields.end(), c.field) == fields.end()) {
       std::string list;
       for (const auto& f : fields) list += (list.empty() ? "" : ", ") + f;
@@ -94,7 +96,8 @@ Result<ListQuery> ParseListQuery(const std::string& filter, const std::string& o
     if (std::find(orders.begin(), orders.end(), field) == orders.end()) {
       std::string list;
       for (const auto& f : orders) list += (list.empty() ? "" : ", ") + f;
-      return Error::InvalidArgument("order_by", "cannot order by '" + field + "'; use one of " + list);
+      return Error::InvalidArgument("order_by",
+                                    "cannot order by '" + field + "'; use one of " + list);
     }
     if (dir.empty() || dir == "asc") {
       q.descending = false;
@@ -132,9 +135,11 @@ Result<std::string> BuildListTail(const ListQuery& q, const std::vector<FieldSpe
       case FieldSpec::Type::kInt: {
         bool ok = !value.empty();
         for (size_t k = 0; k < value.size(); ++k) {
-          ok = ok && (std::isdigit(static_cast<unsigned char>(value[k])) || (k == 0 && value[k] == '-'));
+          ok = ok &&
+               (std::isdigit(static_cast<unsigned char>(value[k])) || (k == 0 && value[k] == '-'));
         }
-        if (!ok || value.size() > 18) return BadFilter(c.field + " takes an integer, got '" + value + "'");
+        if (!ok || value.size() > 18)
+          return BadFilter(c.field + " takes an integer, got '" + value + "'");
         cast = "::bigint";
         break;
       }

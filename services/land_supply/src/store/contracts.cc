@@ -164,10 +164,10 @@ Result<ContractRow> GetContract(pqxx::work& txn, const std::string& contract_id,
                            contract_id);
   if (r.empty()) return Error::NotFound("contract " + contract_id + " not found");
   ContractRow row = ContractFromRow(r[0]);
-  for (const auto& i : txn.exec_params(
-           "SELECT to_char(due_date, 'YYYY-MM-DD'), amount_fen FROM installments WHERE "
-           "contract_id = $1 ORDER BY idx",
-           contract_id)) {
+  for (const auto& i :
+       txn.exec_params("SELECT to_char(due_date, 'YYYY-MM-DD'), amount_fen FROM installments WHERE "
+                       "contract_id = $1 ORDER BY idx",
+                       contract_id)) {
     auto* in = row.contract.add_installments();
     if (auto d = ReadDate(i[0])) *in->mutable_due_date() = ToProtoDate(*d);
     in->mutable_amount()->set_fen(i[1].as<int64_t>());
@@ -198,9 +198,11 @@ Status UpdateContract(pqxx::work& txn, const ContractRow& row) {
   return Ok();
 }
 
-Status SetHandoverRecord(pqxx::work& txn, const std::string& contract_id, const std::string& bytes) {
-  txn.exec_params("UPDATE contracts SET handover_record = NULLIF($2, ''::bytea) WHERE contract_id = $1",
-                  contract_id, Bytes(bytes));
+Status SetHandoverRecord(pqxx::work& txn, const std::string& contract_id,
+                         const std::string& bytes) {
+  txn.exec_params(
+      "UPDATE contracts SET handover_record = NULLIF($2, ''::bytea) WHERE contract_id = $1",
+      contract_id, Bytes(bytes));
   return Ok();
 }
 
@@ -340,10 +342,10 @@ Result<bool> InsertIdleCase(pqxx::work& txn, const v1::IdleLandCase& c) {
 
 Result<v1::IdleLandCase> GetIdleCase(pqxx::work& txn, const std::string& case_id, bool for_update) {
   if (!IsUuid(case_id)) return Error::NotFound("idle-land case " + case_id + " not found");
-  auto r = txn.exec_params(std::string("SELECT ") + kCaseColumns +
-                               " FROM idle_cases WHERE case_id = $1" +
-                               (for_update ? " FOR UPDATE" : ""),
-                           case_id);
+  auto r =
+      txn.exec_params(std::string("SELECT ") + kCaseColumns +
+                          " FROM idle_cases WHERE case_id = $1" + (for_update ? " FOR UPDATE" : ""),
+                      case_id);
   if (r.empty()) return Error::NotFound("idle-land case " + case_id + " not found");
   return CaseFromRow(r[0]);
 }

@@ -136,8 +136,8 @@ Status UpdateAccount(pqxx::work& txn, const AccountAfter& a) {
     txn.exec_params(
         "UPDATE compensation_credits SET remaining_area_m2 = $2, remaining_paddy_m2 = $3, "
         "remaining_grain_kg = $4, state = $5 WHERE credit_id = $1",
-        a.account_id, a.remaining_area_m2, a.remaining_paddy_area_m2,
-        a.remaining_grain_capacity_kg, static_cast<int>(a.state));
+        a.account_id, a.remaining_area_m2, a.remaining_paddy_area_m2, a.remaining_grain_capacity_kg,
+        static_cast<int>(a.state));
   } else {
     txn.exec_params(
         "UPDATE linkage_quotas SET remaining_area_m2 = $2, state = $3 WHERE quota_id = $1",
@@ -152,8 +152,8 @@ Status InsertLedgerEntry(pqxx::work& txn, const v1::LedgerEntry& e) {
       "grain_capacity_kg, batch_id, region_code, recorded_at, reverses_entry_id) VALUES "
       "($1, $2, $3, $4, $5, $6, $7, NULLIF($8, '')::uuid, $9, ls_ts($10), NULLIF($11, '')::uuid)",
       e.entry_id(), static_cast<int>(e.ledger()), e.account_id(), static_cast<int>(e.kind()),
-      e.area().square_metres(), e.paddy_area().square_metres(), e.grain_capacity_kg(),
-      e.batch_id(), e.region_code(), std::to_string(EpochMicros(FromTimestamp(e.recorded_at()))),
+      e.area().square_metres(), e.paddy_area().square_metres(), e.grain_capacity_kg(), e.batch_id(),
+      e.region_code(), std::to_string(EpochMicros(FromTimestamp(e.recorded_at()))),
       e.reverses_entry_id());
   return Ok();
 }
@@ -191,24 +191,25 @@ Result<std::pair<v1::CompensationCredit, bool>> InsertCredit(pqxx::work& txn,
 Result<std::pair<v1::LinkageQuota, bool>> InsertQuota(pqxx::work& txn, const v1::LinkageQuota& q) {
   auto r = txn.exec_params(
       "INSERT INTO linkage_quotas (quota_id, region_code, source_project_id, source_event_id, "
-      "area_m2, remaining_area_m2, state, accepted_on, create_time) VALUES ($1, $2, $3, $4, $5, $5, "
+      "area_m2, remaining_area_m2, state, accepted_on, create_time) VALUES ($1, $2, $3, $4, $5, "
+      "$5, "
       "$6, NULLIF($7, '')::date, ls_ts($8)) ON CONFLICT (source_event_id) DO NOTHING",
       q.quota_id(), q.region_code(), q.source_project_id(), q.source_event_id(),
       q.area().square_metres(), static_cast<int>(q.state()),
       q.has_accepted_on() ? DateParam(FromProtoDate(q.accepted_on())) : "",
       std::to_string(EpochMicros(FromTimestamp(q.create_time()))));
   bool fresh = r.affected_rows() == 1;
-  auto row = txn.exec_params1(std::string("SELECT ") + kQuotaColumns +
-                                  " FROM linkage_quotas WHERE source_event_id = $1",
-                              q.source_event_id());
+  auto row = txn.exec_params1(
+      std::string("SELECT ") + kQuotaColumns + " FROM linkage_quotas WHERE source_event_id = $1",
+      q.source_event_id());
   return std::make_pair(QuotaFromRow(row), fresh);
 }
 
 Result<v1::CompensationCredit> GetCredit(pqxx::work& txn, const std::string& credit_id) {
   if (!IsUuid(credit_id)) return Error::NotFound("compensation credit " + credit_id + " not found");
-  auto r = txn.exec_params(std::string("SELECT ") + kCreditColumns +
-                               " FROM compensation_credits WHERE credit_id = $1",
-                           credit_id);
+  auto r = txn.exec_params(
+      std::string("SELECT ") + kCreditColumns + " FROM compensation_credits WHERE credit_id = $1",
+      credit_id);
   if (r.empty()) return Error::NotFound("compensation credit " + credit_id + " not found");
   return CreditFromRow(r[0]);
 }
@@ -216,7 +217,8 @@ Result<v1::CompensationCredit> GetCredit(pqxx::work& txn, const std::string& cre
 Result<v1::LinkageQuota> GetQuota(pqxx::work& txn, const std::string& quota_id) {
   if (!IsUuid(quota_id)) return Error::NotFound("linkage quota " + quota_id + " not found");
   auto r = txn.exec_params(
-      std::string("SELECT ") + kQuotaColumns + " FROM linkage_quotas WHERE quota_id = $1", quota_id);
+      std::string("SELECT ") + kQuotaColumns + " FROM linkage_quotas WHERE quota_id = $1",
+      quota_id);
   if (r.empty()) return Error::NotFound("linkage quota " + quota_id + " not found");
   return QuotaFromRow(r[0]);
 }
@@ -235,9 +237,9 @@ Result<std::vector<v1::CompensationCredit>> ListCredits(pqxx::work& txn, const L
   NRP_ASSIGN_OR_RETURN(auto tail,
                        BuildListTail(q, fields, orders, "region_code", {}, params, "credit_id"));
   std::vector<v1::CompensationCredit> out;
-  for (const auto& r :
-       ExecParams(txn, std::string("SELECT ") + kCreditColumns + " FROM compensation_credits" + tail,
-                  params)) {
+  for (const auto& r : ExecParams(
+           txn, std::string("SELECT ") + kCreditColumns + " FROM compensation_credits" + tail,
+           params)) {
     out.push_back(CreditFromRow(r));
   }
   return out;
@@ -287,10 +289,12 @@ Result<v1::LedgerBalance> Balance(pqxx::work& txn, const std::string& region_cod
   std::string like = WithinPrefix(region_code) + "%";
   auto c = txn.exec_params1(
       "SELECT COALESCE(sum(remaining_area_m2), 0), COALESCE(sum(remaining_paddy_m2), 0), "
-      "COALESCE(sum(remaining_grain_kg), 0) FROM compensation_credits WHERE region_code::text LIKE $1",
+      "COALESCE(sum(remaining_grain_kg), 0) FROM compensation_credits WHERE region_code::text LIKE "
+      "$1",
       like);
   auto q = txn.exec_params1(
-      "SELECT COALESCE(sum(remaining_area_m2), 0) FROM linkage_quotas WHERE region_code::text LIKE $1",
+      "SELECT COALESCE(sum(remaining_area_m2), 0) FROM linkage_quotas WHERE region_code::text LIKE "
+      "$1",
       like);
   v1::LedgerBalance b;
   b.set_region_code(region_code);

@@ -89,9 +89,9 @@ Status InsertOffer(pqxx::work& txn, const v1::SupplyOffer& o) {
       "$17, ls_ts($18), ls_ts($18))",
       o.offer_id(), o.region_code(), o.parcel_id(), static_cast<int>(o.method()),
       static_cast<int>(o.land_use()), o.term_years(), Bytes(o.planning_conditions()),
-      o.starting_price().fen(), o.reserve_price().fen(), o.bid_increment().fen(),
-      o.deposit().fen(), o.intending_users(), o.allocation_catalogue_item(),
-      o.special_conditions(), TsParam(o.bidding_start(), o.has_bidding_start()),
+      o.starting_price().fen(), o.reserve_price().fen(), o.bid_increment().fen(), o.deposit().fen(),
+      o.intending_users(), o.allocation_catalogue_item(), o.special_conditions(),
+      TsParam(o.bidding_start(), o.has_bidding_start()),
       TsParam(o.bidding_end(), o.has_bidding_end()), static_cast<int>(o.state()),
       std::to_string(EpochMicros(FromTimestamp(o.create_time()))));
   return Ok();
@@ -99,17 +99,18 @@ Status InsertOffer(pqxx::work& txn, const v1::SupplyOffer& o) {
 
 Result<std::optional<std::string>> OpenOfferOf(pqxx::work& txn, const std::string& parcel_id) {
   auto r = txn.exec_params(
-      "SELECT offer_id::text FROM offers WHERE parcel_id = $1 AND state IN (1, 2, 3, 4)", parcel_id);
+      "SELECT offer_id::text FROM offers WHERE parcel_id = $1 AND state IN (1, 2, 3, 4)",
+      parcel_id);
   if (r.empty()) return std::optional<std::string>();
   return std::optional<std::string>(r[0][0].c_str());
 }
 
 Result<OfferRow> GetOffer(pqxx::work& txn, const std::string& offer_id, bool for_update) {
   if (!IsUuid(offer_id)) return Error::NotFound("offer " + offer_id + " not found");
-  auto r = txn.exec_params(std::string("SELECT ") + kOfferColumns +
-                               " FROM offers WHERE offer_id = $1" +
-                               (for_update ? " FOR UPDATE" : ""),
-                           offer_id);
+  auto r =
+      txn.exec_params(std::string("SELECT ") + kOfferColumns + " FROM offers WHERE offer_id = $1" +
+                          (for_update ? " FOR UPDATE" : ""),
+                      offer_id);
   if (r.empty()) return Error::NotFound("offer " + offer_id + " not found");
   return OfferFromRow(r[0]);
 }
@@ -125,8 +126,7 @@ Status UpdateOffer(pqxx::work& txn, const OfferRow& row, const std::string& canc
       "cancel_reason = COALESCE(NULLIF($12, ''), cancel_reason), update_time = ls_ts($13) "
       "WHERE offer_id = $1",
       o.offer_id(), static_cast<int>(o.state()), TsParam(o.published_at(), o.has_published_at()),
-      Bytes(o.notice()), Bytes(o.result()), Bytes(o.result().grantee()),
-      row.grantee_bidder_number,
+      Bytes(o.notice()), Bytes(o.result()), Bytes(o.result().grantee()), row.grantee_bidder_number,
       o.has_result() && o.result().outcome() == v1::RESULT_OUTCOME_AWARDED
           ? std::to_string(row.price_fen)
           : std::string(),
@@ -231,9 +231,8 @@ Status SetBidderCount(pqxx::work& txn, const std::string& offer_id, int32_t coun
 
 Result<bool> BidderHasBid(pqxx::work& txn, const std::string& offer_id,
                           const std::string& bidder_number) {
-  auto r = txn.exec_params(
-      "SELECT 1 FROM bids WHERE offer_id = $1 AND bidder_number = $2 LIMIT 1", offer_id,
-      bidder_number);
+  auto r = txn.exec_params("SELECT 1 FROM bids WHERE offer_id = $1 AND bidder_number = $2 LIMIT 1",
+                           offer_id, bidder_number);
   return !r.empty();
 }
 
@@ -278,8 +277,9 @@ Result<std::vector<v1::Bid>> ListBids(pqxx::work& txn, const std::string& offer_
   static const std::vector<OrderSpec> orders = {{"placed_at", "b.seq"}, {"amount", "b.amount_fen"}};
   Params params;
   std::string offer = params.Add(offer_id);
-  NRP_ASSIGN_OR_RETURN(auto tail, BuildListTail(q, fields, orders, "", {"b.offer_id = " + offer + "::uuid"},
-                                                params, "b.bid_id"));
+  NRP_ASSIGN_OR_RETURN(
+      auto tail, BuildListTail(q, fields, orders, "", {"b.offer_id = " + offer + "::uuid"}, params,
+                               "b.bid_id"));
   std::vector<v1::Bid> out;
   for (const auto& r : ExecParams(
            txn,
@@ -307,8 +307,7 @@ Result<BoardState> RecordedBoard(pqxx::work& txn, const std::string& offer_id) {
       "COALESCE(highest_bidder_number, '') FROM offers WHERE offer_id = $1",
       offer_id);
   if (r.empty()) return Error::NotFound("offer " + offer_id + " not found");
-  return BoardState{r[0][0].as<int64_t>(), r[0][1].as<int64_t>(), r[0][2].c_str(),
-                    r[0][3].c_str()};
+  return BoardState{r[0][0].as<int64_t>(), r[0][1].as<int64_t>(), r[0][2].c_str(), r[0][3].c_str()};
 }
 
 }  // namespace nrp::land_supply::store

@@ -2,7 +2,6 @@
 #include <algorithm>
 
 #include "nrp/core/uuid.h"
-
 #include "store/list_sql.h"
 #include "store/sql.h"
 
@@ -106,11 +105,10 @@ Result<double> MeasureGeometry(pqxx::work& txn, int encoding, const std::string&
                                const std::string& field) {
   try {
     pqxx::subtransaction sub(txn, "measure_geometry");
-    auto r = sub.exec_params1(
-        "WITH g AS (SELECT " + GeomExpr("$1", "$2") +
-            " AS geom) SELECT ST_IsValid(geom), ST_IsValidReason(geom), "
-            "ST_Area(geography(geom)), ST_Dimension(geom) FROM g",
-        encoding, text);
+    auto r = sub.exec_params1("WITH g AS (SELECT " + GeomExpr("$1", "$2") +
+                                  " AS geom) SELECT ST_IsValid(geom), ST_IsValidReason(geom), "
+                                  "ST_Area(geography(geom)), ST_Dimension(geom) FROM g",
+                              encoding, text);
     sub.commit();
     if (!r[0].as<bool>()) {
       return Error::InvalidArgument(field, std::string("invalid geometry: ") + r[1].c_str());
@@ -120,8 +118,8 @@ Result<double> MeasureGeometry(pqxx::work& txn, int encoding, const std::string&
     }
     return r[2].as<double>();
   } catch (const pqxx::data_exception& e) {
-    return Error::InvalidArgument(field, std::string("PostGIS could not read it: ") +
-                                             std::string(e.what()).substr(0, 200));
+    return Error::InvalidArgument(
+        field, std::string("PostGIS could not read it: ") + std::string(e.what()).substr(0, 200));
   } catch (const pqxx::sql_error& e) {
     // PostGIS parse errors are raised as XX000 internal errors.
     if (std::string(e.sqlstate()) == "XX000") {
@@ -153,10 +151,10 @@ Status InsertParcel(pqxx::work& txn, const v1::Parcel& p) {
 
 Result<v1::Parcel> GetParcel(pqxx::work& txn, const std::string& parcel_id, bool for_update) {
   if (!IsUuid(parcel_id)) return Error::NotFound("parcel " + parcel_id + " not found");
-  auto r = txn.exec_params(std::string("SELECT ") + kParcelColumns +
-                               " FROM parcels WHERE parcel_id = $1" +
-                               (for_update ? " FOR UPDATE" : ""),
-                           parcel_id);
+  auto r =
+      txn.exec_params(std::string("SELECT ") + kParcelColumns +
+                          " FROM parcels WHERE parcel_id = $1" + (for_update ? " FOR UPDATE" : ""),
+                      parcel_id);
   if (r.empty()) return Error::NotFound("parcel " + parcel_id + " not found");
   return ParcelFromRow(r[0]);
 }
@@ -188,13 +186,13 @@ Result<std::vector<v1::Parcel>> ListParcels(pqxx::work& txn, const ListQuery& q)
       {"soil_status", "soil_status", T::kEnum, v1::SoilPollutionStatus_descriptor()},
       {"parcel_code", "COALESCE(parcel_code, '')", T::kText},
   };
-  static const std::vector<OrderSpec> orders = {{"create_time", "create_time"},
-                                                {"update_time", "update_time"},
-                                                {"area", "area_m2"}};
+  static const std::vector<OrderSpec> orders = {
+      {"create_time", "create_time"}, {"update_time", "update_time"}, {"area", "area_m2"}};
   Params params;
   NRP_ASSIGN_OR_RETURN(auto tail,
                        BuildListTail(q, fields, orders, "region_code", {}, params, "parcel_id"));
-  auto r = ExecParams(txn, std::string("SELECT ") + kParcelColumns + " FROM parcels" + tail, params);
+  auto r =
+      ExecParams(txn, std::string("SELECT ") + kParcelColumns + " FROM parcels" + tail, params);
   std::vector<v1::Parcel> out;
   for (const auto& row : r) out.push_back(ParcelFromRow(row));
   return out;
@@ -207,19 +205,23 @@ Result<ZoneMeasurement> MeasureZonesOfParcels(pqxx::work& txn,
       "WHERE parcel_id = ANY($1::uuid[])), "
       "l AS (SELECT zl.layer_id, zl.kind, zl.current_version FROM zone_layers zl, p "
       "WHERE zl.kind IN (1, 2, 3) AND (zl.region_code::text = p.r "
-      "OR (substr(zl.region_code, 3) = '0000' AND substr(zl.region_code, 1, 2) = substr(p.r, 1, 2)) "
-      "OR (substr(zl.region_code, 5) = '00' AND substr(zl.region_code, 1, 4) = substr(p.r, 1, 4)))) ";
+      "OR (substr(zl.region_code, 3) = '0000' AND substr(zl.region_code, 1, 2) = substr(p.r, 1, "
+      "2)) "
+      "OR (substr(zl.region_code, 5) = '00' AND substr(zl.region_code, 1, 4) = substr(p.r, 1, "
+      "4)))) ";
   std::string ids = UuidArray(parcel_ids);
   ZoneMeasurement m;
-  for (const auto& row : txn.exec_params(with + "SELECT layer_id, kind, current_version FROM l", ids)) {
-    m.layers.push_back({row[0].c_str(), static_cast<ZoneLayerKind>(row[1].as<int>()),
-                        row[2].as<int64_t>()});
+  for (const auto& row :
+       txn.exec_params(with + "SELECT layer_id, kind, current_version FROM l", ids)) {
+    m.layers.push_back(
+        {row[0].c_str(), static_cast<ZoneLayerKind>(row[1].as<int>()), row[2].as<int64_t>()});
   }
   auto overlaps = txn.exec_params(
       with +
           "SELECT z.zone_id, z.name, z.layer_id, z.kind, z.version, z.control_level, "
           "ST_Area(geography(ST_CollectionExtract(ST_Intersection(z.geom, p.geom), 3))) "
-          "FROM replica_zones z JOIN l ON l.layer_id = z.layer_id AND l.current_version = z.version, p "
+          "FROM replica_zones z JOIN l ON l.layer_id = z.layer_id AND l.current_version = "
+          "z.version, p "
           "WHERE ST_Intersects(z.geom, p.geom) ORDER BY z.kind, z.zone_id",
       ids);
   for (const auto& row : overlaps) {
@@ -324,9 +326,8 @@ Result<std::vector<BatchRow>> ListBatches(pqxx::work& txn, const ListQuery& q) {
       {"year", "year", T::kInt},
       {"authority", "authority", T::kEnum, v1::ApprovalAuthority_descriptor()},
   };
-  static const std::vector<OrderSpec> orders = {{"create_time", "create_time"},
-                                                {"approved_at", "approved_at"},
-                                                {"year", "year"}};
+  static const std::vector<OrderSpec> orders = {
+      {"create_time", "create_time"}, {"approved_at", "approved_at"}, {"year", "year"}};
   Params params;
   NRP_ASSIGN_OR_RETURN(auto tail,
                        BuildListTail(q, fields, orders, "region_code", {}, params, "batch_id"));

@@ -89,8 +89,8 @@ Status SwitchLayerVersion(pqxx::work& txn, const std::string& layer_id,
       DateParam(effective_from), EpochMicros(now));
   txn.exec_params("DELETE FROM replica_zones WHERE layer_id = $1 AND version < $2", layer_id,
                   version);
-  txn.exec_params("DELETE FROM replica_withdrawals WHERE layer_id = $1 AND version <= $2",
-                  layer_id, version);
+  txn.exec_params("DELETE FROM replica_withdrawals WHERE layer_id = $1 AND version <= $2", layer_id,
+                  version);
   return Ok();
 }
 
