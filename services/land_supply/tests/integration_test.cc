@@ -797,6 +797,86 @@ TEST(LandSupplyIntegration, ACreditReservedByTwoApprovalsAtOnceIsUsedOnce) {
   EXPECT_DOUBLE_EQ(approved.unsupplied_area().square_metres(), 100000);
 }
 
+// ------------------------------------------------------------------ approved land supplied
+
+TEST(LandSupplyIntegration, SupplyingApprovedLandCountsAsStockRevitalised) {
+  Harness h(At(kStart));
+  h.PublishStandardZones();
+  v1::Parcel parcel = h.CreateParcel(GoodBox(7), v1::LAND_USE_COMMERCIAL);
+  v1::CreateApprovalBatchRequest create;
+  create.set_request_id(NewRequestId());
+  auto* b = create.mutable_batch();
+  b->set_region_code("410311");
+  b->set_name("洛龙区2025年度第7批次城镇建设用地");
+  b->set_year(2025);
+  b->add_parcel_ids(parcel.parcel_id());
+  b->mutable_total_area()->set_square_metres(60000);
+  b->mutable_agricultural_land_area()->set_square_metres(20000);
+  v1::ApprovalBatch batch;
+  ASSERT_TRUE(h.Call(&Stub::CreateApprovalBatch, create, &batch).ok());
+
+  // Not yet approved: the parcel stays out of the reserve.
+  v1::ReserveParcelRequest reserve;
+  reserve.set_request_id(NewRequestId());
+  reserve.set_parcel_id(parcel.parcel_id());
+  v1::Parcel out;
+  ExpectStatus(
+      h.Call(&Stub::ReserveParcel, reserve, &out), Code::kFailedPrecondition,
+      "the approval batch of parcel " + parcel.parcel_id() +
+          " is APPLIED; converted land enters the reserve only after the batch is approved");
+
+  v1::ApproveBatchRequest approve;
+  approve.set_request_id(NewRequestId());
+  approve.set_batch_id(batch.batch_id());
+  approve.set_authority(v1::APPROVAL_AUTHORITY_PROVINCE);
+  ASSERT_TRUE(h.Call(&Stub::ApproveBatch, approve, &batch).ok());
+  EXPECT_EQ(GetParcel(h, parcel.parcel_id()).stock_stage(),
+            v1::STOCK_LAND_STAGE_APPROVED_NOT_EXPROPRIATED);
+  v1::RecordBatchExpropriationRequest expropriate;
+  expropriate.set_request_id(NewRequestId());
+  expropriate.set_batch_id(batch.batch_id());
+  expropriate.add_documents()->set_title("征收土地公告");
+  ASSERT_TRUE(h.Call(&Stub::RecordBatchExpropriation, expropriate, &batch).ok());
+  EXPECT_EQ(batch.state(), v1::BATCH_STATE_EXPROPRIATED);
+  EXPECT_DOUBLE_EQ(batch.unsupplied_area().square_metres(), 60000);
+
+  reserve.set_request_id(NewRequestId());
+  ASSERT_TRUE(h.Call(&Stub::ReserveParcel, reserve, &out).ok());
+  v1::ClearParcelRequest clear;
+  clear.set_request_id(NewRequestId());
+  clear.set_parcel_id(parcel.parcel_id());
+  ASSERT_TRUE(h.Call(&Stub::ClearParcel, clear, &out).ok());
+  EXPECT_EQ(out.stock_stage(), v1::STOCK_LAND_STAGE_EXPROPRIATED_NOT_SUPPLIED);
+
+  v1::SupplyOffer offer = ListAndClose(h, out, 100'000'000, {100'000'000});
+  ASSERT_EQ(offer.state(), v1::OFFER_STATE_AWARDED);
+  v1::GrantContract c = Sign(h, offer, DateInChina(h.clock().Now()).AddDays(120));
+  auto signed_events = h.Events<v1::ContractSigned>("nrp.land_supply.contract_signed.v1");
+  ASSERT_EQ(signed_events.size(), 1u);
+  EXPECT_EQ(signed_events[0].stock_stage_before(), v1::STOCK_LAND_STAGE_EXPROPRIATED_NOT_SUPPLIED);
+  auto revitalised =
+      h.Events<v1::StockLandRevitalised>("nrp.land_supply.stock_land_revitalised.v1");
+  ASSERT_EQ(revitalised.size(), 1u);
+  EXPECT_EQ(revitalised[0].stage(), v1::STOCK_LAND_STAGE_EXPROPRIATED_NOT_SUPPLIED);
+  EXPECT_EQ(revitalised[0].cause_id(), c.contract_id());
+  EXPECT_DOUBLE_EQ(revitalised[0].area().square_metres(), parcel.area().square_metres());
+
+  v1::GetApprovalBatchRequest get;
+  get.set_batch_id(batch.batch_id());
+  ASSERT_TRUE(h.Call(&Stub::GetApprovalBatch, get, &batch).ok());
+  EXPECT_NEAR(batch.supplied_area().square_metres(), parcel.area().square_metres(), 1e-6);
+  EXPECT_NEAR(batch.unsupplied_area().square_metres(), 60000 - parcel.area().square_metres(), 1e-6);
+  v1::GetStockLandSummaryRequest summary_req;
+  summary_req.set_region_code("410311");
+  summary_req.set_year(2025);
+  v1::StockLandSummary summary;
+  ASSERT_TRUE(h.Call(&Stub::GetStockLandSummary, summary_req, &summary, kReader).ok());
+  EXPECT_EQ(summary.approved_batch_count(), 1);
+  EXPECT_NEAR(summary.approved_unsupplied_area().square_metres(),
+              60000 - parcel.area().square_metres(), 1e-6);
+  EXPECT_EQ(summary.batches_with_unsupplied_land(), 1);
+}
+
 // ------------------------------------------------------------------ overdue
 
 TEST(LandSupplyIntegration, OverdueSigningAndPaymentRaiseTheirEventsOnce) {
