@@ -139,6 +139,18 @@ TEST_F(ProgressTest, IndicatorsMoveWhenTheMatchingEventsArrive) {
   EXPECT_DOUBLE_EQ(jilin.latest_value(), 200);  // once more, not twice
   EXPECT_EQ(Count("SELECT count(*) FROM stock_land_facts"), before + 1);
 
+  // Events of types planning does not use are acknowledged, not dead-lettered.
+  ls::OfferPublished offer;
+  offer.set_offer_id("O-1");
+  offer.set_region_code("220102");
+  offer.set_parcel_id("P-220102-2");
+  ProduceEvent("land_supply", events::kLandSupplyTopic, offer, "220102");
+  rev.set_parcel_id("P-220102-3");
+  ProduceEvent("land_supply", events::kLandSupplyTopic, rev, "220102");
+  jilin = WaitForIndicator(kJilinRevitalised, [](const v1::Indicator& i) { return i.latest_value() == 300; });
+  EXPECT_DOUBLE_EQ(jilin.latest_value(), 300);
+  EXPECT_EQ(rt_->consumer()->stats().dead_lettered, 0);
+
   // Planning's own layers: the red line area of Luoyang in km².
   auto layer = CreateLayer(common::ZONE_LAYER_KIND_ECOLOGICAL_RED_LINE, "410300");
   PublishLayer(layer.layer_id(), {{"RL-1", SquareWkt(112.5, 34.6, 0.1), common::ZONE_CONTROL_LEVEL_GENERAL_CONTROL, ""}});

@@ -1,9 +1,13 @@
 #include "events/handlers.h"
 
+#include <google/protobuf/descriptor.h>
 #include <google/protobuf/timestamp.pb.h>
+
+#include <set>
 
 #include "domain/mining.h"
 #include "domain/zone.h"
+#include "nrp/common/v1/event_options.pb.h"
 #include "nrp/core/log.h"
 #include "nrp/events/cloud_event.h"
 #include "nrp/events/topics.h"
@@ -87,12 +91,21 @@ const std::vector<MeasureKind> kMineMeasures = {MeasureKind::kSolidMineCount, Me
 
 }  // namespace
 
-void Register(service::Runtime& rt, api::ProgressEngine& progress, int utc_offset_hours) {
+void Register(service::Runtime& runtime_in, api::ProgressEngine& progress, int utc_offset_hours) {
   using nrp::events::kLandSupplyTopic;
   using nrp::events::kMiningRightsTopic;
   using nrp::events::kRestorationTopic;
   api::ProgressEngine* engine = &progress;
-  service::Runtime* runtime = &rt;
+  service::Runtime* runtime = &runtime_in;
+  // Records what is handled, so the other types of the topics can be skipped.
+  struct Subscriber {
+    service::Runtime& rt;
+    std::set<std::string> handled;
+    void Subscribe(std::string_view topic, std::string type, nrp::events::EventHandler h) {
+      handled.insert(type);
+      rt.Subscribe(topic, std::move(type), std::move(h));
+    }
+  } rt{runtime_in, {}};
 
   // ---- land supply --------------------------------------------------------
   rt.Subscribe(kLandSupplyTopic, "nrp.land_supply.stock_land_revitalised.v1",
@@ -217,6 +230,22 @@ void Register(service::Runtime& rt, api::ProgressEngine& progress, int utc_offse
                                                        MeasureKind::kMineEnvironmentRestored,
                                                        MeasureKind::kNewCultivatedLand});
                }));
+
+  // The other event types on these topics feed no indicator: they are
+  // acknowledged and skipped (an unhandled type would otherwise be
+  // dead-lettered as if it were broken).
+  auto skip_others = [&](const google::protobuf::FileDescriptor* file, std::string_view topic) {
+    for (int i = 0; i < file->message_type_count(); ++i) {
+      const auto& options = file->message_type(i)->options();
+      if (!options.HasExtension(nrp::common::v1::event)) continue;
+      const std::string type = options.GetExtension(nrp::common::v1::event).ce_type();
+      if (rt.handled.count(type)) continue;
+      runtime_in.Subscribe(topic, type, [](pqxx::work&, const CloudEvent&) { return HandlerResult::Ok(); });
+    }
+  };
+  skip_others(ls::StockLandRevitalised::descriptor()->file(), kLandSupplyTopic);
+  skip_others(mr::RightGranted::descriptor()->file(), kMiningRightsTopic);
+  skip_others(rs::ProjectAccepted::descriptor()->file(), kRestorationTopic);
 }
 
 }  // namespace nrp::planning::events
