@@ -306,12 +306,27 @@ void RenderTable(const Table& table, std::ostream& out, std::string_view indent,
 Table MessageTable(const std::vector<const pb::Message*>& rows,
                    const std::vector<Column>& columns) {
   std::vector<Column> cols = columns.empty() ? DefaultColumns(rows) : columns;
-  Table t;
-  for (const auto& c : cols) t.headers.push_back(c.header.empty() ? UpperHeader(c.path) : c.header);
+  std::vector<std::vector<std::string>> cells;
   for (const pb::Message* m : rows) {
     std::vector<std::string> row;
     for (const auto& c : cols) row.push_back(FormatPath(*m, c.path));
-    t.rows.push_back(std::move(row));
+    cells.push_back(std::move(row));
+  }
+  // A column empty in every row says nothing; leave it out.
+  std::vector<size_t> keep;
+  for (size_t c = 0; c < cols.size(); ++c) {
+    bool any = cells.empty();
+    for (const auto& row : cells) any = any || !row[c].empty();
+    if (any) keep.push_back(c);
+  }
+  Table t;
+  for (size_t c : keep) {
+    t.headers.push_back(cols[c].header.empty() ? UpperHeader(cols[c].path) : cols[c].header);
+  }
+  for (const auto& row : cells) {
+    std::vector<std::string> kept;
+    for (size_t c : keep) kept.push_back(row[c]);
+    t.rows.push_back(std::move(kept));
   }
   return t;
 }

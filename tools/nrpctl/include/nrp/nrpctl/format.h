@@ -37,8 +37,9 @@ struct Column {
   std::string path;
   std::string header;  // empty: the path upper-cased
 };
-// A table of `rows` (messages of one type) with the given columns, or, when
-// `columns` is empty, with one column per field that is set in some row:
+// A table of `rows` (messages of one type) with the given columns (a column
+// empty in every row is left out), or, when `columns` is empty, with one
+// column per field that is set in some row:
 // scalar and well-known fields directly, other singular messages flattened one
 // level ("layer.version"), repeated fields as counts or joined scalars.
 Table MessageTable(const std::vector<const google::protobuf::Message*>& rows,
