@@ -10,7 +10,8 @@
 int main() {
   nrp::Env env;
   nrp::log::Level level = nrp::log::Level::kInfo;
-  nrp::log::ParseLevel(env.OneOf("NRP_LOG_LEVEL", "info", {"debug", "info", "warn", "error"}), &level);
+  nrp::log::ParseLevel(env.OneOf("NRP_LOG_LEVEL", "info", {"debug", "info", "warn", "error"}),
+                       &level);
   nrp::log::Configure("registration", level);
   auto options = nrp::service::RuntimeOptions::FromEnv(env, "registration", 50051, 9101);
   if (!options.ok()) {

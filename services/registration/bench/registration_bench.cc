@@ -14,17 +14,16 @@
 #include <grpcpp/grpcpp.h>
 #include <unistd.h>
 
-#include <functional>
-#include <pqxx/pqxx>
-
 #include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
+#include <pqxx/pqxx>
 #include <string>
 #include <thread>
 #include <vector>
@@ -224,9 +223,12 @@ int main() {
           u->set_location("洛阳市老城区");
           u->mutable_geometry()->set_encoding(cpb::GEOMETRY_ENCODING_WKT);
           u->mutable_geometry()->set_text(
-              "POLYGON((112.47 34.68, 112.471 34.68, 112.471 34.681, 112.47 34.681, 112.47 34.68))");
+              "POLYGON((112.47 34.68, 112.471 34.68, 112.471 34.681, 112.47 34.681, 112.47 "
+              "34.68))");
           v1::RealEstateUnit unit;
-          if (auto s = Call(stub.get(), &v1::RegistrationService::Stub::CreateRealEstateUnit, ureq, &unit); !s.ok())
+          if (auto s = Call(stub.get(), &v1::RegistrationService::Stub::CreateRealEstateUnit, ureq,
+                            &unit);
+              !s.ok())
             Fail("create unit: " + s.error_message());
           v1::SubmitCaseRequest sreq;
           sreq.set_request_id(nrp::NewUuidV4());
@@ -250,18 +252,21 @@ int main() {
           r->set_co_ownership(v1::CO_OWNERSHIP_SOLE);
           r->set_purpose("城镇住宅用地/住宅");
           v1::RegistrationCase c;
-          if (auto s = Call(stub.get(), &v1::RegistrationService::Stub::SubmitCase, sreq, &c); !s.ok())
+          if (auto s = Call(stub.get(), &v1::RegistrationService::Stub::SubmitCase, sreq, &c);
+              !s.ok())
             Fail("submit: " + s.error_message());
           v1::AcceptCaseRequest areq;
           areq.set_request_id(nrp::NewUuidV4());
           areq.set_case_id(c.case_id());
-          if (auto s = Call(stub.get(), &v1::RegistrationService::Stub::AcceptCase, areq, &c); !s.ok())
+          if (auto s = Call(stub.get(), &v1::RegistrationService::Stub::AcceptCase, areq, &c);
+              !s.ok())
             Fail("accept: " + s.error_message());
           v1::ReviewCaseRequest rreq;
           rreq.set_request_id(nrp::NewUuidV4());
           rreq.set_case_id(c.case_id());
           rreq.set_outcome(v1::REVIEW_OUTCOME_APPROVED);
-          if (auto s = Call(stub.get(), &v1::RegistrationService::Stub::ReviewCase, rreq, &c); !s.ok())
+          if (auto s = Call(stub.get(), &v1::RegistrationService::Stub::ReviewCase, rreq, &c);
+              !s.ok())
             Fail("review: " + s.error_message());
           case_ids[i] = c.case_id();
         }
@@ -283,7 +288,8 @@ int main() {
           req.set_request_id(nrp::NewUuidV4());
           req.set_case_id(case_ids[i]);
           v1::RegistrationCase out;
-          if (auto s = Call(stub.get(), &v1::RegistrationService::Stub::RecordCase, req, &out); !s.ok())
+          if (auto s = Call(stub.get(), &v1::RegistrationService::Stub::RecordCase, req, &out);
+              !s.ok())
             Fail("record: " + s.error_message());
         }
       });
@@ -324,7 +330,8 @@ int main() {
     v1::GetRealEstateUnitRequest req;
     req.set_unit_code(UnitCode(0));
     v1::RealEstateUnit out;
-    return Call(bare_stubs[c].get(), &v1::RegistrationService::Stub::GetRealEstateUnit, req, &out).ok();
+    return Call(bare_stubs[c].get(), &v1::RegistrationService::Stub::GetRealEstateUnit, req, &out)
+        .ok();
   });
   bare->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   rt.Stop();

@@ -7,10 +7,8 @@ namespace nrp::registration {
 
 Result<RegistrationConfig> RegistrationConfig::FromEnv(Env& env) {
   RegistrationConfig c;
-  c.limits.default_days =
-      static_cast<int>(env.Int("NRP_REGISTRATION_TIME_LIMIT_DAYS", 5, 0, 60));
-  std::string per_kind =
-      env.String("NRP_REGISTRATION_TIME_LIMITS", "SEIZURE=0,SEIZURE_RELEASE=0");
+  c.limits.default_days = static_cast<int>(env.Int("NRP_REGISTRATION_TIME_LIMIT_DAYS", 5, 0, 60));
+  std::string per_kind = env.String("NRP_REGISTRATION_TIME_LIMITS", "SEIZURE=0,SEIZURE_RELEASE=0");
   c.limits.min_notice_days =
       static_cast<int>(env.Int("NRP_REGISTRATION_NOTICE_MIN_DAYS", 15, 1, 250));
   c.objection_lapse_days =

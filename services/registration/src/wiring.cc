@@ -7,12 +7,15 @@ namespace nrp::registration {
 
 Status Wire(service::Runtime& rt, RegistrationApi& api, bool run_scheduler) {
   NRP_RETURN_IF_ERROR(rt.AddService(&api, kServiceName));
-  rt.Subscribe(events::kLandSupplyTopic, kLandDeliveredType,
-               [&api](pqxx::work& tx, const events::CloudEvent& e) { return api.OnLandDelivered(tx, e); });
-  rt.Subscribe(events::kPlanningTopic, kZonePublishedType,
-               [&api](pqxx::work& tx, const events::CloudEvent& e) { return api.OnZonePublished(tx, e); });
-  rt.Subscribe(events::kPlanningTopic, kZoneWithdrawnType,
-               [&api](pqxx::work& tx, const events::CloudEvent& e) { return api.OnZoneWithdrawn(tx, e); });
+  rt.Subscribe(
+      events::kLandSupplyTopic, kLandDeliveredType,
+      [&api](pqxx::work& tx, const events::CloudEvent& e) { return api.OnLandDelivered(tx, e); });
+  rt.Subscribe(
+      events::kPlanningTopic, kZonePublishedType,
+      [&api](pqxx::work& tx, const events::CloudEvent& e) { return api.OnZonePublished(tx, e); });
+  rt.Subscribe(
+      events::kPlanningTopic, kZoneWithdrawnType,
+      [&api](pqxx::work& tx, const events::CloudEvent& e) { return api.OnZoneWithdrawn(tx, e); });
   rt.Subscribe(events::kPlanningTopic, kLayerVersionPublishedType,
                [&api](pqxx::work& tx, const events::CloudEvent& e) {
                  return api.OnLayerVersionPublished(tx, e);

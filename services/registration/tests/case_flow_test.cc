@@ -1,6 +1,7 @@
+#include "domain/case_flow.h"
+
 #include <gtest/gtest.h>
 
-#include "domain/case_flow.h"
 #include "nrp/registration/v1/events.pb.h"
 #include "test_support.h"
 
@@ -124,7 +125,8 @@ TEST_F(CaseFlowTest, SubmitChecksKindSpecificParts) {
                 "the mortgaged right (a UUID)");
   app = MortgageCase(kCaseId, Zhang(), Bank());
   app.mutable_proposed_right()->mutable_mortgage()->mutable_secured_amount()->set_fen(0);
-  ExpectInvalid(app, "registration_case.proposed_right.mortgage.secured_amount: must be more than 0 fen");
+  ExpectInvalid(
+      app, "registration_case.proposed_right.mortgage.secured_amount: must be more than 0 fen");
   app = SeizureCase();
   app.mutable_applicants(0)->set_role(v1::APPLICANT_ROLE_RIGHT_HOLDER);
   ExpectInvalid(app,
@@ -132,7 +134,8 @@ TEST_F(CaseFlowTest, SubmitChecksKindSpecificParts) {
                 "authority: one applicant must have APPLICANT_ROLE_ENTRUSTING_AUTHORITY");
   app = SeizureCase();
   app.mutable_seizure()->clear_order();
-  ExpectInvalid(app, "registration_case.seizure.order: the ruling or assistance notice is required");
+  ExpectInvalid(app,
+                "registration_case.seizure.order: the ruling or assistance notice is required");
   app = SeizureCase();
   EXPECT_TRUE(Submit(app, kCaseId, "n", Ctx(At(2026, 9, 28))).ok());
 }
@@ -168,8 +171,8 @@ TEST_F(CaseFlowTest, TransitionsRefuseTheWrongState) {
   auto r = Review(applied, v1::REVIEW_OUTCOME_APPROVED, "", Ctx(At(2026, 9, 28)));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), Code::kFailedPrecondition);
-  EXPECT_EQ(r.error().message(), std::string("case ") + kCaseId +
-                                     " is APPLIED; only ACCEPTED cases can be reviewed");
+  EXPECT_EQ(r.error().message(),
+            std::string("case ") + kCaseId + " is APPLIED; only ACCEPTED cases can be reviewed");
   auto accepted = Accepted(FirstCase(Zhang()), At(2026, 9, 28));
   auto again = Accept(accepted, Ctx(At(2026, 9, 28)));
   ASSERT_FALSE(again.ok());
@@ -223,8 +226,8 @@ v1::RegistrationCase HomesteadCase() {
 TEST_F(CaseFlowTest, PublicNoticeIsRequiredWhereTheLawAsks) {
   EXPECT_TRUE(PublicNoticeRequired(v1::REGISTRATION_KIND_FIRST,
                                    v1::RIGHT_KIND_HOMESTEAD_USE_AND_HOUSE_OWNERSHIP));
-  EXPECT_TRUE(PublicNoticeRequired(v1::REGISTRATION_KIND_FIRST,
-                                   v1::RIGHT_KIND_COLLECTIVE_LAND_OWNERSHIP));
+  EXPECT_TRUE(
+      PublicNoticeRequired(v1::REGISTRATION_KIND_FIRST, v1::RIGHT_KIND_COLLECTIVE_LAND_OWNERSHIP));
   EXPECT_FALSE(PublicNoticeRequired(v1::REGISTRATION_KIND_FIRST,
                                     v1::RIGHT_KIND_STATE_LAND_USE_AND_HOUSE_OWNERSHIP));
   EXPECT_FALSE(PublicNoticeRequired(v1::REGISTRATION_KIND_TRANSFER,
@@ -243,7 +246,8 @@ TEST_F(CaseFlowTest, PublicNoticeIsRequiredWhereTheLawAsks) {
   auto short_notice = StartNotice(reviewed, PDate(2026, 10, 8), 10, Ctx(At(2026, 9, 29)));
   ASSERT_FALSE(short_notice.ok());
   EXPECT_EQ(short_notice.error().code(), Code::kInvalidArgument);
-  EXPECT_EQ(short_notice.error().message(), "working_days: must be at least 15 working days, got 10");
+  EXPECT_EQ(short_notice.error().message(),
+            "working_days: must be at least 15 working days, got 10");
   auto past = StartNotice(reviewed, PDate(2026, 9, 1), 15, Ctx(At(2026, 9, 29)));
   ASSERT_FALSE(past.ok());
   EXPECT_EQ(past.error().message(), "notice_start: must not be before today (2026-09-29)");
@@ -276,8 +280,8 @@ TEST_F(CaseFlowTest, NoticeIsRefusedWhereNotRequired) {
 
 TEST_F(CaseFlowTest, RecordAndIssueCloseTheCase) {
   auto reviewed = Reviewed(FirstCase(Zhang()), At(2026, 9, 28));
-  auto rec = MarkRecorded(reviewed, {"e1"}, "豫(2026)洛阳市不动产权第0000001号",
-                          Ctx(At(2026, 9, 29)));
+  auto rec =
+      MarkRecorded(reviewed, {"e1"}, "豫(2026)洛阳市不动产权第0000001号", Ctx(At(2026, 9, 29)));
   ASSERT_TRUE(rec.ok());
   EXPECT_EQ(rec->next.state(), v1::CASE_STATE_RECORDED);
   EXPECT_FALSE(rec->next.overdue());
@@ -287,7 +291,8 @@ TEST_F(CaseFlowTest, RecordAndIssueCloseTheCase) {
   auto bad = Issue(rec->next, v1::CERTIFICATE_DELIVERY_UNSPECIFIED, Zhang(), Ctx(At(2026, 9, 29)));
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().message(), "delivery: must be PAPER, ELECTRONIC or PAPER_AND_ELECTRONIC");
-  auto issued = Issue(rec->next, v1::CERTIFICATE_DELIVERY_ELECTRONIC, Zhang(), Ctx(At(2026, 9, 29)));
+  auto issued =
+      Issue(rec->next, v1::CERTIFICATE_DELIVERY_ELECTRONIC, Zhang(), Ctx(At(2026, 9, 29)));
   ASSERT_TRUE(issued.ok());
   EXPECT_EQ(issued->next.state(), v1::CASE_STATE_CERTIFICATE_ISSUED);
   auto w = Withdraw(issued->next, "不需要了", Ctx(At(2026, 9, 30)));

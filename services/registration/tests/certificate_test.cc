@@ -15,7 +15,8 @@ namespace {
 using namespace testsupport;
 
 TEST(CertificateNumber, FormatsTitleCertificatesAndProofs) {
-  auto n = FormatCertificateNumber("410302", 2026, "洛阳市", v1::CERTIFICATE_KIND_TITLE_CERTIFICATE, 123);
+  auto n = FormatCertificateNumber("410302", 2026, "洛阳市", v1::CERTIFICATE_KIND_TITLE_CERTIFICATE,
+                                   123);
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(*n, "豫(2026)洛阳市不动产权第0000123号");
   n = FormatCertificateNumber("140100", 2025, "太原市", v1::CERTIFICATE_KIND_REGISTRATION_PROOF, 1);
@@ -132,8 +133,10 @@ TEST(Signing, OpensslCommandLineVerifiesAnSm2Signature) {
   std::ofstream(d + "/pub.pem") << signer->public_key_pem();
   std::ofstream(d + "/doc.json", std::ios::binary) << doc;
   std::ofstream(d + "/sig.bin", std::ios::binary) << *sig;
-  std::string cmd = "openssl dgst -sm3 -verify " + d + "/pub.pem -sigopt distid:1234567812345678 "
-                    "-signature " + d + "/sig.bin " + d + "/doc.json >/dev/null 2>&1";
+  std::string cmd = "openssl dgst -sm3 -verify " + d +
+                    "/pub.pem -sigopt distid:1234567812345678 "
+                    "-signature " +
+                    d + "/sig.bin " + d + "/doc.json >/dev/null 2>&1";
   EXPECT_EQ(std::system(cmd.c_str()), 0);
   std::ofstream(d + "/doc.json", std::ios::binary | std::ios::app) << " ";
   EXPECT_NE(std::system(cmd.c_str()), 0);

@@ -177,8 +177,8 @@ class TopicReader {
 
 // Produces an event to a topic as another service would (CloudEvents binary mode).
 inline Status Produce(const std::string& topic, const events::CloudEvent& e) {
-  auto p = events::CreateKafkaClient(RD_KAFKA_PRODUCER,
-                                     {.bootstrap = nrp::testing::GetInfra().kafka_bootstrap}, {}, {});
+  auto p = events::CreateKafkaClient(
+      RD_KAFKA_PRODUCER, {.bootstrap = nrp::testing::GetInfra().kafka_bootstrap}, {}, {});
   if (!p.ok()) return p.error();
   rd_kafka_headers_t* headers = events::NewKafkaHeaders(events::EncodeHeaders(e));
   rd_kafka_resp_err_t err = rd_kafka_producev(
@@ -196,7 +196,8 @@ inline Status Produce(const std::string& topic, const events::CloudEvent& e) {
   return Ok();
 }
 
-inline v1::RealEstateUnit UnitInput(const std::string& code, double lon = 112.47, double lat = 34.68) {
+inline v1::RealEstateUnit UnitInput(const std::string& code, double lon = 112.47,
+                                    double lat = 34.68) {
   v1::RealEstateUnit u;
   u.set_unit_code(code);
   u.set_location("洛阳市老城区中州东路 1 号");

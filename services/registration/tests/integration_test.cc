@@ -240,7 +240,8 @@ TEST_F(RegistrationIT, RefusalAndRejectionCloseTheCase) {
   auto no_reason = Call(writer_.get(), &Stub::RefuseCase, refuse, &out);
   ASSERT_FALSE(no_reason.ok());
   EXPECT_EQ(no_reason.error().code(), Code::kInvalidArgument);
-  EXPECT_EQ(no_reason.error().message(), "reason: is required: the applicant is told why (不予受理)");
+  EXPECT_EQ(no_reason.error().message(),
+            "reason: is required: the applicant is told why (不予受理)");
   refuse.set_request_id(NewUuidV4());
   refuse.set_reason("申请材料不齐全");
   ASSERT_TRUE(Call(writer_.get(), &Stub::RefuseCase, refuse, &out).ok());
@@ -279,7 +280,8 @@ TEST_F(RegistrationIT, PublicNoticeOfFifteenWorkingDaysBeforeRecording) {
   auto short_notice = Call(writer_.get(), &Stub::StartPublicNotice, nreq, &noticed);
   ASSERT_FALSE(short_notice.ok());
   EXPECT_EQ(short_notice.error().code(), Code::kInvalidArgument);
-  EXPECT_EQ(short_notice.error().message(), "working_days: must be at least 15 working days, got 14");
+  EXPECT_EQ(short_notice.error().message(),
+            "working_days: must be at least 15 working days, got 14");
   nreq.set_request_id(NewUuidV4());
   nreq.set_working_days(0);
   ASSERT_TRUE(Call(writer_.get(), &Stub::StartPublicNotice, nreq, &noticed).ok());
@@ -314,7 +316,9 @@ TEST_F(RegistrationIT, BadInputIsRefusedWithTheFieldNamed) {
   auto invalid = Call(writer_.get(), &Stub::CreateRealEstateUnit, bowtie, &out);
   ASSERT_FALSE(invalid.ok());
   EXPECT_EQ(invalid.error().code(), Code::kInvalidArgument);
-  EXPECT_EQ(invalid.error().message().rfind("unit.geometry.text: is not a valid geometry: Self-intersection", 0), 0u)
+  EXPECT_EQ(invalid.error().message().rfind(
+                "unit.geometry.text: is not a valid geometry: Self-intersection", 0),
+            0u)
       << invalid.error().message();
   EXPECT_EQ(h_->Count("SELECT count(*) FROM real_estate_units"), 0);
 
@@ -344,7 +348,8 @@ TEST_F(RegistrationIT, BadInputIsRefusedWithTheFieldNamed) {
   auto unspecified = Submit(kind_missing);
   ASSERT_FALSE(unspecified.ok());
   EXPECT_EQ(unspecified.error().code(), Code::kInvalidArgument);
-  EXPECT_EQ(unspecified.error().message(), "registration_case.kind: must be a registration kind, not 0");
+  EXPECT_EQ(unspecified.error().message(),
+            "registration_case.kind: must be a registration kind, not 0");
   EXPECT_EQ(h_->Count("SELECT count(*) FROM cases"), 0);
 }
 
@@ -489,9 +494,12 @@ TEST_F(RegistrationIT, OverdueCasesRaiseOneEventEachAcrossReplicas) {
   ASSERT_TRUE(Call(writer_.get(), &Stub::ListCases, list, &cases).ok());
   EXPECT_EQ(cases.cases_size(), 5);
 
-  EXPECT_EQ(h_->Count("SELECT count(*) FROM outbox WHERE ce_type = 'nrp.registration.case_overdue.v1'"), 5);
+  EXPECT_EQ(
+      h_->Count("SELECT count(*) FROM outbox WHERE ce_type = 'nrp.registration.case_overdue.v1'"),
+      5);
   const int64_t total = h_->Count("SELECT count(*) FROM outbox");
-  TopicReader reader(h_->prefix() + std::string(events::kRegistrationTopic), h_->prefix() + "overdue");
+  TopicReader reader(h_->prefix() + std::string(events::kRegistrationTopic),
+                     h_->prefix() + "overdue");
   auto& seen = reader.ReadUntil([&](const std::vector<events::CloudEvent>& evs) {
     return static_cast<int64_t>(evs.size()) >= total;
   });
@@ -585,7 +593,8 @@ TEST_F(RegistrationIT, TheEventStreamAsASubscriberSeesIt) {
   ASSERT_TRUE(Call(writer_.get(), &Stub::IssueCertificate, ireq, &issued).ok());
 
   TopicReader reader(h_->prefix() + std::string(events::kRegistrationTopic), h_->prefix() + "sub");
-  auto& seen = reader.ReadUntil([](const std::vector<events::CloudEvent>& evs) { return evs.size() >= 6; });
+  auto& seen =
+      reader.ReadUntil([](const std::vector<events::CloudEvent>& evs) { return evs.size() >= 6; });
   std::vector<std::string> case_types, unit_types;
   for (const auto& e : seen) {
     EXPECT_EQ(e.key, e.subject);
@@ -593,10 +602,10 @@ TEST_F(RegistrationIT, TheEventStreamAsASubscriberSeesIt) {
     if (e.key == c.case_id()) case_types.push_back(e.type);
     if (e.key == kUnit) unit_types.push_back(e.type);
   }
-  EXPECT_EQ(case_types, (std::vector<std::string>{"nrp.registration.case_submitted.v1",
-                                                  "nrp.registration.case_accepted.v1",
-                                                  "nrp.registration.case_reviewed.v1",
-                                                  "nrp.registration.case_recorded.v1"}));
+  EXPECT_EQ(case_types,
+            (std::vector<std::string>{
+                "nrp.registration.case_submitted.v1", "nrp.registration.case_accepted.v1",
+                "nrp.registration.case_reviewed.v1", "nrp.registration.case_recorded.v1"}));
   EXPECT_EQ(unit_types, (std::vector<std::string>{"nrp.registration.right_registered.v1",
                                                   "nrp.registration.certificate_issued.v1"}));
   for (const auto& e : seen) {
@@ -642,7 +651,9 @@ TEST_F(RegistrationIT, RetriesWithTheSameRequestIdHaveOneEffect) {
   EXPECT_EQ(r2->certificate_number(), r1->certificate_number());
   EXPECT_EQ(h_->Count("SELECT count(*) FROM certificates"), 1);
   EXPECT_EQ(h_->Count("SELECT count(*) FROM register_entries"), 1);
-  EXPECT_EQ(h_->Count("SELECT count(*) FROM outbox WHERE ce_type = 'nrp.registration.case_recorded.v1'"), 1);
+  EXPECT_EQ(
+      h_->Count("SELECT count(*) FROM outbox WHERE ce_type = 'nrp.registration.case_recorded.v1'"),
+      1);
   // A new request id for the same step meets the case's state instead.
   auto r3 = Record(first->case_id());
   ASSERT_FALSE(r3.ok());
@@ -717,8 +728,10 @@ TEST_F(RegistrationIT, PlanningZonesBecomePublicControlsOfNaturalResourceUnits) 
   m.set_zone_count(1);
   m.set_checksum(Sha256HexOf(z.zone_id() + ":" + z.zone_digest() + "\n"));
   const std::string topic = h_->prefix() + std::string(events::kPlanningTopic);
-  auto e1 = events::NewEvent(z, {"nrp.planning.zone_published.v1", "/nrp/planning/410300", z.layer_id(), "", ""});
-  auto e2 = events::NewEvent(m, {"nrp.planning.layer_version_published.v1", "/nrp/planning/410300", m.layer_id(), "", ""});
+  auto e1 = events::NewEvent(
+      z, {"nrp.planning.zone_published.v1", "/nrp/planning/410300", z.layer_id(), "", ""});
+  auto e2 = events::NewEvent(
+      m, {"nrp.planning.layer_version_published.v1", "/nrp/planning/410300", m.layer_id(), "", ""});
   ASSERT_TRUE(e1.ok() && e2.ok());
   ASSERT_TRUE(Produce(topic, *e1).ok());
   ASSERT_TRUE(Produce(topic, *e2).ok());

@@ -1,6 +1,7 @@
+#include "api/list_query.h"
+
 #include <gtest/gtest.h>
 
-#include "api/list_query.h"
 #include "nrp/registration/v1/registration.pb.h"
 
 namespace nrp::registration {

@@ -1,6 +1,7 @@
+#include "domain/natural_resource_unit.h"
+
 #include <gtest/gtest.h>
 
-#include "domain/natural_resource_unit.h"
 #include "nrp/registration/v1/events.pb.h"
 #include "test_support.h"
 
@@ -59,8 +60,8 @@ TEST(NaturalResourceUnit, ValidatesContent) {
                 "(Constitution art. 9); collective ownership is not possible");
   u = Wetland();
   u.set_ownership(v1::RESOURCE_OWNERSHIP_UNSPECIFIED);
-  ExpectInvalid(u,
-                "unit.ownership: must be RESOURCE_OWNERSHIP_STATE or RESOURCE_OWNERSHIP_COLLECTIVE");
+  ExpectInvalid(
+      u, "unit.ownership: must be RESOURCE_OWNERSHIP_STATE or RESOURCE_OWNERSHIP_COLLECTIVE");
   u = Wetland();
   u.mutable_resources(0)->set_type(v1::NATURAL_RESOURCE_TYPE_UNSPECIFIED);
   ExpectInvalid(u, "unit.resources[0].type: must be a natural-resource type");
@@ -94,12 +95,14 @@ TEST(NaturalResourceUnit, NoticeOfFifteenWorkingDaysThenRegistration) {
   EXPECT_EQ(u.state(), v1::NATURAL_RESOURCE_UNIT_STATE_DRAFT);
   auto short_notice = StartNaturalResourceNotice(u, PDate(2026, 10, 8), 14, true, 0, ctx);
   ASSERT_FALSE(short_notice.ok());
-  EXPECT_EQ(short_notice.error().message(), "working_days: must be at least 15 working days, got 14");
+  EXPECT_EQ(short_notice.error().message(),
+            "working_days: must be at least 15 working days, got 14");
   auto n = StartNaturalResourceNotice(u, PDate(2026, 10, 8), 0, true, 0, ctx);
   ASSERT_TRUE(n.ok()) << n.error().ToString();
   EXPECT_EQ(n->next.notice_end().day(), 27);
   ASSERT_NE(n->events[0].As<v1::NaturalResourceUnitNoticeStarted>(), nullptr);
-  auto early = RegisterNaturalResource(n->next, FlowContext{At(2026, 10, 27), &Calendar(), &limits});
+  auto early =
+      RegisterNaturalResource(n->next, FlowContext{At(2026, 10, 27), &Calendar(), &limits});
   ASSERT_FALSE(early.ok());
   EXPECT_EQ(early.error().reason(), "NOTICE_NOT_ENDED");
   EXPECT_EQ(early.error().message(),
@@ -154,8 +157,9 @@ TEST(NaturalResourceUnit, RevisionReturnsToDraftWithANewVersion) {
 TEST(NaturalResourceUnit, FormatsUnitNumbers) {
   EXPECT_EQ(FormatNaturalResourceUnitNumber("410300", v1::NATURAL_RESOURCE_UNIT_KIND_WETLAND, 12),
             "410300D000012");
-  EXPECT_EQ(FormatNaturalResourceUnitNumber("140000", v1::NATURAL_RESOURCE_UNIT_KIND_PROVEN_MINERAL, 3),
-            "140000K000003");
+  EXPECT_EQ(
+      FormatNaturalResourceUnitNumber("140000", v1::NATURAL_RESOURCE_UNIT_KIND_PROVEN_MINERAL, 3),
+      "140000K000003");
 }
 
 }  // namespace

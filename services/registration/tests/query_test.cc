@@ -1,6 +1,7 @@
+#include "domain/query.h"
+
 #include <gtest/gtest.h>
 
-#include "domain/query.h"
 #include "domain/real_estate_unit.h"
 #include "test_support.h"
 

@@ -1,6 +1,7 @@
+#include "domain/register.h"
+
 #include <gtest/gtest.h>
 
-#include "domain/register.h"
 #include "nrp/registration/v1/events.pb.h"
 #include "test_support.h"
 
@@ -103,8 +104,8 @@ TEST_F(RegisterTest, AtMostOneCurrentRightOfAKind) {
   auto plan = PlanRecording(Owned(), WithId(FirstCase(Li())), Ctx());
   ExpectRule(plan, "RIGHT_ALREADY_REGISTERED",
              "unit 410302001001GB00012F00010001 already has a current "
-             "STATE_LAND_USE_AND_HOUSE_OWNERSHIP right (" + kRight +
-                 ", held by 张三); a unit has at most one current right of a kind");
+             "STATE_LAND_USE_AND_HOUSE_OWNERSHIP right (" +
+                 kRight + ", held by 张三); a unit has at most one current right of a kind");
 }
 
 TEST_F(RegisterTest, TransferReplacesTheRightAndVoidsTheOldCertificate) {
@@ -129,11 +130,11 @@ TEST_F(RegisterTest, TransferOfAnEndedRightIsRefused) {
   s.right_states[kRight] = v1::RIGHT_STATE_HISTORICAL;
   auto plan = PlanRecording(s, WithId(TransferCase(kRight, Zhang(), Li())), Ctx());
   ExpectRule(plan, "RIGHT_NOT_CURRENT",
-             "right " + kRight + " of unit 410302001001GB00012F00010001 is no longer current "
-                                 "(HISTORICAL); it cannot be transferred, changed or cancelled");
-  auto unknown = PlanRecording(Owned(),
-                               WithId(TransferCase("00000000-0000-4000-8000-0000000000ff", Zhang(), Li())),
-                               Ctx());
+             "right " + kRight +
+                 " of unit 410302001001GB00012F00010001 is no longer current "
+                 "(HISTORICAL); it cannot be transferred, changed or cancelled");
+  auto unknown = PlanRecording(
+      Owned(), WithId(TransferCase("00000000-0000-4000-8000-0000000000ff", Zhang(), Li())), Ctx());
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.error().code(), Code::kNotFound);
 }
@@ -141,11 +142,13 @@ TEST_F(RegisterTest, TransferOfAnEndedRightIsRefused) {
 TEST_F(RegisterTest, SeizureBlocksTransferMortgageAndChange) {
   UnitRegisterState s = Owned();
   AddSeizure(s, "z1", 2);
-  const std::string blocked = "unit 410302001001GB00012F00010001 is seized by 洛阳市中级人民法院 "
-                              "(seizure z1); no ";
+  const std::string blocked =
+      "unit 410302001001GB00012F00010001 is seized by 洛阳市中级人民法院 "
+      "(seizure z1); no ";
   ExpectRule(PlanRecording(s, WithId(TransferCase(kRight, Zhang(), Li())), Ctx()), "UNIT_SEIZED",
              blocked + "transfer can be recorded until the seizure is released");
-  ExpectRule(PlanRecording(s, WithId(MortgageCase(kRight, Zhang(), Bank())), Ctx("豫(2026)洛阳市不动产证明第0000001号")),
+  ExpectRule(PlanRecording(s, WithId(MortgageCase(kRight, Zhang(), Bank())),
+                           Ctx("豫(2026)洛阳市不动产证明第0000001号")),
              "UNIT_SEIZED", blocked + "mortgage can be recorded until the seizure is released");
   v1::RegistrationCase change = TransferCase(kRight, Zhang(), Zhang());
   change.set_kind(v1::REGISTRATION_KIND_CHANGE);
@@ -235,8 +238,9 @@ TEST_F(RegisterTest, MortgageNeedsACurrentRightAndItsHolder) {
   const std::string other = "00000000-0000-4000-8000-0000000000b2";
   ExpectRule(PlanRecording(s, WithId(MortgageCase(other, Zhang(), Bank())), Ctx("x")),
              "MORTGAGED_RIGHT_NOT_CURRENT",
-             "right " + other + " is not a current ownership or use right of unit "
-                                "410302001001GB00012F00010001; only such a right can be mortgaged");
+             "right " + other +
+                 " is not a current ownership or use right of unit "
+                 "410302001001GB00012F00010001; only such a right can be mortgaged");
 }
 
 TEST_F(RegisterTest, CancellationEndsTheRightButNotWhileMortgaged) {
@@ -251,8 +255,9 @@ TEST_F(RegisterTest, CancellationEndsTheRightButNotWhileMortgaged) {
   EXPECT_FALSE(plan->certificate.has_value());
   EXPECT_EQ(plan->events[0].As<v1::RightCancelled>()->reason(), "不动产灭失");
   AddMortgage(s, "m1");
-  ExpectRule(PlanRecording(s, WithId(cancel), Ctx("")), "MORTGAGE_IN_FORCE",
-             "right " + kRight + " is mortgaged (mortgage m1); cancel the mortgage before the right");
+  ExpectRule(
+      PlanRecording(s, WithId(cancel), Ctx("")), "MORTGAGE_IN_FORCE",
+      "right " + kRight + " is mortgaged (mortgage m1); cancel the mortgage before the right");
 }
 
 TEST_F(RegisterTest, ChangeKeepsHoldersAndMustChangeSomething) {

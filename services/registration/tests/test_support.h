@@ -57,7 +57,9 @@ inline cpb::Party Organisation(const std::string& name, const std::string& first
 inline cpb::Party Zhang() { return Person("张三", "41030219800101123"); }
 inline cpb::Party Li() { return Person("李四", "41030219850505234"); }
 inline cpb::Party Wang() { return Person("王五", "41030219900909345"); }
-inline cpb::Party Bank() { return Organisation("中国工商银行股份有限公司洛阳分行", "91410300MA40ABCDE"); }
+inline cpb::Party Bank() {
+  return Organisation("中国工商银行股份有限公司洛阳分行", "91410300MA40ABCDE");
+}
 inline cpb::Party Court() { return Organisation("洛阳市中级人民法院", "11410300MB1234567"); }
 
 inline const char* kUnit = "410302001001GB00012F00010001";
@@ -130,8 +132,8 @@ inline v1::RegistrationCase FirstCase(const cpb::Party& holder) {
   return c;
 }
 
-inline v1::RegistrationCase TransferCase(const std::string& target_right_id,
-                                         const cpb::Party& from, const cpb::Party& to) {
+inline v1::RegistrationCase TransferCase(const std::string& target_right_id, const cpb::Party& from,
+                                         const cpb::Party& to) {
   v1::RegistrationCase c = FirstCase(to);
   c.set_kind(v1::REGISTRATION_KIND_TRANSFER);
   c.set_target_right_id(target_right_id);

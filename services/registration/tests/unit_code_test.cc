@@ -1,7 +1,8 @@
+#include "domain/unit_code.h"
+
 #include <gtest/gtest.h>
 
 #include "domain/region.h"
-#include "domain/unit_code.h"
 
 namespace nrp::registration {
 namespace {

@@ -15,8 +15,8 @@ namespace nrp::registration {
 
 namespace {
 
-Result<v1::RegistrationCase> Store(pqxx::work& tx, service::Runtime& rt,
-                                   Result<CaseTransition> t, const std::string& traceparent) {
+Result<v1::RegistrationCase> Store(pqxx::work& tx, service::Runtime& rt, Result<CaseTransition> t,
+                                   const std::string& traceparent) {
   if (!t.ok()) return std::move(t.error());
   NRP_RETURN_IF_ERROR(store::UpdateCase(tx, t->next));
   NRP_RETURN_IF_ERROR(PublishAll(rt, tx, t->events, traceparent));
@@ -50,16 +50,15 @@ grpc::Status RegistrationApi::CaseMutation(grpc::ServerContext* ctx, std::string
         audit = {c->region_code(), "cases/" + case_id};
         return work(tx, std::move(*c), *caller);
       });
-  if (r.ok() && (r->state() == v1::CASE_STATE_RECORDED ||
-                 r->state() == v1::CASE_STATE_CERTIFICATE_ISSUED)) {
+  if (r.ok() &&
+      (r->state() == v1::CASE_STATE_RECORDED || r->state() == v1::CASE_STATE_CERTIFICATE_ISSUED)) {
     InvalidateUnit(r->unit_code());
   }
   if (r.ok() && !SeesPii(*caller)) MaskCase(&r.value());
   return Reply(std::move(r), out);
 }
 
-grpc::Status RegistrationApi::SubmitCase(grpc::ServerContext* ctx,
-                                         const v1::SubmitCaseRequest* req,
+grpc::Status RegistrationApi::SubmitCase(grpc::ServerContext* ctx, const v1::SubmitCaseRequest* req,
                                          v1::RegistrationCase* out) {
   rpc::CallLogScope log_scope(ctx);
   auto caller = Enter(ctx, kScopeWrite);
@@ -89,7 +88,8 @@ grpc::Status RegistrationApi::GetCase(grpc::ServerContext* ctx, const v1::GetCas
   if (!caller.ok()) return ToStatus(caller.error());
   auto valid = RequireUuid(req->case_id(), "case_id");
   if (!valid.ok()) return ToStatus(valid.error());
-  auto c = db::Transact(rt_.db(), [&](pqxx::work& tx) { return store::GetCase(tx, req->case_id()); });
+  auto c =
+      db::Transact(rt_.db(), [&](pqxx::work& tx) { return store::GetCase(tx, req->case_id()); });
   if (!c.ok()) return ToStatus(c.error());
   if (!*c) return ToStatus(Error::NotFound("case " + req->case_id() + " not found"));
   auto allowed = rpc::Authorize(*caller, "", (*c)->region_code());
@@ -107,14 +107,15 @@ grpc::Status RegistrationApi::ListCases(grpc::ServerContext* ctx, const v1::List
   static const std::map<std::string, FilterField> kFields = {
       {"state",
        {"state", FilterField::Type::kEnum, EnumValues([] { return v1::CaseState_descriptor(); })}},
-      {"kind",
-       {"kind", FilterField::Type::kEnum,
-        EnumValues([] { return v1::RegistrationKind_descriptor(); })}},
-      {"right_kind",
-       {"right_kind", FilterField::Type::kEnum, EnumValues([] { return v1::RightKind_descriptor(); })}},
-      {"channel",
-       {"channel", FilterField::Type::kEnum,
-        EnumValues([] { return v1::SubmissionChannel_descriptor(); })}},
+      {"kind", {"kind", FilterField::Type::kEnum, EnumValues([] {
+                  return v1::RegistrationKind_descriptor();
+                })}},
+      {"right_kind", {"right_kind", FilterField::Type::kEnum, EnumValues([] {
+                        return v1::RightKind_descriptor();
+                      })}},
+      {"channel", {"channel", FilterField::Type::kEnum, EnumValues([] {
+                     return v1::SubmissionChannel_descriptor();
+                   })}},
       {"overdue", {"overdue", FilterField::Type::kBool, {}}},
       {"unit_code", {"unit_code", FilterField::Type::kText, {}}},
       {"region_code", {"region_code", FilterField::Type::kText, {}}},
@@ -140,8 +141,7 @@ grpc::Status RegistrationApi::ListCases(grpc::ServerContext* ctx, const v1::List
   return grpc::Status::OK;
 }
 
-grpc::Status RegistrationApi::AcceptCase(grpc::ServerContext* ctx,
-                                         const v1::AcceptCaseRequest* req,
+grpc::Status RegistrationApi::AcceptCase(grpc::ServerContext* ctx, const v1::AcceptCaseRequest* req,
                                          v1::RegistrationCase* out) {
   const std::string tp = Traceparent(ctx);
   return CaseMutation(ctx, "AcceptCase", req->request_id(), req->case_id(), *req, out,
@@ -150,8 +150,7 @@ grpc::Status RegistrationApi::AcceptCase(grpc::ServerContext* ctx,
                       });
 }
 
-grpc::Status RegistrationApi::RefuseCase(grpc::ServerContext* ctx,
-                                         const v1::RefuseCaseRequest* req,
+grpc::Status RegistrationApi::RefuseCase(grpc::ServerContext* ctx, const v1::RefuseCaseRequest* req,
                                          v1::RegistrationCase* out) {
   const std::string tp = Traceparent(ctx);
   return CaseMutation(ctx, "RefuseCase", req->request_id(), req->case_id(), *req, out,
@@ -160,13 +159,13 @@ grpc::Status RegistrationApi::RefuseCase(grpc::ServerContext* ctx,
                       });
 }
 
-grpc::Status RegistrationApi::ReviewCase(grpc::ServerContext* ctx,
-                                         const v1::ReviewCaseRequest* req,
+grpc::Status RegistrationApi::ReviewCase(grpc::ServerContext* ctx, const v1::ReviewCaseRequest* req,
                                          v1::RegistrationCase* out) {
   const std::string tp = Traceparent(ctx);
   return CaseMutation(ctx, "ReviewCase", req->request_id(), req->case_id(), *req, out,
                       [&](pqxx::work& tx, v1::RegistrationCase c, const rpc::Caller&) {
-                        return Store(tx, rt_, Review(c, req->outcome(), req->opinion(), Flow()), tp);
+                        return Store(tx, rt_, Review(c, req->outcome(), req->opinion(), Flow()),
+                                     tp);
                       });
 }
 
@@ -191,8 +190,7 @@ grpc::Status RegistrationApi::WithdrawCase(grpc::ServerContext* ctx,
                       });
 }
 
-grpc::Status RegistrationApi::RecordCase(grpc::ServerContext* ctx,
-                                         const v1::RecordCaseRequest* req,
+grpc::Status RegistrationApi::RecordCase(grpc::ServerContext* ctx, const v1::RecordCaseRequest* req,
                                          v1::RegistrationCase* out) {
   const std::string tp = Traceparent(ctx);
   return CaseMutation(ctx, "RecordCase", req->request_id(), req->case_id(), *req, out,
@@ -225,21 +223,21 @@ Result<v1::RegistrationCase> RegistrationApi::Record(pqxx::work& tx, v1::Registr
     NRP_ASSIGN_OR_RETURN(registry, config_.registries.RegistryFor(c.region_code()));
     // The counter row stays locked until this transaction ends: numbers are unique, and a
     // rolled-back recording gives its number back, so they run without gaps.
-    NRP_ASSIGN_OR_RETURN(int64_t seq,
-                         store::NextValue(tx, "certificate:" + registry.code + ":" +
-                                                  std::to_string(today.year()) + ":" +
-                                                  std::to_string(static_cast<int>(kind))));
-    NRP_ASSIGN_OR_RETURN(rc.certificate_number,
-                         FormatCertificateNumber(c.region_code(), today.year(), registry.name,
-                                                 kind, seq));
+    NRP_ASSIGN_OR_RETURN(
+        int64_t seq,
+        store::NextValue(tx, "certificate:" + registry.code + ":" + std::to_string(today.year()) +
+                                 ":" + std::to_string(static_cast<int>(kind))));
+    NRP_ASSIGN_OR_RETURN(
+        rc.certificate_number,
+        FormatCertificateNumber(c.region_code(), today.year(), registry.name, kind, seq));
   }
   NRP_ASSIGN_OR_RETURN(RecordingPlan plan, PlanRecording(state, c, rc));
   NRP_RETURN_IF_ERROR(store::ApplyPlan(tx, plan, flow.now));
   if (plan.certificate) {
     const v1::Right* right = plan.new_rights.empty() ? nullptr : &plan.new_rights.front();
-    NRP_ASSIGN_OR_RETURN(ElectronicCertificate ec,
-                         SignCertificate(*signer_, CertificateDocument(*plan.certificate, right,
-                                                                       registry.name)));
+    NRP_ASSIGN_OR_RETURN(
+        ElectronicCertificate ec,
+        SignCertificate(*signer_, CertificateDocument(*plan.certificate, right, registry.name)));
     v1::Certificate cert = *plan.certificate;
     cert.set_verification_code(ec.verification_code);
     cert.set_electronic_certificate_uri(ec.uri);
@@ -260,7 +258,8 @@ grpc::Status RegistrationApi::IssueCertificate(grpc::ServerContext* ctx,
   const std::string tp = Traceparent(ctx);
   return CaseMutation(
       ctx, "IssueCertificate", req->request_id(), req->case_id(), *req, out,
-      [&](pqxx::work& tx, v1::RegistrationCase c, const rpc::Caller&) -> Result<v1::RegistrationCase> {
+      [&](pqxx::work& tx, v1::RegistrationCase c,
+          const rpc::Caller&) -> Result<v1::RegistrationCase> {
         const FlowContext flow = Flow();
         NRP_ASSIGN_OR_RETURN(CaseTransition t, Issue(c, req->delivery(), req->recipient(), flow));
         NRP_ASSIGN_OR_RETURN(auto stored, store::GetCertificate(tx, c.certificate_number()));
@@ -289,7 +288,8 @@ grpc::Status RegistrationApi::IssueCertificate(grpc::ServerContext* ctx,
         *e.mutable_holders() = cert.holders();
         e.set_delivery(cert.delivery());
         *e.mutable_issued_at() = cert.issued_at();
-        t.events.push_back(DomainEvent::Of(std::move(e), cert.unit_code(), cert.unit_code().substr(0, 6)));
+        t.events.push_back(
+            DomainEvent::Of(std::move(e), cert.unit_code(), cert.unit_code().substr(0, 6)));
         return Store(tx, rt_, std::move(t), tp);
       });
 }

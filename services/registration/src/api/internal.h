@@ -33,18 +33,18 @@ Result<Resp> RegistrationApi::Mutate(
     const std::string& request_id, const google::protobuf::Message& request,
     const std::function<Result<Resp>(pqxx::work&, AuditInfo&)>& work) {
   const std::string trace_id = rpc::TraceIdOf(ctx);
-  return service::Idempotent<Resp>(
-      rt_, method, request_id, request, caller.agency, [&](pqxx::work& tx) -> Result<Resp> {
-        AuditInfo audit;
-        NRP_ASSIGN_OR_RETURN(Resp out, work(tx, audit));
-        service::AuditRecord record;
-        record.method = MethodName(method);
-        record.region_code = audit.region_code;
-        record.subject = audit.subject;
-        record.trace_id = trace_id;
-        NRP_RETURN_IF_ERROR(service::Audit(tx, caller, record));
-        return out;
-      });
+  return service::Idempotent<Resp>(rt_, method, request_id, request, caller.agency,
+                                   [&](pqxx::work& tx) -> Result<Resp> {
+                                     AuditInfo audit;
+                                     NRP_ASSIGN_OR_RETURN(Resp out, work(tx, audit));
+                                     service::AuditRecord record;
+                                     record.method = MethodName(method);
+                                     record.region_code = audit.region_code;
+                                     record.subject = audit.subject;
+                                     record.trace_id = trace_id;
+                                     NRP_RETURN_IF_ERROR(service::Audit(tx, caller, record));
+                                     return out;
+                                   });
 }
 
 }  // namespace nrp::registration

@@ -102,7 +102,8 @@ Result<std::vector<FilterCondition>> ParseFilter(const std::string& text,
       }
       case FilterField::Type::kInt:
         for (char ch : value) {
-          if (!std::isdigit(static_cast<unsigned char>(ch))) return Bad(name + " must be an integer");
+          if (!std::isdigit(static_cast<unsigned char>(ch)))
+            return Bad(name + " must be an integer");
         }
         break;
       case FilterField::Type::kText:
@@ -123,11 +124,20 @@ void AppendConditions(const std::vector<FilterCondition>& conditions, std::strin
     params->push_back(c.value);
     std::string p = "$" + std::to_string(params->size());
     switch (c.type) {
-      case FilterField::Type::kEnum: p += "::smallint"; break;
-      case FilterField::Type::kBool: p += "::boolean"; break;
-      case FilterField::Type::kTimestamp: p += "::timestamptz"; break;
-      case FilterField::Type::kInt: p += "::bigint"; break;
-      case FilterField::Type::kText: break;
+      case FilterField::Type::kEnum:
+        p += "::smallint";
+        break;
+      case FilterField::Type::kBool:
+        p += "::boolean";
+        break;
+      case FilterField::Type::kTimestamp:
+        p += "::timestamptz";
+        break;
+      case FilterField::Type::kInt:
+        p += "::bigint";
+        break;
+      case FilterField::Type::kText:
+        break;
     }
     *sql += " AND " + c.column + " " + c.op + " " + p;
   }
@@ -147,7 +157,8 @@ Result<Page> ParsePage(int page_size, const std::string& page_token) {
     } catch (...) {
       return Error::InvalidArgument("page_token", "is not a token this service issued");
     }
-    if (p.offset < 0) return Error::InvalidArgument("page_token", "is not a token this service issued");
+    if (p.offset < 0)
+      return Error::InvalidArgument("page_token", "is not a token this service issued");
   }
   return p;
 }

@@ -23,7 +23,7 @@ struct FilterField {
 
 struct FilterCondition {
   std::string column;
-  std::string op;  // =, !=, <, <=, >, >=
+  std::string op;     // =, !=, <, <=, >, >=
   std::string value;  // text parameter; enums and bools as numbers / "true"/"false"
   FilterField::Type type = FilterField::Type::kText;
 };

@@ -30,8 +30,8 @@ grpc::Status RegistrationApi::CreateNaturalResourceUnit(
       [&](pqxx::work& tx, AuditInfo& audit) -> Result<v1::NaturalResourceUnit> {
         NRP_RETURN_IF_ERROR(ValidateNaturalResourceUnit(req->unit(), "unit"));
         NRP_RETURN_IF_ERROR(rpc::Authorize(*caller, "", req->unit().region_code()));
-        NRP_ASSIGN_OR_RETURN(int64_t seq,
-                             store::NextValue(tx, "natural_resource_unit:" + req->unit().region_code()));
+        NRP_ASSIGN_OR_RETURN(int64_t seq, store::NextValue(tx, "natural_resource_unit:" +
+                                                                   req->unit().region_code()));
         v1::NaturalResourceUnit u = NewNaturalResourceUnit(
             req->unit(), NewUuidV7(),
             FormatNaturalResourceUnitNumber(req->unit().region_code(), req->unit().kind(), seq),
@@ -53,11 +53,11 @@ grpc::Status RegistrationApi::GetNaturalResourceUnit(grpc::ServerContext* ctx,
   if (!caller.ok()) return ToStatus(caller.error());
   auto valid = RequireUnitId(req->unit_id());
   if (!valid.ok()) return ToStatus(valid.error());
-  auto u = db::Transact(rt_.db(), [&](pqxx::work& tx) {
-    return store::GetNaturalResourceUnit(tx, req->unit_id());
-  });
+  auto u = db::Transact(
+      rt_.db(), [&](pqxx::work& tx) { return store::GetNaturalResourceUnit(tx, req->unit_id()); });
   if (!u.ok()) return ToStatus(u.error());
-  if (!*u) return ToStatus(Error::NotFound("natural-resource unit " + req->unit_id() + " not found"));
+  if (!*u)
+    return ToStatus(Error::NotFound("natural-resource unit " + req->unit_id() + " not found"));
   auto allowed = rpc::Authorize(*caller, "", (*u)->region_code());
   if (!allowed.ok()) return ToStatus(allowed.error());
   *out = std::move(**u);
@@ -71,12 +71,12 @@ grpc::Status RegistrationApi::ListNaturalResourceUnits(
   auto caller = Enter(ctx, kScopeRead);
   if (!caller.ok()) return ToStatus(caller.error());
   static const std::map<std::string, FilterField> kFields = {
-      {"kind",
-       {"kind", FilterField::Type::kEnum,
-        EnumValues([] { return v1::NaturalResourceUnitKind_descriptor(); })}},
-      {"state",
-       {"state", FilterField::Type::kEnum,
-        EnumValues([] { return v1::NaturalResourceUnitState_descriptor(); })}},
+      {"kind", {"kind", FilterField::Type::kEnum, EnumValues([] {
+                  return v1::NaturalResourceUnitKind_descriptor();
+                })}},
+      {"state", {"state", FilterField::Type::kEnum, EnumValues([] {
+                   return v1::NaturalResourceUnitState_descriptor();
+                 })}},
       {"key_area", {"key_area", FilterField::Type::kBool, {}}},
       {"region_code", {"region_code", FilterField::Type::kText, {}}},
   };
@@ -104,7 +104,9 @@ grpc::Status RegistrationApi::ReviseNaturalResourceUnit(
   auto caller = Enter(ctx, kScopeWrite);
   if (!caller.ok()) return ToStatus(caller.error());
   auto valid = RequireUnitId(req->unit().unit_id());
-  if (!valid.ok()) return ToStatus(Error::InvalidArgument("unit.unit_id", valid.error().field_violations()[0].description));
+  if (!valid.ok())
+    return ToStatus(
+        Error::InvalidArgument("unit.unit_id", valid.error().field_violations()[0].description));
   auto r = Mutate<v1::NaturalResourceUnit>(
       ctx, *caller, "ReviseNaturalResourceUnit", req->request_id(), *req,
       [&](pqxx::work& tx, AuditInfo& audit) -> Result<v1::NaturalResourceUnit> {
@@ -115,8 +117,8 @@ grpc::Status RegistrationApi::ReviseNaturalResourceUnit(
         }
         NRP_RETURN_IF_ERROR(rpc::Authorize(*caller, "", current->region_code()));
         audit = {current->region_code(), "naturalResourceUnits/" + current->unit_id()};
-        NRP_ASSIGN_OR_RETURN(auto t, registration::ReviseNaturalResourceUnit(*current, req->unit(), req->reason(),
-                                                               rt_.clock().Now()));
+        NRP_ASSIGN_OR_RETURN(auto t, registration::ReviseNaturalResourceUnit(
+                                         *current, req->unit(), req->reason(), rt_.clock().Now()));
         NRP_ASSIGN_OR_RETURN(auto u, store::UpdateNaturalResourceUnit(tx, std::move(t.next), true));
         NRP_ASSIGN_OR_RETURN(u, RefreshZoneControls(tx, std::move(u)));
         return store::UpdateNaturalResourceUnit(tx, std::move(u), false);
@@ -137,18 +139,19 @@ grpc::Status RegistrationApi::StartNaturalResourceUnitNotice(
       ctx, *caller, "StartNaturalResourceUnitNotice", req->request_id(), *req,
       [&](pqxx::work& tx, AuditInfo& audit) -> Result<v1::NaturalResourceUnit> {
         NRP_ASSIGN_OR_RETURN(auto current, store::GetNaturalResourceUnit(tx, req->unit_id(), true));
-        if (!current) return Error::NotFound("natural-resource unit " + req->unit_id() + " not found");
+        if (!current)
+          return Error::NotFound("natural-resource unit " + req->unit_id() + " not found");
         NRP_RETURN_IF_ERROR(rpc::Authorize(*caller, "", current->region_code()));
         audit = {current->region_code(), "naturalResourceUnits/" + current->unit_id()};
         // The notice publishes the controls as they stand today.
         NRP_ASSIGN_OR_RETURN(auto refreshed, RefreshZoneControls(tx, *current));
         NRP_ASSIGN_OR_RETURN(int64_t pending,
                              store::CountUnregisteredKeyUnits(tx, current->region_code()));
-        NRP_ASSIGN_OR_RETURN(auto t, StartNaturalResourceNotice(refreshed, req->notice_start(),
-                                                                req->working_days(),
-                                                                config_.key_areas_first, pending,
-                                                                Flow()));
-        NRP_ASSIGN_OR_RETURN(auto u, store::UpdateNaturalResourceUnit(tx, std::move(t.next), false));
+        NRP_ASSIGN_OR_RETURN(
+            auto t, StartNaturalResourceNotice(refreshed, req->notice_start(), req->working_days(),
+                                               config_.key_areas_first, pending, Flow()));
+        NRP_ASSIGN_OR_RETURN(auto u,
+                             store::UpdateNaturalResourceUnit(tx, std::move(t.next), false));
         NRP_RETURN_IF_ERROR(PublishAll(rt_, tx, t.events, tp));
         return u;
       });
@@ -168,11 +171,13 @@ grpc::Status RegistrationApi::RegisterNaturalResourceUnit(
       ctx, *caller, "RegisterNaturalResourceUnit", req->request_id(), *req,
       [&](pqxx::work& tx, AuditInfo& audit) -> Result<v1::NaturalResourceUnit> {
         NRP_ASSIGN_OR_RETURN(auto current, store::GetNaturalResourceUnit(tx, req->unit_id(), true));
-        if (!current) return Error::NotFound("natural-resource unit " + req->unit_id() + " not found");
+        if (!current)
+          return Error::NotFound("natural-resource unit " + req->unit_id() + " not found");
         NRP_RETURN_IF_ERROR(rpc::Authorize(*caller, "", current->region_code()));
         audit = {current->region_code(), "naturalResourceUnits/" + current->unit_id()};
         NRP_ASSIGN_OR_RETURN(auto t, RegisterNaturalResource(*current, Flow()));
-        NRP_ASSIGN_OR_RETURN(auto u, store::UpdateNaturalResourceUnit(tx, std::move(t.next), false));
+        NRP_ASSIGN_OR_RETURN(auto u,
+                             store::UpdateNaturalResourceUnit(tx, std::move(t.next), false));
         NRP_RETURN_IF_ERROR(store::InsertNaturalResourceRegisterVersion(tx, u));
         NRP_RETURN_IF_ERROR(PublishAll(rt_, tx, t.events, tp));
         return u;

@@ -42,12 +42,12 @@ grpc::Status RegistrationApi::GetUnitRegister(grpc::ServerContext* ctx,
   auto allowed = rpc::Authorize(*caller, "", unit->region_code());
   if (!allowed.ok()) return ToStatus(allowed.error());
   Result<v1::UnitRegister> reg =
-      req->has_as_of() ? db::Transact(rt_.db(),
-                                      [&](pqxx::work& tx) {
-                                        return store::LoadUnitRegister(tx, *unit,
-                                                                       FromTimestamp(req->as_of()));
-                                      })
-                       : CurrentRegister(*unit);
+      req->has_as_of()
+          ? db::Transact(rt_.db(),
+                         [&](pqxx::work& tx) {
+                           return store::LoadUnitRegister(tx, *unit, FromTimestamp(req->as_of()));
+                         })
+          : CurrentRegister(*unit);
   if (!reg.ok()) return ToStatus(reg.error());
   if (!req->has_as_of()) *reg->mutable_as_of() = ToTimestamp(now);
   auto logged = LogQuery(ctx, *caller, "GetUnitRegister", req->reason(), unit->unit_code(),
@@ -69,11 +69,12 @@ grpc::Status RegistrationApi::ListRegisterEntries(grpc::ServerContext* ctx,
   auto reason = ValidateQueryReason(req->reason());
   if (!reason.ok()) return ToStatus(reason.error());
   static const std::map<std::string, FilterField> kFields = {
-      {"registration_kind",
-       {"registration_kind", FilterField::Type::kEnum,
-        EnumValues([] { return v1::RegistrationKind_descriptor(); })}},
-      {"right_kind",
-       {"right_kind", FilterField::Type::kEnum, EnumValues([] { return v1::RightKind_descriptor(); })}},
+      {"registration_kind", {"registration_kind", FilterField::Type::kEnum, EnumValues([] {
+                               return v1::RegistrationKind_descriptor();
+                             })}},
+      {"right_kind", {"right_kind", FilterField::Type::kEnum, EnumValues([] {
+                        return v1::RightKind_descriptor();
+                      })}},
       {"case_id", {"case_id", FilterField::Type::kText, {}}},
   };
   auto order = CheckOrderBy(req->order_by(), {"sequence", "sequence asc"});
@@ -110,11 +111,13 @@ grpc::Status RegistrationApi::GetRight(grpc::ServerContext* ctx, const v1::GetRi
   auto caller = Enter(ctx, kScopeRead);
   if (!caller.ok()) return ToStatus(caller.error());
   if (!IsUuid(req->right_id())) {
-    return ToStatus(Error::InvalidArgument("right_id", "must be a UUID, got '" + req->right_id() + "'"));
+    return ToStatus(
+        Error::InvalidArgument("right_id", "must be a UUID, got '" + req->right_id() + "'"));
   }
   auto reason = ValidateQueryReason(req->reason());
   if (!reason.ok()) return ToStatus(reason.error());
-  auto right = db::Transact(rt_.db(), [&](pqxx::work& tx) { return store::GetRight(tx, req->right_id()); });
+  auto right =
+      db::Transact(rt_.db(), [&](pqxx::work& tx) { return store::GetRight(tx, req->right_id()); });
   if (!right.ok()) return ToStatus(right.error());
   if (!*right) return ToStatus(Error::NotFound("right " + req->right_id() + " not found"));
   auto allowed = rpc::Authorize(*caller, "", (*right)->region_code());
@@ -144,8 +147,9 @@ grpc::Status RegistrationApi::SearchRights(grpc::ServerContext* ctx,
   static const std::map<std::string, FilterField> kFields = {
       {"region_code", {"region_code", FilterField::Type::kText, {}}},
       {"unit_code", {"unit_code", FilterField::Type::kText, {}}},
-      {"right_kind",
-       {"right_kind", FilterField::Type::kEnum, EnumValues([] { return v1::RightKind_descriptor(); })}},
+      {"right_kind", {"right_kind", FilterField::Type::kEnum, EnumValues([] {
+                        return v1::RightKind_descriptor();
+                      })}},
       {"state",
        {"state", FilterField::Type::kEnum, EnumValues([] { return v1::RightState_descriptor(); })}},
   };
@@ -181,10 +185,10 @@ grpc::Status RegistrationApi::SearchRights(grpc::ServerContext* ctx,
   target.set_id_type(req->party_id_type());
   target.set_id_number(id_number);
   MaskParty(&target);
-  auto logged = LogQuery(ctx, *caller, "SearchRights", req->reason(),
-                         "party/" + common::v1::IdDocumentType_Name(req->party_id_type()) + "/" +
-                             target.id_number(),
-                         static_cast<int>(found.size()), ScopeRegion(*caller));
+  auto logged = LogQuery(
+      ctx, *caller, "SearchRights", req->reason(),
+      "party/" + common::v1::IdDocumentType_Name(req->party_id_type()) + "/" + target.id_number(),
+      static_cast<int>(found.size()), ScopeRegion(*caller));
   if (!logged.ok()) return ToStatus(logged.error());
   out->set_next_page_token(NextPageToken(*page, rows->size()));
   for (auto& r : found) {
@@ -212,11 +216,11 @@ grpc::Status RegistrationApi::GetCertificate(grpc::ServerContext* ctx,
     return store::GetCertificate(tx, req->certificate_number());
   });
   if (!stored.ok()) return ToStatus(stored.error());
-  if (!*stored || (presented && (*stored)->certificate.verification_code() != req->verification_code())) {
-    return ToStatus(Error::NotFound(presented ? "no certificate " + req->certificate_number() +
-                                                    " with that verification code"
-                                              : "certificate " + req->certificate_number() +
-                                                    " not found"));
+  if (!*stored ||
+      (presented && (*stored)->certificate.verification_code() != req->verification_code())) {
+    return ToStatus(Error::NotFound(
+        presented ? "no certificate " + req->certificate_number() + " with that verification code"
+                  : "certificate " + req->certificate_number() + " not found"));
   }
   v1::Certificate cert = (*stored)->certificate;
   v1::QueryReason reason = req->reason();
@@ -227,9 +231,8 @@ grpc::Status RegistrationApi::GetCertificate(grpc::ServerContext* ctx,
     reason.set_legal_basis("verification code presented (一证一码)");
   }
   // The stored signature must still match the stored document.
-  auto key = db::Transact(rt_.db(), [&](pqxx::work& tx) {
-    return store::GetSigningKey(tx, (*stored)->key_id);
-  });
+  auto key = db::Transact(
+      rt_.db(), [&](pqxx::work& tx) { return store::GetSigningKey(tx, (*stored)->key_id); });
   if (!key.ok()) return ToStatus(key.error());
   if (!*key) {
     return ToStatus(Error::Internal("signing key " + (*stored)->key_id + " of certificate " +
@@ -237,9 +240,9 @@ grpc::Status RegistrationApi::GetCertificate(grpc::ServerContext* ctx,
   }
   auto verified = VerifyDocument((*key)->public_key_pem, (*stored)->document, (*stored)->signature);
   if (!verified.ok()) {
-    return ToStatus(Error(Code::kDataLoss, "certificate " + cert.certificate_number() +
-                                               " fails its signature check: " +
-                                               verified.error().message()));
+    return ToStatus(
+        Error(Code::kDataLoss, "certificate " + cert.certificate_number() +
+                                   " fails its signature check: " + verified.error().message()));
   }
   auto logged = LogQuery(ctx, *caller, "GetCertificate", reason,
                          "certificates/" + cert.certificate_number(), 1, cert.region_code());

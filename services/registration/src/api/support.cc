@@ -62,9 +62,9 @@ Result<v1::RegistrationCase> OpenCase(service::Runtime& rt, pqxx::work& tx,
   const int year = ChinaDate(flow.now).year();
   NRP_ASSIGN_OR_RETURN(int64_t seq, store::NextValue(tx, "case:" + application.region_code() + ":" +
                                                              std::to_string(year)));
-  NRP_ASSIGN_OR_RETURN(
-      CaseTransition t,
-      Submit(application, NewUuidV7(), FormatCaseNumber(application.region_code(), year, seq), flow));
+  NRP_ASSIGN_OR_RETURN(CaseTransition t,
+                       Submit(application, NewUuidV7(),
+                              FormatCaseNumber(application.region_code(), year, seq), flow));
   NRP_RETURN_IF_ERROR(store::InsertCase(tx, t.next));
   NRP_RETURN_IF_ERROR(PublishAll(rt, tx, t.events, traceparent));
   return t.next;
@@ -98,33 +98,32 @@ Status RegistrationApi::LogQuery(const grpc::ServerContext* ctx, const rpc::Call
 }
 
 Result<v1::RealEstateUnit> RegistrationApi::LoadUnit(const std::string& unit_code) {
-  NRP_ASSIGN_OR_RETURN(std::string bytes,
-                       unit_cache_.GetOrLoad(unit_code, [&]() -> Result<std::string> {
-                         auto unit = db::Transact(rt_.db(), [&](pqxx::work& tx) {
-                           return store::GetUnit(tx, unit_code);
-                         });
-                         if (!unit.ok()) return std::move(unit.error());
-                         if (!*unit) return Error::NotFound("unit " + unit_code + " not found");
-                         std::string out;
-                         (*unit)->SerializeToString(&out);
-                         return out;
-                       }));
+  NRP_ASSIGN_OR_RETURN(
+      std::string bytes, unit_cache_.GetOrLoad(unit_code, [&]() -> Result<std::string> {
+        auto unit =
+            db::Transact(rt_.db(), [&](pqxx::work& tx) { return store::GetUnit(tx, unit_code); });
+        if (!unit.ok()) return std::move(unit.error());
+        if (!*unit) return Error::NotFound("unit " + unit_code + " not found");
+        std::string out;
+        (*unit)->SerializeToString(&out);
+        return out;
+      }));
   v1::RealEstateUnit unit;
   if (!unit.ParseFromString(bytes)) return Error::Internal("cached unit cannot be read");
   return unit;
 }
 
 Result<v1::UnitRegister> RegistrationApi::CurrentRegister(const v1::RealEstateUnit& unit) {
-  NRP_ASSIGN_OR_RETURN(
-      std::string bytes, register_cache_.GetOrLoad(unit.unit_code(), [&]() -> Result<std::string> {
-        auto reg = db::Transact(rt_.db(), [&](pqxx::work& tx) {
-          return store::LoadUnitRegister(tx, unit, rt_.clock().Now());
-        });
-        if (!reg.ok()) return std::move(reg.error());
-        std::string out;
-        reg->SerializeToString(&out);
-        return out;
-      }));
+  NRP_ASSIGN_OR_RETURN(std::string bytes,
+                       register_cache_.GetOrLoad(unit.unit_code(), [&]() -> Result<std::string> {
+                         auto reg = db::Transact(rt_.db(), [&](pqxx::work& tx) {
+                           return store::LoadUnitRegister(tx, unit, rt_.clock().Now());
+                         });
+                         if (!reg.ok()) return std::move(reg.error());
+                         std::string out;
+                         reg->SerializeToString(&out);
+                         return out;
+                       }));
   v1::UnitRegister reg;
   if (!reg.ParseFromString(bytes)) return Error::Internal("cached register cannot be read");
   return reg;
@@ -182,9 +181,10 @@ Result<std::shared_ptr<const DocumentSigner>> LoadSigner(service::Runtime& rt,
       signer = std::make_shared<const DocumentSigner>(std::move(s));
       generated = true;
     }
-    log::Warn("using a signing key generated and kept in the database; configure "
-              "NRP_REGISTRATION_SIGNING_KEY_FILE in production",
-              {{"key_id", signer->key_id()}});
+    log::Warn(
+        "using a signing key generated and kept in the database; configure "
+        "NRP_REGISTRATION_SIGNING_KEY_FILE in production",
+        {{"key_id", signer->key_id()}});
   }
   NRP_ASSIGN_OR_RETURN(std::string private_pem, signer->PrivateKeyPem());
   store::SigningKeyRow row{signer->key_id(), AlgorithmName(signer->algorithm()),

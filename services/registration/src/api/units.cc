@@ -16,7 +16,8 @@ grpc::Status RegistrationApi::CreateRealEstateUnit(grpc::ServerContext* ctx,
   auto r = Mutate<v1::RealEstateUnit>(
       ctx, *caller, "CreateRealEstateUnit", req->request_id(), *req,
       [&](pqxx::work& tx, AuditInfo& audit) -> Result<v1::RealEstateUnit> {
-        NRP_ASSIGN_OR_RETURN(v1::RealEstateUnit unit, NewRealEstateUnit(req->unit(), rt_.clock().Now()));
+        NRP_ASSIGN_OR_RETURN(v1::RealEstateUnit unit,
+                             NewRealEstateUnit(req->unit(), rt_.clock().Now()));
         NRP_RETURN_IF_ERROR(rpc::Authorize(*caller, "", unit.region_code()));
         audit = {unit.region_code(), unit.unit_code()};
         return store::InsertUnit(tx, std::move(unit));
@@ -50,8 +51,9 @@ grpc::Status RegistrationApi::ListRealEstateUnits(grpc::ServerContext* ctx,
   static const std::map<std::string, FilterField> kFields = {
       {"region_code", {"region_code", FilterField::Type::kText, {}}},
       {"parcel_code", {"parcel_code", FilterField::Type::kText, {}}},
-      {"status",
-       {"status", FilterField::Type::kEnum, EnumValues([] { return v1::UnitStatus_descriptor(); })}},
+      {"status", {"status", FilterField::Type::kEnum, EnumValues([] {
+                    return v1::UnitStatus_descriptor();
+                  })}},
   };
   auto order = CheckOrderBy(req->order_by(), {"unit_code", "unit_code asc"});
   if (!order.ok()) return ToStatus(order.error());

@@ -20,10 +20,9 @@ const std::string kCase = "registration_case";
 
 Error WrongState(const v1::RegistrationCase& c, const std::string& action,
                  const std::string& required) {
-  return Error::FailedPrecondition(
-      "CASE_STATE", "cases/" + c.case_id(),
-      "case " + c.case_id() + " is " + StateName(c.state()) + "; only " + required +
-          " cases can be " + action);
+  return Error::FailedPrecondition("CASE_STATE", "cases/" + c.case_id(),
+                                   "case " + c.case_id() + " is " + StateName(c.state()) +
+                                       "; only " + required + " cases can be " + action);
 }
 
 bool IsConstructionParcel(v1::ParcelFeatureType t) {
@@ -119,13 +118,14 @@ Status ValidateProposedRight(const v1::RegistrationCase& c, const UnitCode& unit
   }
   const v1::Right& r = c.proposed_right();
   if (r.right_kind() != c.right_kind()) {
-    return Error::InvalidArgument(
-        f + ".right_kind", "must equal the case's right_kind " + v1::RightKind_Name(c.right_kind()) +
-                               ", got " + v1::RightKind_Name(r.right_kind()));
+    return Error::InvalidArgument(f + ".right_kind", "must equal the case's right_kind " +
+                                                         v1::RightKind_Name(c.right_kind()) +
+                                                         ", got " +
+                                                         v1::RightKind_Name(r.right_kind()));
   }
   if (!r.unit_code().empty() && r.unit_code() != c.unit_code()) {
-    return Error::InvalidArgument(f + ".unit_code", "must equal the case's unit_code " +
-                                                        c.unit_code() + " or be empty");
+    return Error::InvalidArgument(
+        f + ".unit_code", "must equal the case's unit_code " + c.unit_code() + " or be empty");
   }
   NRP_RETURN_IF_ERROR(ValidateHolders(r, f));
   if (r.has_area() && !(r.area().square_metres() >= 0)) {
@@ -141,8 +141,8 @@ Status ValidateProposedRight(const v1::RegistrationCase& c, const UnitCode& unit
     NRP_ASSIGN_OR_RETURN(Date s, FromProtoDate(r.term_start(), f + ".term_start"));
     NRP_ASSIGN_OR_RETURN(Date e, FromProtoDate(r.term_end(), f + ".term_end"));
     if (e < s) {
-      return Error::InvalidArgument(f + ".term_end", "must not be before term_start " +
-                                                         s.ToString());
+      return Error::InvalidArgument(f + ".term_end",
+                                    "must not be before term_start " + s.ToString());
     }
   }
   if (Utf8Length(r.purpose()) > 200) {
@@ -157,8 +157,8 @@ Status ValidateProposedRight(const v1::RegistrationCase& c, const UnitCode& unit
     if (!r.has_mortgage()) return Error::InvalidArgument(mf, "is required for a mortgage");
     const auto& m = r.mortgage();
     if (m.kind() == v1::MORTGAGE_KIND_UNSPECIFIED || !v1::MortgageKind_IsValid(m.kind())) {
-      return Error::InvalidArgument(mf + ".kind",
-                                    "must be MORTGAGE_KIND_GENERAL or MORTGAGE_KIND_MAXIMUM_AMOUNT");
+      return Error::InvalidArgument(
+          mf + ".kind", "must be MORTGAGE_KIND_GENERAL or MORTGAGE_KIND_MAXIMUM_AMOUNT");
     }
     if (c.kind() == v1::REGISTRATION_KIND_FIRST && !IsUuid(m.mortgaged_right_id())) {
       return Error::InvalidArgument(mf + ".mortgaged_right_id",
@@ -191,9 +191,9 @@ Status ValidateProposedRight(const v1::RegistrationCase& c, const UnitCode& unit
 
 Status RequireTargetRight(const v1::RegistrationCase& c) {
   if (!IsUuid(c.target_right_id())) {
-    return Error::InvalidArgument(kCase + ".target_right_id",
-                                  "must be the id (UUID) of the right the " + KindName(c.kind()) +
-                                      " registration concerns");
+    return Error::InvalidArgument(
+        kCase + ".target_right_id",
+        "must be the id (UUID) of the right the " + KindName(c.kind()) + " registration concerns");
   }
   return Ok();
 }
@@ -226,14 +226,13 @@ Status ValidateApplication(const v1::RegistrationCase& c) {
     prefix.resize(prefix.size() - 2);
   }
   if (unit.county_code().rfind(prefix, 0) != 0) {
-    return Error::InvalidArgument(kCase + ".unit_code",
-                                  "county code " + unit.county_code() +
-                                      " lies outside the registry's region " + c.region_code());
+    return Error::InvalidArgument(kCase + ".unit_code", "county code " + unit.county_code() +
+                                                            " lies outside the registry's region " +
+                                                            c.region_code());
   }
   if (c.channel() == v1::SUBMISSION_CHANNEL_UNSPECIFIED ||
       !v1::SubmissionChannel_IsValid(c.channel())) {
-    return Error::InvalidArgument(kCase + ".channel",
-                                  "must be COUNTER, ONLINE or INTER_AGENCY");
+    return Error::InvalidArgument(kCase + ".channel", "must be COUNTER, ONLINE or INTER_AGENCY");
   }
   if (c.applicants().empty()) {
     return Error::InvalidArgument(kCase + ".applicants", "at least one applicant is required");
@@ -282,9 +281,11 @@ Status ValidateApplication(const v1::RegistrationCase& c) {
         return Error::InvalidArgument(f + ".objected_entry_id",
                                       "must equal target_entry_id or be empty");
       }
-      if (!c.objection().has_objector()) return Error::InvalidArgument(f + ".objector", "is required");
+      if (!c.objection().has_objector())
+        return Error::InvalidArgument(f + ".objector", "is required");
       NRP_RETURN_IF_ERROR(ValidateParty(c.objection().objector(), f + ".objector"));
-      if (c.objection().reason().empty()) return Error::InvalidArgument(f + ".reason", "is required");
+      if (c.objection().reason().empty())
+        return Error::InvalidArgument(f + ".reason", "is required");
       return Ok();
     }
     case v1::REGISTRATION_KIND_ADVANCE_NOTICE: {
@@ -293,16 +294,20 @@ Status ValidateApplication(const v1::RegistrationCase& c) {
         return Error::InvalidArgument(f, "is required for an advance-notice registration");
       }
       const auto& n = c.advance_notice();
-      if (n.kind() == v1::ADVANCE_NOTICE_KIND_UNSPECIFIED || !v1::AdvanceNoticeKind_IsValid(n.kind())) {
+      if (n.kind() == v1::ADVANCE_NOTICE_KIND_UNSPECIFIED ||
+          !v1::AdvanceNoticeKind_IsValid(n.kind())) {
         return Error::InvalidArgument(f + ".kind", "is required");
       }
-      if (n.holders().empty()) return Error::InvalidArgument(f + ".holders", "at least one holder is required");
+      if (n.holders().empty())
+        return Error::InvalidArgument(f + ".holders", "at least one holder is required");
       for (int i = 0; i < n.holders_size(); ++i) {
         NRP_RETURN_IF_ERROR(ValidateParty(n.holders(i), f + ".holders[" + std::to_string(i) + "]"));
       }
-      if (n.obligors().empty()) return Error::InvalidArgument(f + ".obligors", "at least one obligor is required");
+      if (n.obligors().empty())
+        return Error::InvalidArgument(f + ".obligors", "at least one obligor is required");
       for (int i = 0; i < n.obligors_size(); ++i) {
-        NRP_RETURN_IF_ERROR(ValidateParty(n.obligors(i), f + ".obligors[" + std::to_string(i) + "]"));
+        NRP_RETURN_IF_ERROR(
+            ValidateParty(n.obligors(i), f + ".obligors[" + std::to_string(i) + "]"));
       }
       return Ok();
     }
@@ -487,7 +492,8 @@ Result<CaseTransition> Refuse(const v1::RegistrationCase& c, const std::string& 
   if (reason.empty()) {
     return Error::InvalidArgument("reason", "is required: the applicant is told why (不予受理)");
   }
-  if (Utf8Length(reason) > 2000) return Error::InvalidArgument("reason", "must be at most 2000 characters");
+  if (Utf8Length(reason) > 2000)
+    return Error::InvalidArgument("reason", "must be at most 2000 characters");
   if (c.state() != v1::CASE_STATE_APPLIED) return WrongState(c, "refused", "APPLIED");
   CaseTransition t{c, {}};
   t.next.set_state(v1::CASE_STATE_REFUSED);
@@ -512,7 +518,8 @@ Result<CaseTransition> Review(const v1::RegistrationCase& c, v1::ReviewOutcome o
   if (outcome == v1::REVIEW_OUTCOME_REJECTED && opinion.empty()) {
     return Error::InvalidArgument("opinion", "is required when rejecting (不予登记)");
   }
-  if (Utf8Length(opinion) > 2000) return Error::InvalidArgument("opinion", "must be at most 2000 characters");
+  if (Utf8Length(opinion) > 2000)
+    return Error::InvalidArgument("opinion", "must be at most 2000 characters");
   if (c.state() != v1::CASE_STATE_ACCEPTED) return WrongState(c, "reviewed", "ACCEPTED");
   CaseTransition t{c, {}};
   const bool approved = outcome == v1::REVIEW_OUTCOME_APPROVED;
@@ -548,12 +555,13 @@ Result<CaseTransition> StartNotice(const v1::RegistrationCase& c, const common::
     return Error::InvalidArgument("notice_start",
                                   "must not be before today (" + today.ToString() + ")");
   }
-  if (c.state() != v1::CASE_STATE_REVIEWED) return WrongState(c, "put on public notice", "REVIEWED");
+  if (c.state() != v1::CASE_STATE_REVIEWED)
+    return WrongState(c, "put on public notice", "REVIEWED");
   if (!c.public_notice_required()) {
-    return Error::FailedPrecondition(
-        "NOTICE_NOT_REQUIRED", "cases/" + c.case_id(),
-        "case " + c.case_id() + " (" + KindName(c.kind()) + " of " +
-            v1::RightKind_Name(c.right_kind()) + ") needs no public notice; record it directly");
+    return Error::FailedPrecondition("NOTICE_NOT_REQUIRED", "cases/" + c.case_id(),
+                                     "case " + c.case_id() + " (" + KindName(c.kind()) + " of " +
+                                         v1::RightKind_Name(c.right_kind()) +
+                                         ") needs no public notice; record it directly");
   }
   NRP_ASSIGN_OR_RETURN(Date end, NoticeEnd(*ctx.calendar, start, working_days));
   CaseTransition t{c, {}};
@@ -593,9 +601,8 @@ Status CheckRecordable(const v1::RegistrationCase& c, const FlowContext& ctx) {
     const Date today = ChinaDate(ctx.now);
     if (!(end < today)) {
       return Error::FailedPrecondition("NOTICE_NOT_ENDED", "cases/" + c.case_id(),
-                                       "the public notice of case " + c.case_id() +
-                                           " runs until " + end.ToString() +
-                                           "; it can be recorded from " +
+                                       "the public notice of case " + c.case_id() + " runs until " +
+                                           end.ToString() + "; it can be recorded from " +
                                            end.AddDays(1).ToString());
     }
     return Ok();
@@ -605,8 +612,7 @@ Status CheckRecordable(const v1::RegistrationCase& c, const FlowContext& ctx) {
 
 Result<CaseTransition> MarkRecorded(const v1::RegistrationCase& c,
                                     const std::vector<std::string>& entry_ids,
-                                    const std::string& certificate_number,
-                                    const FlowContext& ctx) {
+                                    const std::string& certificate_number, const FlowContext& ctx) {
   NRP_RETURN_IF_ERROR(CheckRecordable(c, ctx));
   CaseTransition t{c, {}};
   t.next.set_state(v1::CASE_STATE_RECORDED);
@@ -644,9 +650,9 @@ Result<CaseTransition> Issue(const v1::RegistrationCase& c, v1::CertificateDeliv
   NRP_RETURN_IF_ERROR(ValidateParty(recipient, "recipient"));
   if (c.state() != v1::CASE_STATE_RECORDED) return WrongState(c, "given a certificate", "RECORDED");
   if (c.certificate_number().empty()) {
-    return Error::FailedPrecondition("NO_CERTIFICATE", "cases/" + c.case_id(),
-                                     "a " + KindName(c.kind()) +
-                                         " registration produces no certificate or proof");
+    return Error::FailedPrecondition(
+        "NO_CERTIFICATE", "cases/" + c.case_id(),
+        "a " + KindName(c.kind()) + " registration produces no certificate or proof");
   }
   CaseTransition t{c, {}};
   t.next.set_state(v1::CASE_STATE_CERTIFICATE_ISSUED);
@@ -658,7 +664,8 @@ Result<CaseTransition> Issue(const v1::RegistrationCase& c, v1::CertificateDeliv
 Result<CaseTransition> Withdraw(const v1::RegistrationCase& c, const std::string& reason,
                                 const FlowContext& ctx) {
   if (reason.empty()) return Error::InvalidArgument("reason", "is required");
-  if (Utf8Length(reason) > 2000) return Error::InvalidArgument("reason", "must be at most 2000 characters");
+  if (Utf8Length(reason) > 2000)
+    return Error::InvalidArgument("reason", "must be at most 2000 characters");
   if (!IsOpen(c.state())) {
     return WrongState(c, "withdrawn", "APPLIED, ACCEPTED, REVIEWED or PUBLIC_NOTICE");
   }

@@ -72,8 +72,7 @@ Status CheckRecordable(const v1::RegistrationCase& c, const FlowContext& ctx);
 // Event: CaseRecorded.
 Result<CaseTransition> MarkRecorded(const v1::RegistrationCase& c,
                                     const std::vector<std::string>& entry_ids,
-                                    const std::string& certificate_number,
-                                    const FlowContext& ctx);
+                                    const std::string& certificate_number, const FlowContext& ctx);
 // RECORDED → CERTIFICATE_ISSUED; FAILED_PRECONDITION for kinds without certificate. The
 // CertificateIssued event is built by the caller from the certificate.
 Result<CaseTransition> Issue(const v1::RegistrationCase& c, v1::CertificateDelivery delivery,

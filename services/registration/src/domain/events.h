@@ -3,12 +3,12 @@
 // and topic; the store writes each one to the outbox in the transition's transaction.
 #pragma once
 
+#include <google/protobuf/message.h>
+
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <google/protobuf/message.h>
 
 namespace nrp::registration {
 

@@ -17,16 +17,26 @@ namespace {
 
 char KindLetter(v1::NaturalResourceUnitKind kind) {
   switch (kind) {
-    case v1::NATURAL_RESOURCE_UNIT_KIND_PROTECTED_AREA: return 'Z';
-    case v1::NATURAL_RESOURCE_UNIT_KIND_WATER_FLOW: return 'S';
-    case v1::NATURAL_RESOURCE_UNIT_KIND_WETLAND: return 'D';
-    case v1::NATURAL_RESOURCE_UNIT_KIND_FOREST: return 'L';
-    case v1::NATURAL_RESOURCE_UNIT_KIND_GRASSLAND: return 'C';
-    case v1::NATURAL_RESOURCE_UNIT_KIND_WASTELAND: return 'H';
-    case v1::NATURAL_RESOURCE_UNIT_KIND_PROVEN_MINERAL: return 'K';
-    case v1::NATURAL_RESOURCE_UNIT_KIND_MOUNTAIN: return 'Y';
-    case v1::NATURAL_RESOURCE_UNIT_KIND_TIDAL_FLAT: return 'T';
-    default: return 'X';
+    case v1::NATURAL_RESOURCE_UNIT_KIND_PROTECTED_AREA:
+      return 'Z';
+    case v1::NATURAL_RESOURCE_UNIT_KIND_WATER_FLOW:
+      return 'S';
+    case v1::NATURAL_RESOURCE_UNIT_KIND_WETLAND:
+      return 'D';
+    case v1::NATURAL_RESOURCE_UNIT_KIND_FOREST:
+      return 'L';
+    case v1::NATURAL_RESOURCE_UNIT_KIND_GRASSLAND:
+      return 'C';
+    case v1::NATURAL_RESOURCE_UNIT_KIND_WASTELAND:
+      return 'H';
+    case v1::NATURAL_RESOURCE_UNIT_KIND_PROVEN_MINERAL:
+      return 'K';
+    case v1::NATURAL_RESOURCE_UNIT_KIND_MOUNTAIN:
+      return 'Y';
+    case v1::NATURAL_RESOURCE_UNIT_KIND_TIDAL_FLAT:
+      return 'T';
+    default:
+      return 'X';
   }
 }
 
@@ -83,7 +93,8 @@ Status ValidateNaturalResourceUnit(const v1::NaturalResourceUnit& u, const std::
     return Error::InvalidArgument(f + ".kind", "must be a natural-resource unit kind");
   }
   if (u.name().empty()) return Error::InvalidArgument(f + ".name", "is required");
-  if (Utf8Length(u.name()) > 200) return Error::InvalidArgument(f + ".name", "must be at most 200 characters");
+  if (Utf8Length(u.name()) > 200)
+    return Error::InvalidArgument(f + ".name", "must be at most 200 characters");
   if (Utf8Length(u.location()) > 1000) {
     return Error::InvalidArgument(f + ".location", "must be at most 1000 characters");
   }
@@ -122,7 +133,8 @@ Status ValidateNaturalResourceUnit(const v1::NaturalResourceUnit& u, const std::
         !v1::NaturalResourceType_IsValid(r.type())) {
       return Error::InvalidArgument(rf + ".type", "must be a natural-resource type");
     }
-    if (!(r.quantity() >= 0)) return Error::InvalidArgument(rf + ".quantity", "must not be negative");
+    if (!(r.quantity() >= 0))
+      return Error::InvalidArgument(rf + ".quantity", "must not be negative");
     if (r.quantity() > 0 && r.quantity_unit().empty()) {
       return Error::InvalidArgument(rf + ".quantity_unit", "is required with a quantity");
     }
@@ -138,17 +150,17 @@ Status ValidateNaturalResourceUnit(const v1::NaturalResourceUnit& u, const std::
                                       "is required for state ownership (所有权行使主体层级)");
       }
       if (u.has_collective_owner()) {
-        return Error::InvalidArgument(f + ".collective_owner",
-                                      "must be unset for state ownership");
+        return Error::InvalidArgument(f + ".collective_owner", "must be unset for state ownership");
       }
       break;
     case v1::RESOURCE_OWNERSHIP_COLLECTIVE:
       if (u.kind() == v1::NATURAL_RESOURCE_UNIT_KIND_PROVEN_MINERAL ||
           u.kind() == v1::NATURAL_RESOURCE_UNIT_KIND_WATER_FLOW) {
         // 宪法 art. 9: mineral resources and waters belong to the state.
-        return Error::InvalidArgument(f + ".ownership",
-                                      "mineral resources and water flows are owned by the state "
-                                      "(Constitution art. 9); collective ownership is not possible");
+        return Error::InvalidArgument(
+            f + ".ownership",
+            "mineral resources and water flows are owned by the state "
+            "(Constitution art. 9); collective ownership is not possible");
       }
       if (!u.has_collective_owner()) {
         return Error::InvalidArgument(f + ".collective_owner",
@@ -161,8 +173,8 @@ Status ValidateNaturalResourceUnit(const v1::NaturalResourceUnit& u, const std::
       }
       break;
     default:
-      return Error::InvalidArgument(f + ".ownership",
-                                    "must be RESOURCE_OWNERSHIP_STATE or RESOURCE_OWNERSHIP_COLLECTIVE");
+      return Error::InvalidArgument(
+          f + ".ownership", "must be RESOURCE_OWNERSHIP_STATE or RESOURCE_OWNERSHIP_COLLECTIVE");
   }
   for (int i = 0; i < u.public_controls_size(); ++i) {
     const auto& c = u.public_controls(i);
@@ -174,7 +186,8 @@ Status ValidateNaturalResourceUnit(const v1::NaturalResourceUnit& u, const std::
   }
   for (int i = 0; i < u.documents_size(); ++i) {
     if (u.documents(i).title().empty()) {
-      return Error::InvalidArgument(f + ".documents[" + std::to_string(i) + "].title", "is required");
+      return Error::InvalidArgument(f + ".documents[" + std::to_string(i) + "].title",
+                                    "is required");
     }
   }
   return Ok();
@@ -218,11 +231,16 @@ std::string ControlRequirement(cpb::ZoneLayerKind kind, cpb::ZoneControlLevel le
       return "自然保护地一般控制区：限制人为活动，禁止开发性、生产性建设活动";
     case cpb::ZONE_LAYER_KIND_MINERAL_PLANNING:
       switch (level) {
-        case cpb::ZONE_CONTROL_LEVEL_PROHIBITED_MINING: return "禁止开采区：禁止新设采矿权";
-        case cpb::ZONE_CONTROL_LEVEL_RESTRICTED_MINING: return "限制开采区：限制新设采矿权";
-        case cpb::ZONE_CONTROL_LEVEL_KEY_MINING: return "重点开采区：矿产资源规划确定的开采区";
-        case cpb::ZONE_CONTROL_LEVEL_KEY_EXPLORATION: return "重点勘查区：矿产资源规划确定的勘查区";
-        default: return "矿产资源规划分区";
+        case cpb::ZONE_CONTROL_LEVEL_PROHIBITED_MINING:
+          return "禁止开采区：禁止新设采矿权";
+        case cpb::ZONE_CONTROL_LEVEL_RESTRICTED_MINING:
+          return "限制开采区：限制新设采矿权";
+        case cpb::ZONE_CONTROL_LEVEL_KEY_MINING:
+          return "重点开采区：矿产资源规划确定的开采区";
+        case cpb::ZONE_CONTROL_LEVEL_KEY_EXPLORATION:
+          return "重点勘查区：矿产资源规划确定的勘查区";
+        default:
+          return "矿产资源规划分区";
       }
     case cpb::ZONE_LAYER_KIND_CULTIVATED_LAND:
       return "耕地：严格控制耕地转为其他农用地及建设用地";
@@ -272,9 +290,11 @@ Result<NaturalResourceTransition> ReviseNaturalResourceUnit(const v1::NaturalRes
   return t;
 }
 
-Result<NaturalResourceTransition> StartNaturalResourceNotice(
-    const v1::NaturalResourceUnit& unit, const cpb::Date& start_pb, int working_days,
-    bool key_areas_first, int64_t unregistered_key_units, const FlowContext& ctx) {
+Result<NaturalResourceTransition> StartNaturalResourceNotice(const v1::NaturalResourceUnit& unit,
+                                                             const cpb::Date& start_pb,
+                                                             int working_days, bool key_areas_first,
+                                                             int64_t unregistered_key_units,
+                                                             const FlowContext& ctx) {
   const int min_days = ctx.limits->min_notice_days;
   if (working_days == 0) working_days = min_days;
   if (working_days < min_days) {
@@ -326,11 +346,10 @@ Result<NaturalResourceTransition> RegisterNaturalResource(const v1::NaturalResou
   NRP_ASSIGN_OR_RETURN(Date end, FromProtoDate(unit.notice_end(), "notice_end"));
   const Date today = ChinaDate(ctx.now);
   if (!(end < today)) {
-    return Error::FailedPrecondition("NOTICE_NOT_ENDED", "naturalResourceUnits/" + unit.unit_id(),
-                                     "the public notice of natural-resource unit " +
-                                         unit.unit_id() + " runs until " + end.ToString() +
-                                         "; it can be registered from " +
-                                         end.AddDays(1).ToString());
+    return Error::FailedPrecondition(
+        "NOTICE_NOT_ENDED", "naturalResourceUnits/" + unit.unit_id(),
+        "the public notice of natural-resource unit " + unit.unit_id() + " runs until " +
+            end.ToString() + "; it can be registered from " + end.AddDays(1).ToString());
   }
   NaturalResourceTransition t{unit, {}};
   t.next.set_state(v1::NATURAL_RESOURCE_UNIT_STATE_REGISTERED);

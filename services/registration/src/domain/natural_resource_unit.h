@@ -61,9 +61,11 @@ Result<NaturalResourceTransition> ReviseNaturalResourceUnit(const v1::NaturalRes
 // DRAFT → PUBLIC_NOTICE for at least the minimum notice (working days). When
 // `key_areas_first` and the unit is not in a key area, `unregistered_key_units` (key-area
 // units of the same region not yet registered) must be 0. Event: NaturalResourceUnitNoticeStarted.
-Result<NaturalResourceTransition> StartNaturalResourceNotice(
-    const v1::NaturalResourceUnit& unit, const common::v1::Date& start, int working_days,
-    bool key_areas_first, int64_t unregistered_key_units, const FlowContext& ctx);
+Result<NaturalResourceTransition> StartNaturalResourceNotice(const v1::NaturalResourceUnit& unit,
+                                                             const common::v1::Date& start,
+                                                             int working_days, bool key_areas_first,
+                                                             int64_t unregistered_key_units,
+                                                             const FlowContext& ctx);
 
 // PUBLIC_NOTICE whose notice has ended → REGISTERED. Event: NaturalResourceUnitRegistered.
 Result<NaturalResourceTransition> RegisterNaturalResource(const v1::NaturalResourceUnit& unit,

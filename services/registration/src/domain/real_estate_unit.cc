@@ -27,9 +27,8 @@ bool IsLandUseCode(const std::string& code) {
 Status ValidateRealEstateUnit(const v1::RealEstateUnit& u, const std::string& f) {
   NRP_ASSIGN_OR_RETURN(UnitCode code, UnitCode::Parse(u.unit_code(), f + ".unit_code"));
   if (!u.region_code().empty() && u.region_code() != code.county_code()) {
-    return Error::InvalidArgument(f + ".region_code",
-                                  "must equal the unit code's county code " + code.county_code() +
-                                      " or be empty");
+    return Error::InvalidArgument(f + ".region_code", "must equal the unit code's county code " +
+                                                          code.county_code() + " or be empty");
   }
   if (u.location().empty()) return Error::InvalidArgument(f + ".location", "is required");
   if (Utf8Length(u.location()) > 500) {
@@ -56,8 +55,8 @@ Status ValidateRealEstateUnit(const v1::RealEstateUnit& u, const std::string& f)
                                     "must be GEOMETRY_ENCODING_WKT or GEOMETRY_ENCODING_GEOJSON");
   }
   if (type != "POLYGON" && type != "MULTIPOLYGON") {
-    return Error::InvalidArgument(f + ".geometry.text",
-                                  "a parcel boundary must be a polygon or multipolygon, got " + type);
+    return Error::InvalidArgument(
+        f + ".geometry.text", "a parcel boundary must be a polygon or multipolygon, got " + type);
   }
   if (u.has_land_area() && !(u.land_area().square_metres() >= 0)) {
     return Error::InvalidArgument(f + ".land_area.square_metres", "must not be negative");
@@ -72,9 +71,9 @@ Status ValidateRealEstateUnit(const v1::RealEstateUnit& u, const std::string& f)
     }
   }
   if (!u.land_use_code().empty() && !IsLandUseCode(u.land_use_code())) {
-    return Error::InvalidArgument(f + ".land_use_code",
-                                  "'" + u.land_use_code() +
-                                      "' is not a GB/T 21010-2017 land use class code");
+    return Error::InvalidArgument(
+        f + ".land_use_code",
+        "'" + u.land_use_code() + "' is not a GB/T 21010-2017 land use class code");
   }
   if (u.status() == v1::UNIT_STATUS_EXTINGUISHED) {
     return Error::InvalidArgument(f + ".status", "a new unit cannot be extinguished");

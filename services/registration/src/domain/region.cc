@@ -37,9 +37,8 @@ std::string ProvinceAbbreviation(std::string_view region_code) {
 Status ValidateRegionCode(std::string_view code, std::string_view field) {
   if (code.empty()) return Error::InvalidArgument(std::string(field), "is required");
   if (!AllDigits(code, 6)) {
-    return Error::InvalidArgument(std::string(field),
-                                  "must be a 6-digit GB/T 2260 code, got '" + std::string(code) +
-                                      "'");
+    return Error::InvalidArgument(
+        std::string(field), "must be a 6-digit GB/T 2260 code, got '" + std::string(code) + "'");
   }
   if (ProvinceAbbreviation(code).empty()) {
     return Error::InvalidArgument(std::string(field), "'" + std::string(code.substr(0, 2)) +

@@ -39,19 +39,18 @@ bool MayBeSeveral(v1::RightKind k) {
 }
 
 Error Seized(const UnitRegisterState& s, const SeizureRecord& seizure, const std::string& what) {
-  return Error::FailedPrecondition(
-      "UNIT_SEIZED", "units/" + s.unit_code,
-      "unit " + s.unit_code + " is seized by " + seizure.seizure.authority() + " (seizure " +
-          seizure.seizure.seizure_id() + "); no " + what +
-          " can be recorded until the seizure is released");
+  return Error::FailedPrecondition("UNIT_SEIZED", "units/" + s.unit_code,
+                                   "unit " + s.unit_code + " is seized by " +
+                                       seizure.seizure.authority() + " (seizure " +
+                                       seizure.seizure.seizure_id() + "); no " + what +
+                                       " can be recorded until the seizure is released");
 }
 
 Result<const v1::Right*> RequireCurrent(const UnitRegisterState& s, const std::string& right_id) {
   if (const v1::Right* r = s.FindCurrent(right_id)) return r;
   auto it = s.right_states.find(right_id);
   if (it == s.right_states.end()) {
-    return Error::NotFound("right " + right_id + " is not in the register of unit " +
-                           s.unit_code);
+    return Error::NotFound("right " + right_id + " is not in the register of unit " + s.unit_code);
   }
   std::string state = v1::RightState_Name(it->second);
   const std::string prefix = "RIGHT_STATE_";
@@ -137,7 +136,8 @@ bool AmongApplicants(const v1::RegistrationCase& c, const common::v1::Party& p) 
 std::vector<const v1::Right*> MortgagesOn(const UnitRegisterState& s, const std::string& right_id) {
   std::vector<const v1::Right*> out;
   for (const auto& r : s.current_rights) {
-    if (r.right_kind() == v1::RIGHT_KIND_MORTGAGE && r.mortgage().mortgaged_right_id() == right_id) {
+    if (r.right_kind() == v1::RIGHT_KIND_MORTGAGE &&
+        r.mortgage().mortgaged_right_id() == right_id) {
       out.push_back(&r);
     }
   }
@@ -161,10 +161,10 @@ Status CheckHoldersUnchanged(const v1::Right& before, const v1::Right& after) {
     same = ContainsParty(before.holders(), after.holders(i).party());
   }
   if (!same) {
-    return Error::FailedPrecondition(
-        "CHANGE_REPLACES_HOLDERS", "rights/" + before.right_id(),
-        "a change registration cannot replace the holders of right " + before.right_id() +
-            "; a new holder needs a transfer registration");
+    return Error::FailedPrecondition("CHANGE_REPLACES_HOLDERS", "rights/" + before.right_id(),
+                                     "a change registration cannot replace the holders of right " +
+                                         before.right_id() +
+                                         "; a new holder needs a transfer registration");
   }
   return Ok();
 }
@@ -185,20 +185,19 @@ Status PlanFirst(const UnitRegisterState& s, const v1::RegistrationCase& c,
     }
     for (const auto& m : c.proposed_right().mortgage().mortgagors()) {
       if (!ContainsParty(burdened->holders(), m)) {
-        return Error::FailedPrecondition(
-            "MORTGAGOR_NOT_HOLDER", "rights/" + target,
-            "mortgagor " + m.name() + " does not hold right " + target +
-                "; only its holders can mortgage it");
+        return Error::FailedPrecondition("MORTGAGOR_NOT_HOLDER", "rights/" + target,
+                                         "mortgagor " + m.name() + " does not hold right " +
+                                             target + "; only its holders can mortgage it");
       }
     }
   } else if (!MayBeSeveral(kind)) {
     for (const auto& r : s.current_rights) {
       if (r.right_kind() == kind) {
-        return Error::FailedPrecondition(
-            "RIGHT_ALREADY_REGISTERED", "units/" + s.unit_code,
-            "unit " + s.unit_code + " already has a current " + RightKindShort(kind) +
-                " right (" + r.right_id() + ", held by " + HolderNames(r) +
-                "); a unit has at most one current right of a kind");
+        return Error::FailedPrecondition("RIGHT_ALREADY_REGISTERED", "units/" + s.unit_code,
+                                         "unit " + s.unit_code + " already has a current " +
+                                             RightKindShort(kind) + " right (" + r.right_id() +
+                                             ", held by " + HolderNames(r) +
+                                             "); a unit has at most one current right of a kind");
       }
     }
   }
@@ -345,10 +344,10 @@ Status PlanCancellation(const UnitRegisterState& s, const v1::RegistrationCase& 
   }
   auto mortgages = MortgagesOn(s, old->right_id());
   if (!mortgages.empty()) {
-    return Error::FailedPrecondition(
-        "MORTGAGE_IN_FORCE", "rights/" + old->right_id(),
-        "right " + old->right_id() + " is mortgaged (mortgage " + mortgages.front()->right_id() +
-            "); cancel the mortgage before the right");
+    return Error::FailedPrecondition("MORTGAGE_IN_FORCE", "rights/" + old->right_id(),
+                                     "right " + old->right_id() + " is mortgaged (mortgage " +
+                                         mortgages.front()->right_id() +
+                                         "); cancel the mortgage before the right");
   }
   plan.ended_rights.push_back({old->right_id(), v1::RIGHT_STATE_CANCELLED});
   plan.voided_certificate_right_ids.push_back(old->right_id());
@@ -393,8 +392,7 @@ Status PlanCancellation(const UnitRegisterState& s, const v1::RegistrationCase& 
 Result<const EntryRef*> RequireEntry(const UnitRegisterState& s, const std::string& entry_id) {
   const EntryRef* ref = s.FindEntry(entry_id);
   if (ref == nullptr) {
-    return Error::NotFound("entry " + entry_id + " is not in the register of unit " +
-                           s.unit_code);
+    return Error::NotFound("entry " + entry_id + " is not in the register of unit " + s.unit_code);
   }
   return ref;
 }
@@ -404,10 +402,10 @@ Status PlanCorrection(const UnitRegisterState& s, const v1::RegistrationCase& c,
   NRP_ASSIGN_OR_RETURN(const EntryRef* ref, RequireEntry(s, c.target_entry_id()));
   const v1::Right* old = ref->right_id.empty() ? nullptr : s.FindCurrent(ref->right_id);
   if (old == nullptr) {
-    return Error::FailedPrecondition(
-        "ENTRY_NOT_CURRENT", "entries/" + ref->entry_id,
-        "entry " + ref->entry_id + " does not record a right in force; only the entry of a "
-                                   "current right can be corrected");
+    return Error::FailedPrecondition("ENTRY_NOT_CURRENT", "entries/" + ref->entry_id,
+                                     "entry " + ref->entry_id +
+                                         " does not record a right in force; only the entry of a "
+                                         "current right can be corrected");
   }
   if (old->right_kind() != c.right_kind()) {
     return Error::FailedPrecondition(
@@ -589,7 +587,8 @@ v1::CertificateKind CertificateKindFor(const v1::RegistrationCase& c) {
     case v1::REGISTRATION_KIND_TRANSFER:
     case v1::REGISTRATION_KIND_CHANGE:
     case v1::REGISTRATION_KIND_CORRECTION:
-      return (c.right_kind() == v1::RIGHT_KIND_MORTGAGE || c.right_kind() == v1::RIGHT_KIND_EASEMENT)
+      return (c.right_kind() == v1::RIGHT_KIND_MORTGAGE ||
+              c.right_kind() == v1::RIGHT_KIND_EASEMENT)
                  ? v1::CERTIFICATE_KIND_REGISTRATION_PROOF
                  : v1::CERTIFICATE_KIND_TITLE_CERTIFICATE;
     case v1::REGISTRATION_KIND_OBJECTION:
@@ -630,9 +629,9 @@ std::vector<std::string> ChangedFields(const v1::Right& before, const v1::Right&
 Result<RecordingPlan> PlanRecording(const UnitRegisterState& s, const v1::RegistrationCase& c,
                                     const RecordingContext& ctx) {
   if (!s.unit_active) {
-    return Error::FailedPrecondition("UNIT_EXTINGUISHED", "units/" + s.unit_code,
-                                     "unit " + s.unit_code +
-                                         " has ceased to exist (灭失); nothing can be recorded on it");
+    return Error::FailedPrecondition(
+        "UNIT_EXTINGUISHED", "units/" + s.unit_code,
+        "unit " + s.unit_code + " has ceased to exist (灭失); nothing can be recorded on it");
   }
   if (CertificateKindFor(c) != v1::CERTIFICATE_KIND_UNSPECIFIED && ctx.certificate_number.empty()) {
     return Error::Internal("recording case " + c.case_id() + " needs a certificate number");
@@ -641,15 +640,33 @@ Result<RecordingPlan> PlanRecording(const UnitRegisterState& s, const v1::Regist
   RecordingPlan plan;
   Status st;
   switch (c.kind()) {
-    case v1::REGISTRATION_KIND_FIRST: st = PlanFirst(s, c, ctx, today, plan); break;
-    case v1::REGISTRATION_KIND_TRANSFER: st = PlanTransfer(s, c, ctx, today, plan); break;
-    case v1::REGISTRATION_KIND_CHANGE: st = PlanChange(s, c, ctx, today, plan); break;
-    case v1::REGISTRATION_KIND_CANCELLATION: st = PlanCancellation(s, c, ctx, plan); break;
-    case v1::REGISTRATION_KIND_CORRECTION: st = PlanCorrection(s, c, ctx, plan); break;
-    case v1::REGISTRATION_KIND_OBJECTION: st = PlanObjection(s, c, ctx, today, plan); break;
-    case v1::REGISTRATION_KIND_ADVANCE_NOTICE: st = PlanAdvanceNotice(s, c, ctx, plan); break;
-    case v1::REGISTRATION_KIND_SEIZURE: st = PlanSeizure(s, c, ctx, today, plan); break;
-    case v1::REGISTRATION_KIND_SEIZURE_RELEASE: st = PlanSeizureRelease(s, c, ctx, today, plan); break;
+    case v1::REGISTRATION_KIND_FIRST:
+      st = PlanFirst(s, c, ctx, today, plan);
+      break;
+    case v1::REGISTRATION_KIND_TRANSFER:
+      st = PlanTransfer(s, c, ctx, today, plan);
+      break;
+    case v1::REGISTRATION_KIND_CHANGE:
+      st = PlanChange(s, c, ctx, today, plan);
+      break;
+    case v1::REGISTRATION_KIND_CANCELLATION:
+      st = PlanCancellation(s, c, ctx, plan);
+      break;
+    case v1::REGISTRATION_KIND_CORRECTION:
+      st = PlanCorrection(s, c, ctx, plan);
+      break;
+    case v1::REGISTRATION_KIND_OBJECTION:
+      st = PlanObjection(s, c, ctx, today, plan);
+      break;
+    case v1::REGISTRATION_KIND_ADVANCE_NOTICE:
+      st = PlanAdvanceNotice(s, c, ctx, plan);
+      break;
+    case v1::REGISTRATION_KIND_SEIZURE:
+      st = PlanSeizure(s, c, ctx, today, plan);
+      break;
+    case v1::REGISTRATION_KIND_SEIZURE_RELEASE:
+      st = PlanSeizureRelease(s, c, ctx, today, plan);
+      break;
     default:
       return Error::InvalidArgument("registration_case.kind", "is not supported");
   }

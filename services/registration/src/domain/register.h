@@ -76,8 +76,8 @@ struct UnitRegisterState {
 // What recording a case needs besides the case and the register.
 struct RecordingContext {
   TimePoint now;
-  std::string registrar;           // 登簿人: the caller recording the case
-  std::string certificate_number;  // from CertificateKindFor; empty when none
+  std::string registrar;                // 登簿人: the caller recording the case
+  std::string certificate_number;       // from CertificateKindFor; empty when none
   std::function<std::string()> new_id;  // fresh UUIDs for rights, entries, seizures …
   int objection_lapse_days = 15;        // Civil Code art. 220
 };

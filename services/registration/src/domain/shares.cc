@@ -7,8 +7,7 @@
 
 namespace nrp::registration {
 
-Result<Fraction> Fraction::Share(int64_t numerator, int64_t denominator,
-                                 const std::string& field) {
+Result<Fraction> Fraction::Share(int64_t numerator, int64_t denominator, const std::string& field) {
   if (numerator < 1) {
     return Error::InvalidArgument(field + ".numerator",
                                   "must be at least 1, got " + std::to_string(numerator));
@@ -49,7 +48,8 @@ std::string Fraction::ToString() const {
 
 Status ValidateHolders(const v1::Right& right, const std::string& field) {
   const std::string holders_field = field + ".holders";
-  if (right.holders().empty()) return Error::InvalidArgument(holders_field, "at least one holder is required");
+  if (right.holders().empty())
+    return Error::InvalidArgument(holders_field, "at least one holder is required");
   if (right.holders_size() > 1000) {
     return Error::InvalidArgument(holders_field, "at most 1000 holders");
   }
@@ -59,8 +59,8 @@ Status ValidateHolders(const v1::Right& right, const std::string& field) {
     NRP_RETURN_IF_ERROR(ValidateParty(right.holders(i).party(), hf + ".party"));
     for (int j = 0; j < i; ++j) {
       if (SameParty(right.holders(i).party(), right.holders(j).party())) {
-        return Error::InvalidArgument(hf + ".party", "is the same party as holders[" +
-                                                         std::to_string(j) + "]");
+        return Error::InvalidArgument(hf + ".party",
+                                      "is the same party as holders[" + std::to_string(j) + "]");
       }
     }
   }
@@ -100,15 +100,14 @@ Status ValidateHolders(const v1::Right& right, const std::string& field) {
         if (!right.holders(i).has_share()) {
           return Error::InvalidArgument(sf, "is required for ownership by shares (按份共有)");
         }
-        NRP_ASSIGN_OR_RETURN(
-            Fraction share,
-            Fraction::Share(right.holders(i).share().numerator(),
-                            right.holders(i).share().denominator(), sf));
+        NRP_ASSIGN_OR_RETURN(Fraction share,
+                             Fraction::Share(right.holders(i).share().numerator(),
+                                             right.holders(i).share().denominator(), sf));
         NRP_ASSIGN_OR_RETURN(sum, sum.Plus(share, holders_field));
       }
       if (!(sum == Fraction::One())) {
-        return Error::InvalidArgument(holders_field, "shares sum to " + sum.ToString() +
-                                                         ", they must sum to exactly 1");
+        return Error::InvalidArgument(
+            holders_field, "shares sum to " + sum.ToString() + ", they must sum to exactly 1");
       }
       return Ok();
     }

@@ -58,11 +58,10 @@ Status TimeLimits::ParsePerKind(std::string_view text, std::string_view variable
     std::string_view days_text = item.substr(eq + 1);
     int days = -1;
     auto [ptr, ec] = std::from_chars(days_text.data(), days_text.data() + days_text.size(), days);
-    if (ec != std::errc() || ptr != days_text.data() + days_text.size() || days < 0 ||
-        days > 60) {
-      return Error::InvalidArgument(std::string(variable),
-                                    "days for " + name + " must be 0..60, got '" +
-                                        std::string(days_text) + "'");
+    if (ec != std::errc() || ptr != days_text.data() + days_text.size() || days < 0 || days > 60) {
+      return Error::InvalidArgument(
+          std::string(variable),
+          "days for " + name + " must be 0..60, got '" + std::string(days_text) + "'");
     }
     per_kind[kind] = days;
   }

@@ -12,47 +12,73 @@ std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 v1::LandOwnershipCode OwnershipFromLetter(char c) {
   switch (c) {
-    case 'G': return v1::LAND_OWNERSHIP_CODE_STATE;
-    case 'J': return v1::LAND_OWNERSHIP_CODE_COLLECTIVE;
-    case 'Z': return v1::LAND_OWNERSHIP_CODE_UNDETERMINED;
-    default: return v1::LAND_OWNERSHIP_CODE_UNSPECIFIED;
+    case 'G':
+      return v1::LAND_OWNERSHIP_CODE_STATE;
+    case 'J':
+      return v1::LAND_OWNERSHIP_CODE_COLLECTIVE;
+    case 'Z':
+      return v1::LAND_OWNERSHIP_CODE_UNDETERMINED;
+    default:
+      return v1::LAND_OWNERSHIP_CODE_UNSPECIFIED;
   }
 }
 
 v1::ParcelFeatureType ParcelTypeFromLetter(char c) {
   switch (c) {
-    case 'A': return v1::PARCEL_FEATURE_TYPE_COLLECTIVE_OWNERSHIP;
-    case 'B': return v1::PARCEL_FEATURE_TYPE_CONSTRUCTION_SURFACE;
-    case 'S': return v1::PARCEL_FEATURE_TYPE_CONSTRUCTION_ABOVE_GROUND;
-    case 'X': return v1::PARCEL_FEATURE_TYPE_CONSTRUCTION_UNDERGROUND;
-    case 'C': return v1::PARCEL_FEATURE_TYPE_HOMESTEAD;
-    case 'D': return v1::PARCEL_FEATURE_TYPE_CONTRACTED_ARABLE;
-    case 'E': return v1::PARCEL_FEATURE_TYPE_CONTRACTED_FOREST;
-    case 'F': return v1::PARCEL_FEATURE_TYPE_CONTRACTED_GRASSLAND;
-    case 'H': return v1::PARCEL_FEATURE_TYPE_SEA_AREA;
-    case 'G': return v1::PARCEL_FEATURE_TYPE_UNINHABITED_ISLAND;
-    case 'W': return v1::PARCEL_FEATURE_TYPE_UNDETERMINED;
-    case 'Y': return v1::PARCEL_FEATURE_TYPE_OTHER;
-    default: return v1::PARCEL_FEATURE_TYPE_UNSPECIFIED;
+    case 'A':
+      return v1::PARCEL_FEATURE_TYPE_COLLECTIVE_OWNERSHIP;
+    case 'B':
+      return v1::PARCEL_FEATURE_TYPE_CONSTRUCTION_SURFACE;
+    case 'S':
+      return v1::PARCEL_FEATURE_TYPE_CONSTRUCTION_ABOVE_GROUND;
+    case 'X':
+      return v1::PARCEL_FEATURE_TYPE_CONSTRUCTION_UNDERGROUND;
+    case 'C':
+      return v1::PARCEL_FEATURE_TYPE_HOMESTEAD;
+    case 'D':
+      return v1::PARCEL_FEATURE_TYPE_CONTRACTED_ARABLE;
+    case 'E':
+      return v1::PARCEL_FEATURE_TYPE_CONTRACTED_FOREST;
+    case 'F':
+      return v1::PARCEL_FEATURE_TYPE_CONTRACTED_GRASSLAND;
+    case 'H':
+      return v1::PARCEL_FEATURE_TYPE_SEA_AREA;
+    case 'G':
+      return v1::PARCEL_FEATURE_TYPE_UNINHABITED_ISLAND;
+    case 'W':
+      return v1::PARCEL_FEATURE_TYPE_UNDETERMINED;
+    case 'Y':
+      return v1::PARCEL_FEATURE_TYPE_OTHER;
+    default:
+      return v1::PARCEL_FEATURE_TYPE_UNSPECIFIED;
   }
 }
 
 v1::FixtureType FixtureTypeFromLetter(char c) {
   switch (c) {
-    case 'F': return v1::FIXTURE_TYPE_BUILDING;
-    case 'L': return v1::FIXTURE_TYPE_FOREST;
-    case 'Q': return v1::FIXTURE_TYPE_OTHER;
-    case 'W': return v1::FIXTURE_TYPE_NONE;
-    default: return v1::FIXTURE_TYPE_UNSPECIFIED;
+    case 'F':
+      return v1::FIXTURE_TYPE_BUILDING;
+    case 'L':
+      return v1::FIXTURE_TYPE_FOREST;
+    case 'Q':
+      return v1::FIXTURE_TYPE_OTHER;
+    case 'W':
+      return v1::FIXTURE_TYPE_NONE;
+    default:
+      return v1::FIXTURE_TYPE_UNSPECIFIED;
   }
 }
 
 char OwnershipLetter(v1::LandOwnershipCode code) {
   switch (code) {
-    case v1::LAND_OWNERSHIP_CODE_STATE: return 'G';
-    case v1::LAND_OWNERSHIP_CODE_COLLECTIVE: return 'J';
-    case v1::LAND_OWNERSHIP_CODE_UNDETERMINED: return 'Z';
-    default: return '?';
+    case v1::LAND_OWNERSHIP_CODE_STATE:
+      return 'G';
+    case v1::LAND_OWNERSHIP_CODE_COLLECTIVE:
+      return 'J';
+    case v1::LAND_OWNERSHIP_CODE_UNDETERMINED:
+      return 'Z';
+    default:
+      return '?';
   }
 }
 
@@ -106,10 +132,10 @@ Result<UnitCode> UnitCode::Parse(std::string_view text, std::string_view field_v
   }
   auto type = ParcelTypeFromLetter(feature[1]);
   if (type == v1::PARCEL_FEATURE_TYPE_UNSPECIFIED) {
-    return Error::InvalidArgument(
-        field, "parcel feature code " + Quote(feature) + " (characters 13-14): type letter " +
-                   Quote(feature.substr(1, 1)) +
-                   " must be one of A, B, S, X, C, D, E, F, H, G, W, Y");
+    return Error::InvalidArgument(field, "parcel feature code " + Quote(feature) +
+                                             " (characters 13-14): type letter " +
+                                             Quote(feature.substr(1, 1)) +
+                                             " must be one of A, B, S, X, C, D, E, F, H, G, W, Y");
   }
   if (type == v1::PARCEL_FEATURE_TYPE_COLLECTIVE_OWNERSHIP &&
       ownership != v1::LAND_OWNERSHIP_CODE_COLLECTIVE) {

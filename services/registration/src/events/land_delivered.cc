@@ -30,13 +30,27 @@ events::HandlerResult Classify(const Error& e) {
 std::string AcquisitionBasis(const lpb::LandDelivered& d) {
   std::string how;
   switch (d.method()) {
-    case lpb::SUPPLY_METHOD_ALLOCATION: how = "划拨"; break;
-    case lpb::SUPPLY_METHOD_NEGOTIATED: how = "协议出让"; break;
-    case lpb::SUPPLY_METHOD_TENDER: how = "招标出让"; break;
-    case lpb::SUPPLY_METHOD_AUCTION: how = "拍卖出让"; break;
-    case lpb::SUPPLY_METHOD_LISTING: how = "挂牌出让"; break;
-    case lpb::SUPPLY_METHOD_LEASE: how = "租赁"; break;
-    default: how = "出让"; break;
+    case lpb::SUPPLY_METHOD_ALLOCATION:
+      how = "划拨";
+      break;
+    case lpb::SUPPLY_METHOD_NEGOTIATED:
+      how = "协议出让";
+      break;
+    case lpb::SUPPLY_METHOD_TENDER:
+      how = "招标出让";
+      break;
+    case lpb::SUPPLY_METHOD_AUCTION:
+      how = "拍卖出让";
+      break;
+    case lpb::SUPPLY_METHOD_LISTING:
+      how = "挂牌出让";
+      break;
+    case lpb::SUPPLY_METHOD_LEASE:
+      how = "租赁";
+      break;
+    default:
+      how = "出让";
+      break;
   }
   return how + "，合同 " + d.contract_number();
 }
@@ -50,7 +64,8 @@ std::string Purpose(const lpb::LandDelivered& d) {
 
 }  // namespace
 
-events::HandlerResult RegistrationApi::OnLandDelivered(pqxx::work& tx, const events::CloudEvent& ev) {
+events::HandlerResult RegistrationApi::OnLandDelivered(pqxx::work& tx,
+                                                       const events::CloudEvent& ev) {
   lpb::LandDelivered d;
   auto parsed = events::ParsePayload(ev, &d);
   if (!parsed.ok()) return events::HandlerResult::Permanent(parsed.error().ToString());
@@ -110,9 +125,9 @@ events::HandlerResult RegistrationApi::OnLandDelivered(pqxx::work& tx, const eve
   app.set_source_reference(d.contract_id());
   auto opened = OpenCase(rt_, tx, app, Flow(), ev.traceparent);
   if (!opened.ok()) return Classify(opened.error());
-  log::Info("first registration opened from land delivery",
-            {{"case_id", opened->case_id()}, {"contract_id", d.contract_id()},
-             {"unit_code", opened->unit_code()}});
+  log::Info("first registration opened from land delivery", {{"case_id", opened->case_id()},
+                                                             {"contract_id", d.contract_id()},
+                                                             {"unit_code", opened->unit_code()}});
   return events::HandlerResult::Ok();
 }
 

@@ -17,8 +17,8 @@ Result<int> RegistrationApi::RaiseOverdueCases() {
     };
     auto pass = db::Transact(rt_.db(), [&](pqxx::work& tx) -> Result<Pass> {
       const FlowContext flow = Flow();
-      NRP_ASSIGN_OR_RETURN(auto cases, store::LockOverdueCandidates(tx, ChinaDate(flow.now),
-                                                                    config_.overdue_batch));
+      NRP_ASSIGN_OR_RETURN(
+          auto cases, store::LockOverdueCandidates(tx, ChinaDate(flow.now), config_.overdue_batch));
       Pass p;
       p.scanned = static_cast<int>(cases.size());
       for (auto& c : cases) {

@@ -27,7 +27,8 @@ events::HandlerResult Classify(const Error& e) {
 
 }  // namespace
 
-events::HandlerResult RegistrationApi::OnZonePublished(pqxx::work& tx, const events::CloudEvent& ev) {
+events::HandlerResult RegistrationApi::OnZonePublished(pqxx::work& tx,
+                                                       const events::CloudEvent& ev) {
   ppb::ZonePublished z;
   auto parsed = events::ParsePayload(ev, &z);
   if (!parsed.ok()) return events::HandlerResult::Permanent(parsed.error().ToString());
@@ -72,9 +73,10 @@ events::HandlerResult RegistrationApi::OnLayerVersionPublished(pqxx::work& tx,
     auto stored = store::UpdateNaturalResourceUnit(tx, std::move(refreshed).value(), false);
     if (!stored.ok()) return Classify(stored.error());
   }
-  log::Info("zone layer switched", {{"layer_id", m.layer_id()},
-                                    {"version", static_cast<int64_t>(m.version())},
-                                    {"draft_units_refreshed", static_cast<int64_t>(drafts->size())}});
+  log::Info("zone layer switched",
+            {{"layer_id", m.layer_id()},
+             {"version", static_cast<int64_t>(m.version())},
+             {"draft_units_refreshed", static_cast<int64_t>(drafts->size())}});
   return events::HandlerResult::Ok();
 }
 

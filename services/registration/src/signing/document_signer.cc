@@ -72,10 +72,11 @@ const char* AlgorithmName(SignatureAlgorithm a) {
 }
 
 Result<SignatureAlgorithm> ParseAlgorithm(std::string_view name) {
-  if (name == "SM2-with-SM3" || name == "sm2" || name == "SM2") return SignatureAlgorithm::kSm2WithSm3;
+  if (name == "SM2-with-SM3" || name == "sm2" || name == "SM2")
+    return SignatureAlgorithm::kSm2WithSm3;
   if (name == "Ed25519" || name == "ed25519") return SignatureAlgorithm::kEd25519;
-  return Error::InvalidArgument("algorithm", "must be SM2-with-SM3 or Ed25519, got '" +
-                                                 std::string(name) + "'");
+  return Error::InvalidArgument("algorithm",
+                                "must be SM2-with-SM3 or Ed25519, got '" + std::string(name) + "'");
 }
 
 Status DocumentSigner::Init() {
@@ -107,8 +108,8 @@ Result<DocumentSigner> DocumentSigner::FromPrivateKeyPem(std::string_view pem) {
 }
 
 Result<DocumentSigner> DocumentSigner::Generate(SignatureAlgorithm algorithm) {
-  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr,
-                                    algorithm == SignatureAlgorithm::kSm2WithSm3 ? "SM2" : "ED25519");
+  EVP_PKEY* key = EVP_PKEY_Q_keygen(
+      nullptr, nullptr, algorithm == SignatureAlgorithm::kSm2WithSm3 ? "SM2" : "ED25519");
   if (key == nullptr) return Error::Internal(OpenSslError("key generation"));
   DocumentSigner s;
   s.key_ = Own(key);
@@ -118,8 +119,8 @@ Result<DocumentSigner> DocumentSigner::Generate(SignatureAlgorithm algorithm) {
 
 Result<std::string> DocumentSigner::PrivateKeyPem() const {
   Bio bio(BIO_new(BIO_s_mem()));
-  if (!bio || PEM_write_bio_PrivateKey(bio.get(), key_.get(), nullptr, nullptr, 0, nullptr,
-                                       nullptr) != 1) {
+  if (!bio ||
+      PEM_write_bio_PrivateKey(bio.get(), key_.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
     return Error::Internal(OpenSslError("write private key"));
   }
   return BioString(bio.get());
@@ -155,15 +156,14 @@ Status VerifyDocument(std::string_view public_key_pem, std::string_view document
   MdCtx ctx(EVP_MD_CTX_new());
   if (!ctx) return Error::Internal("out of memory");
   NRP_RETURN_IF_ERROR(InitDigest(ctx.get(), key.get(), algorithm, false));
-  int rc = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-                            signature.size(),
-                            reinterpret_cast<const unsigned char*>(document.data()),
-                            document.size());
+  int rc = EVP_DigestVerify(
+      ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+      reinterpret_cast<const unsigned char*>(document.data()), document.size());
   ERR_clear_error();
   if (rc != 1) {
-    return Error::FailedPrecondition("SIGNATURE_INVALID", "certificate",
-                                     std::string("the ") + AlgorithmName(algorithm) +
-                                         " signature does not match the document");
+    return Error::FailedPrecondition(
+        "SIGNATURE_INVALID", "certificate",
+        std::string("the ") + AlgorithmName(algorithm) + " signature does not match the document");
   }
   return Ok();
 }
@@ -180,7 +180,8 @@ std::string Base64Encode(std::string_view bytes) {
 
 Result<std::string> Base64Decode(std::string_view text) {
   if (text.empty()) return std::string();
-  if (text.size() % 4 != 0) return Error::InvalidArgument("base64", "length is not a multiple of 4");
+  if (text.size() % 4 != 0)
+    return Error::InvalidArgument("base64", "length is not a multiple of 4");
   std::string out(3 * text.size() / 4, '\0');
   int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
                           reinterpret_cast<const unsigned char*>(text.data()),

@@ -52,8 +52,8 @@ std::string CertificateDocument(const v1::Certificate& cert, const v1::Right* ri
   for (const auto& h : cert.holders()) {
     nlohmann::json hj = PartyJson(h.party(), cert.certificate_number());
     if (h.has_share()) {
-      hj["share"] = std::to_string(h.share().numerator()) + "/" +
-                    std::to_string(h.share().denominator());
+      hj["share"] =
+          std::to_string(h.share().numerator()) + "/" + std::to_string(h.share().denominator());
     }
     holders.push_back(std::move(hj));
   }
@@ -127,7 +127,8 @@ Result<ParsedCertificate> ParseCertificateUri(std::string_view uri) {
   ParsedCertificate p;
   p.document = j["document"].get<std::string>();
   NRP_ASSIGN_OR_RETURN(p.signature, Base64Decode(j["signature"].get<std::string>()));
-  if (j.contains("algorithm") && j["algorithm"].is_string()) p.algorithm = j["algorithm"].get<std::string>();
+  if (j.contains("algorithm") && j["algorithm"].is_string())
+    p.algorithm = j["algorithm"].get<std::string>();
   if (j.contains("key_id") && j["key_id"].is_string()) p.key_id = j["key_id"].get<std::string>();
   return p;
 }

@@ -35,8 +35,7 @@ std::string CertificateDocument(const v1::Certificate& cert, const v1::Right* ri
                                 const std::string& registry_name);
 
 // Signs the document and builds the envelope and verification code.
-Result<ElectronicCertificate> SignCertificate(const DocumentSigner& signer,
-                                              std::string document);
+Result<ElectronicCertificate> SignCertificate(const DocumentSigner& signer, std::string document);
 
 struct ParsedCertificate {
   std::string document;

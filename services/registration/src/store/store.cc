@@ -38,7 +38,8 @@ template <class M>
 Result<M> Parse(const pqxx::field& f, const char* what) {
   M m;
   std::string bytes = pqxx::binarystring(f).str();
-  if (!m.ParseFromString(bytes)) return Error(Code::kDataLoss, std::string("corrupt ") + what + " row");
+  if (!m.ParseFromString(bytes))
+    return Error(Code::kDataLoss, std::string("corrupt ") + what + " row");
   return m;
 }
 
@@ -81,7 +82,8 @@ std::string GeometryText(const cpb::Geometry& g) {
   std::string text = g.text();
   if (g.encoding() != cpb::GEOMETRY_ENCODING_GEOJSON) {
     size_t b = text.find_first_not_of(" \t\r\n");
-    if (b != std::string::npos && (text.compare(b, 5, "SRID=") == 0 || text.compare(b, 5, "srid=") == 0)) {
+    if (b != std::string::npos &&
+        (text.compare(b, 5, "SRID=") == 0 || text.compare(b, 5, "srid=") == 0)) {
       size_t semi = text.find(';', b);
       if (semi != std::string::npos) text = text.substr(semi + 1);
     }
@@ -100,14 +102,15 @@ struct CheckedGeometry {
 // Asks PostGIS whether the geometry is valid (ST_IsValid) and its area on the ellipsoid.
 Result<CheckedGeometry> CheckGeometry(pqxx::work& txn, const cpb::Geometry& g,
                                       const std::string& field) {
-  static const std::string sql = std::string("SELECT ST_IsValid(g), ST_IsValidReason(g), "
-                                             "ST_Area(g::geography) FROM (SELECT ") +
+  static const std::string sql = std::string(
+                                     "SELECT ST_IsValid(g), ST_IsValidReason(g), "
+                                     "ST_Area(g::geography) FROM (SELECT ") +
                                  kGeomExpr + " AS g) s";
   try {
     pqxx::subtransaction sub(txn, "geometry_check");
     sub.conn().prepare("reg_geometry_check", sql);
-    auto r = sub.exec_prepared1("reg_geometry_check", static_cast<int>(g.encoding()),
-                                GeometryText(g));
+    auto r =
+        sub.exec_prepared1("reg_geometry_check", static_cast<int>(g.encoding()), GeometryText(g));
     sub.commit();
     if (!r[0].as<bool>()) {
       return Error::InvalidArgument(field, "is not a valid geometry: " + r[1].as<std::string>());
@@ -168,12 +171,14 @@ Result<int64_t> NextValue(pqxx::work& txn, const std::string& counter) {
 // ---------------------------------------------------------------- units
 
 Result<v1::RealEstateUnit> InsertUnit(pqxx::work& txn, v1::RealEstateUnit unit) {
-  NRP_ASSIGN_OR_RETURN(CheckedGeometry g, CheckGeometry(txn, unit.geometry(), "unit.geometry.text"));
+  NRP_ASSIGN_OR_RETURN(CheckedGeometry g,
+                       CheckGeometry(txn, unit.geometry(), "unit.geometry.text"));
   if (!unit.has_land_area()) unit.mutable_land_area()->set_square_metres(g.area_m2);
   return Guard("unit insert", [&]() -> Result<v1::RealEstateUnit> {
     static const std::string sql =
-        std::string("INSERT INTO real_estate_units (unit_code, region_code, parcel_code, status, "
-                    "geometry, land_area_m2, body, created_at, updated_at) SELECT $3, $4, $5, $6, ") +
+        std::string(
+            "INSERT INTO real_estate_units (unit_code, region_code, parcel_code, status, "
+            "geometry, land_area_m2, body, created_at, updated_at) SELECT $3, $4, $5, $6, ") +
         kGeomExpr + ", $7, $8, $9::timestamptz, $9::timestamptz ON CONFLICT (unit_code) DO NOTHING";
     auto r = Exec(txn, "reg_unit_insert", sql.c_str(), static_cast<int>(unit.geometry().encoding()),
                   GeometryText(unit.geometry()), unit.unit_code(), unit.region_code(),
@@ -189,11 +194,12 @@ Result<v1::RealEstateUnit> InsertUnit(pqxx::work& txn, v1::RealEstateUnit unit) 
 Result<std::optional<v1::RealEstateUnit>> GetUnit(pqxx::work& txn, const std::string& unit_code,
                                                   bool for_update) {
   return Guard("unit get", [&]() -> Result<std::optional<v1::RealEstateUnit>> {
-    auto r = for_update ? Exec(txn, "reg_unit_get_lock",
-                               "SELECT body FROM real_estate_units WHERE unit_code = $1 FOR UPDATE",
-                               unit_code)
-                        : Exec(txn, "reg_unit_get",
-                               "SELECT body FROM real_estate_units WHERE unit_code = $1", unit_code);
+    auto r =
+        for_update
+            ? Exec(txn, "reg_unit_get_lock",
+                   "SELECT body FROM real_estate_units WHERE unit_code = $1 FOR UPDATE", unit_code)
+            : Exec(txn, "reg_unit_get", "SELECT body FROM real_estate_units WHERE unit_code = $1",
+                   unit_code);
     if (r.empty()) return std::optional<v1::RealEstateUnit>();
     NRP_ASSIGN_OR_RETURN(auto u, Parse<v1::RealEstateUnit>(r[0][0], "unit"));
     return std::optional<v1::RealEstateUnit>(std::move(u));
@@ -225,27 +231,29 @@ Result<std::vector<v1::RealEstateUnit>> ListUnits(pqxx::work& txn,
 
 Status InsertCase(pqxx::work& txn, const v1::RegistrationCase& c) {
   return Guard("case insert", [&]() -> Status {
-    Exec(txn, "reg_case_insert",
-         "INSERT INTO cases (case_id, case_number, region_code, kind, right_kind, unit_code, state, "
-         "due_date, overdue, channel, source_reference, submitted_at, updated_at, body) VALUES "
-         "($1, $2, $3, $4, $5, $6, $7, NULLIF($8, '')::date, $9, $10, $11, $12::timestamptz, "
-         "$13::timestamptz, $14)",
-         c.case_id(), c.case_number(), c.region_code(), static_cast<int>(c.kind()),
-         static_cast<int>(c.right_kind()), c.unit_code(), static_cast<int>(c.state()),
-         DateText(c.due_date()), c.overdue(), static_cast<int>(c.channel()), c.source_reference(),
-         Ts(c.submitted_at()), Ts(c.update_time()), Bytes(c));
+    Exec(
+        txn, "reg_case_insert",
+        "INSERT INTO cases (case_id, case_number, region_code, kind, right_kind, unit_code, state, "
+        "due_date, overdue, channel, source_reference, submitted_at, updated_at, body) VALUES "
+        "($1, $2, $3, $4, $5, $6, $7, NULLIF($8, '')::date, $9, $10, $11, $12::timestamptz, "
+        "$13::timestamptz, $14)",
+        c.case_id(), c.case_number(), c.region_code(), static_cast<int>(c.kind()),
+        static_cast<int>(c.right_kind()), c.unit_code(), static_cast<int>(c.state()),
+        DateText(c.due_date()), c.overdue(), static_cast<int>(c.channel()), c.source_reference(),
+        Ts(c.submitted_at()), Ts(c.update_time()), Bytes(c));
     return Ok();
   });
 }
 
 Status UpdateCase(pqxx::work& txn, const v1::RegistrationCase& c, bool overdue_raised) {
   return Guard("case update", [&]() -> Status {
-    auto r = Exec(txn, "reg_case_update",
-                  "UPDATE cases SET state = $2, due_date = NULLIF($3, '')::date, overdue = $4, "
-                  "overdue_raised_at = CASE WHEN $5 THEN $6::timestamptz ELSE overdue_raised_at END, "
-                  "updated_at = $6::timestamptz, body = $7 WHERE case_id = $1",
-                  c.case_id(), static_cast<int>(c.state()), DateText(c.due_date()), c.overdue(),
-                  overdue_raised, Ts(c.update_time()), Bytes(c));
+    auto r =
+        Exec(txn, "reg_case_update",
+             "UPDATE cases SET state = $2, due_date = NULLIF($3, '')::date, overdue = $4, "
+             "overdue_raised_at = CASE WHEN $5 THEN $6::timestamptz ELSE overdue_raised_at END, "
+             "updated_at = $6::timestamptz, body = $7 WHERE case_id = $1",
+             c.case_id(), static_cast<int>(c.state()), DateText(c.due_date()), c.overdue(),
+             overdue_raised, Ts(c.update_time()), Bytes(c));
     if (r.affected_rows() != 1) return Error::NotFound("case " + c.case_id() + " not found");
     return Ok();
   });
@@ -255,8 +263,8 @@ Result<std::optional<v1::RegistrationCase>> GetCase(pqxx::work& txn, const std::
                                                     bool for_update) {
   return Guard("case get", [&]() -> Result<std::optional<v1::RegistrationCase>> {
     auto r = for_update
-                 ? Exec(txn, "reg_case_get_lock", "SELECT body FROM cases WHERE case_id = $1 FOR UPDATE",
-                        case_id)
+                 ? Exec(txn, "reg_case_get_lock",
+                        "SELECT body FROM cases WHERE case_id = $1 FOR UPDATE", case_id)
                  : Exec(txn, "reg_case_get", "SELECT body FROM cases WHERE case_id = $1", case_id);
     if (r.empty()) return std::optional<v1::RegistrationCase>();
     NRP_ASSIGN_OR_RETURN(auto c, Parse<v1::RegistrationCase>(r[0][0], "case"));
@@ -268,9 +276,10 @@ Result<std::optional<v1::RegistrationCase>> FindInterAgencyCase(pqxx::work& txn,
                                                                 v1::RegistrationKind kind,
                                                                 const std::string& source) {
   return Guard("case find", [&]() -> Result<std::optional<v1::RegistrationCase>> {
-    auto r = Exec(txn, "reg_case_by_source",
-                  "SELECT body FROM cases WHERE channel = 3 AND kind = $1 AND source_reference = $2",
-                  static_cast<int>(kind), source);
+    auto r =
+        Exec(txn, "reg_case_by_source",
+             "SELECT body FROM cases WHERE channel = 3 AND kind = $1 AND source_reference = $2",
+             static_cast<int>(kind), source);
     if (r.empty()) return std::optional<v1::RegistrationCase>();
     NRP_ASSIGN_OR_RETURN(auto c, Parse<v1::RegistrationCase>(r[0][0], "case"));
     return std::optional<v1::RegistrationCase>(std::move(c));
@@ -322,8 +331,8 @@ Result<UnitRegisterState> LoadRegisterState(pqxx::work& txn, const std::string& 
   return Guard("register load", [&]() -> Result<UnitRegisterState> {
     UnitRegisterState s;
     s.unit_code = unit_code;
-    auto unit = Exec(txn, "reg_state_unit", "SELECT status FROM real_estate_units WHERE unit_code = $1",
-                     unit_code);
+    auto unit = Exec(txn, "reg_state_unit",
+                     "SELECT status FROM real_estate_units WHERE unit_code = $1", unit_code);
     if (unit.empty()) return Error::NotFound("unit " + unit_code + " not found");
     s.unit_active = unit[0][0].as<int>() != static_cast<int>(v1::UNIT_STATUS_EXTINGUISHED);
     static const std::string rights_sql =
@@ -336,7 +345,8 @@ Result<UnitRegisterState> LoadRegisterState(pqxx::work& txn, const std::string& 
     }
     for (const auto& row :
          Exec(txn, "reg_state_entries",
-              "SELECT entry_id, registration_kind, coalesce(right_id, ''), coalesce(seizure_id, ''), "
+              "SELECT entry_id, registration_kind, coalesce(right_id, ''), coalesce(seizure_id, "
+              "''), "
               "sequence FROM register_entries WHERE unit_code = $1 ORDER BY sequence",
               unit_code)) {
       s.entries.push_back({row[0].as<std::string>(),
@@ -344,10 +354,11 @@ Result<UnitRegisterState> LoadRegisterState(pqxx::work& txn, const std::string& 
                            row[2].as<std::string>(), row[3].as<std::string>()});
       s.last_sequence = row[4].as<int64_t>();
     }
-    for (const auto& row : Exec(txn, "reg_state_seizures",
-                                "SELECT body, entry_id, sequence FROM seizures WHERE unit_code = $1 "
-                                "AND released_at IS NULL ORDER BY sequence",
-                                unit_code)) {
+    for (const auto& row :
+         Exec(txn, "reg_state_seizures",
+              "SELECT body, entry_id, sequence FROM seizures WHERE unit_code = $1 "
+              "AND released_at IS NULL ORDER BY sequence",
+              unit_code)) {
       NRP_ASSIGN_OR_RETURN(auto z, Parse<v1::Seizure>(row[0], "seizure"));
       s.seizures.push_back({std::move(z), row[1].as<std::string>(), row[2].as<int64_t>()});
     }
@@ -397,13 +408,14 @@ Status ApplyPlan(pqxx::work& txn, const RecordingPlan& plan, TimePoint now) {
     }
     for (const auto& r : plan.new_rights) {
       std::string mortgaged = r.has_mortgage() ? r.mortgage().mortgaged_right_id() : "";
-      Exec(txn, "reg_right_insert",
-           "INSERT INTO rights (right_id, unit_code, region_code, right_kind, state, registered_at, "
-           "entry_id, mortgaged_right_id, certificate_number, body) VALUES ($1, $2, $3, $4, $5, "
-           "$6::timestamptz, $7, NULLIF($8, ''), NULLIF($9, ''), $10)",
-           r.right_id(), r.unit_code(), r.region_code(), static_cast<int>(r.right_kind()),
-           static_cast<int>(r.state()), Ts(r.registered_at()), entry_of_right[r.right_id()],
-           mortgaged, r.certificate_number(), Bytes(r));
+      Exec(
+          txn, "reg_right_insert",
+          "INSERT INTO rights (right_id, unit_code, region_code, right_kind, state, registered_at, "
+          "entry_id, mortgaged_right_id, certificate_number, body) VALUES ($1, $2, $3, $4, $5, "
+          "$6::timestamptz, $7, NULLIF($8, ''), NULLIF($9, ''), $10)",
+          r.right_id(), r.unit_code(), r.region_code(), static_cast<int>(r.right_kind()),
+          static_cast<int>(r.state()), Ts(r.registered_at()), entry_of_right[r.right_id()],
+          mortgaged, r.certificate_number(), Bytes(r));
       for (int i = 0; i < r.holders_size(); ++i) {
         const auto& p = r.holders(i).party();
         Exec(txn, "reg_holder_insert",
@@ -414,31 +426,34 @@ Status ApplyPlan(pqxx::work& txn, const RecordingPlan& plan, TimePoint now) {
       }
     }
     for (const auto& [mortgage_id, burdened] : plan.mortgage_moves) {
-      Exec(txn, "reg_mortgage_move", "UPDATE rights SET mortgaged_right_id = $2 WHERE right_id = $1",
-           mortgage_id, burdened);
+      Exec(txn, "reg_mortgage_move",
+           "UPDATE rights SET mortgaged_right_id = $2 WHERE right_id = $1", mortgage_id, burdened);
     }
     if (plan.new_seizure) {
       const auto& z = *plan.new_seizure;
-      Exec(txn, "reg_seizure_insert",
-           "INSERT INTO seizures (seizure_id, unit_code, entry_id, sequence, end_date, recorded_at, "
-           "body) VALUES ($1, $2, $3, $4, NULLIF($5, '')::date, $6::timestamptz, $7)",
-           z.seizure.seizure_id(), plan.entries.front().unit_code(), z.entry_id, z.sequence,
-           DateText(z.seizure.end_date()), at, Bytes(z.seizure));
+      Exec(
+          txn, "reg_seizure_insert",
+          "INSERT INTO seizures (seizure_id, unit_code, entry_id, sequence, end_date, recorded_at, "
+          "body) VALUES ($1, $2, $3, $4, NULLIF($5, '')::date, $6::timestamptz, $7)",
+          z.seizure.seizure_id(), plan.entries.front().unit_code(), z.entry_id, z.sequence,
+          DateText(z.seizure.end_date()), at, Bytes(z.seizure));
     }
     for (const auto& id : plan.released_seizure_ids) {
       auto r = Exec(txn, "reg_seizure_release",
                     "UPDATE seizures SET released_at = $2::timestamptz, release_entry_id = $3 "
                     "WHERE seizure_id = $1 AND released_at IS NULL",
                     id, at, plan.entries.front().entry_id());
-      if (r.affected_rows() != 1) return Error::Aborted("seizure " + id + " changed concurrently; retry");
+      if (r.affected_rows() != 1)
+        return Error::Aborted("seizure " + id + " changed concurrently; retry");
     }
     if (plan.new_advance_notice) {
       const auto& n = *plan.new_advance_notice;
-      Exec(txn, "reg_notice_insert",
-           "INSERT INTO advance_notices (advance_notice_id, unit_code, entry_id, recorded_at, body) "
-           "VALUES ($1, $2, $3, $4::timestamptz, $5)",
-           n.notice.advance_notice_id(), plan.entries.front().unit_code(), n.entry_id, at,
-           Bytes(n.notice));
+      Exec(
+          txn, "reg_notice_insert",
+          "INSERT INTO advance_notices (advance_notice_id, unit_code, entry_id, recorded_at, body) "
+          "VALUES ($1, $2, $3, $4::timestamptz, $5)",
+          n.notice.advance_notice_id(), plan.entries.front().unit_code(), n.entry_id, at,
+          Bytes(n.notice));
     }
     for (const auto& id : plan.ended_advance_notice_ids) {
       Exec(txn, "reg_notice_end",
@@ -449,7 +464,8 @@ Status ApplyPlan(pqxx::work& txn, const RecordingPlan& plan, TimePoint now) {
     if (plan.new_objection) {
       const auto& o = *plan.new_objection;
       Exec(txn, "reg_objection_insert",
-           "INSERT INTO objections (objection_id, unit_code, entry_id, recorded_at, lapses_on, body) "
+           "INSERT INTO objections (objection_id, unit_code, entry_id, recorded_at, lapses_on, "
+           "body) "
            "VALUES ($1, $2, $3, $4::timestamptz, $5::date, $6)",
            o.objection.objection_id(), plan.entries.front().unit_code(), o.entry_id, at,
            DateText(o.objection.lapses_on()), Bytes(o.objection));
@@ -540,19 +556,21 @@ Result<v1::UnitRegister> LoadUnitRegister(pqxx::work& txn, const v1::RealEstateU
       z.set_in_force(true);
       *reg.add_seizures() = std::move(z);
     }
-    for (const auto& row : Exec(txn, "reg_read_notices",
-                                "SELECT body FROM advance_notices WHERE unit_code = $1 AND "
-                                "recorded_at <= $2::timestamptz AND (ended_at IS NULL OR ended_at > "
-                                "$2::timestamptz) ORDER BY recorded_at",
-                                code, at)) {
+    for (const auto& row :
+         Exec(txn, "reg_read_notices",
+              "SELECT body FROM advance_notices WHERE unit_code = $1 AND "
+              "recorded_at <= $2::timestamptz AND (ended_at IS NULL OR ended_at > "
+              "$2::timestamptz) ORDER BY recorded_at",
+              code, at)) {
       NRP_ASSIGN_OR_RETURN(auto n, Parse<v1::AdvanceNotice>(row[0], "advance notice"));
       n.set_in_force(true);
       *reg.add_advance_notices() = std::move(n);
     }
-    for (const auto& row : Exec(txn, "reg_read_objections",
-                                "SELECT body FROM objections WHERE unit_code = $1 AND recorded_at <= "
-                                "$2::timestamptz AND lapses_on >= $3::date ORDER BY recorded_at",
-                                code, at, day.ToString())) {
+    for (const auto& row :
+         Exec(txn, "reg_read_objections",
+              "SELECT body FROM objections WHERE unit_code = $1 AND recorded_at <= "
+              "$2::timestamptz AND lapses_on >= $3::date ORDER BY recorded_at",
+              code, at, day.ToString())) {
       NRP_ASSIGN_OR_RETURN(auto o, Parse<v1::Objection>(row[0], "objection"));
       o.set_in_force(true);
       *reg.add_objections() = std::move(o);
@@ -595,8 +613,7 @@ Result<std::optional<v1::Right>> GetRight(pqxx::work& txn, const std::string& ri
 }
 
 Result<std::vector<v1::Right>> SearchRightsByParty(pqxx::work& txn, int id_type,
-                                                   const std::string& id_number,
-                                                   bool include_ended,
+                                                   const std::string& id_number, bool include_ended,
                                                    const std::vector<std::string>& prefixes,
                                                    const std::vector<FilterCondition>& filter,
                                                    const Page& page) {
@@ -606,7 +623,8 @@ Result<std::vector<v1::Right>> SearchRightsByParty(pqxx::work& txn, int id_type,
     std::string sql =
         std::string("SELECT ") + kRightColumns +
         " FROM rights WHERE right_id IN (SELECT right_id FROM right_holders WHERE id_type = "
-        "$2::smallint AND id_number = $3) AND ($4::boolean OR state = 1)" + kInScope;
+        "$2::smallint AND id_number = $3) AND ($4::boolean OR state = 1)" +
+        kInScope;
     AppendConditions(filter, &sql, &params);
     params.push_back(std::to_string(page.limit + 1));
     params.push_back(std::to_string(page.offset));
@@ -626,15 +644,16 @@ Result<std::vector<v1::Right>> SearchRightsByParty(pqxx::work& txn, int id_type,
 Status InsertCertificate(pqxx::work& txn, const v1::Certificate& cert,
                          const ElectronicCertificate& ec) {
   return Guard("certificate insert", [&]() -> Status {
-    Exec(txn, "reg_certificate_insert",
-         "INSERT INTO certificates (certificate_number, kind, unit_code, right_id, region_code, "
-         "case_id, state, generated_at, document, signature, algorithm, key_id, verification_code, "
-         "body) VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8::timestamptz, $9, $10, $11, $12, "
-         "$13, $14)",
-         cert.certificate_number(), static_cast<int>(cert.kind()), cert.unit_code(),
-         cert.right_id(), cert.region_code(), cert.case_id(), static_cast<int>(cert.state()),
-         Ts(cert.generated_at()), ec.document, pqxx::binarystring(ec.signature), ec.algorithm,
-         ec.key_id, ec.verification_code, Bytes(cert));
+    Exec(
+        txn, "reg_certificate_insert",
+        "INSERT INTO certificates (certificate_number, kind, unit_code, right_id, region_code, "
+        "case_id, state, generated_at, document, signature, algorithm, key_id, verification_code, "
+        "body) VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8::timestamptz, $9, $10, $11, $12, "
+        "$13, $14)",
+        cert.certificate_number(), static_cast<int>(cert.kind()), cert.unit_code(), cert.right_id(),
+        cert.region_code(), cert.case_id(), static_cast<int>(cert.state()), Ts(cert.generated_at()),
+        ec.document, pqxx::binarystring(ec.signature), ec.algorithm, ec.key_id,
+        ec.verification_code, Bytes(cert));
     return Ok();
   });
 }
@@ -677,13 +696,15 @@ Status UpdateCertificate(pqxx::work& txn, const v1::Certificate& cert) {
 Result<std::optional<SigningKeyRow>> GeneratedSigningKey(pqxx::work& txn,
                                                          const std::string& algorithm) {
   return Guard("signing key", [&]() -> Result<std::optional<SigningKeyRow>> {
-    auto r = Exec(txn, "reg_key_generated",
-                  "SELECT key_id, algorithm, public_key_pem, coalesce(private_key_pem, '') FROM "
-                  "signing_keys WHERE generated AND algorithm = $1 ORDER BY created_at DESC LIMIT 1",
-                  algorithm);
+    auto r =
+        Exec(txn, "reg_key_generated",
+             "SELECT key_id, algorithm, public_key_pem, coalesce(private_key_pem, '') FROM "
+             "signing_keys WHERE generated AND algorithm = $1 ORDER BY created_at DESC LIMIT 1",
+             algorithm);
     if (r.empty()) return std::optional<SigningKeyRow>();
-    return std::optional<SigningKeyRow>(SigningKeyRow{r[0][0].as<std::string>(), r[0][1].as<std::string>(),
-                                                      r[0][2].as<std::string>(), r[0][3].as<std::string>()});
+    return std::optional<SigningKeyRow>(
+        SigningKeyRow{r[0][0].as<std::string>(), r[0][1].as<std::string>(),
+                      r[0][2].as<std::string>(), r[0][3].as<std::string>()});
   });
 }
 
@@ -704,8 +725,8 @@ Result<std::optional<SigningKeyRow>> GetSigningKey(pqxx::work& txn, const std::s
                   "SELECT key_id, algorithm, public_key_pem FROM signing_keys WHERE key_id = $1",
                   key_id);
     if (r.empty()) return std::optional<SigningKeyRow>();
-    return std::optional<SigningKeyRow>(
-        SigningKeyRow{r[0][0].as<std::string>(), r[0][1].as<std::string>(), r[0][2].as<std::string>(), ""});
+    return std::optional<SigningKeyRow>(SigningKeyRow{
+        r[0][0].as<std::string>(), r[0][1].as<std::string>(), r[0][2].as<std::string>(), ""});
   });
 }
 
@@ -713,13 +734,14 @@ Result<std::optional<SigningKeyRow>> GetSigningKey(pqxx::work& txn, const std::s
 
 Status InsertQueryLog(pqxx::work& txn, const v1::QueryLogEntry& e) {
   return Guard("query log", [&]() -> Status {
-    Exec(txn, "reg_query_log_insert",
-         "INSERT INTO query_log (query_id, method, caller, agency, purpose, legal_basis, reference, "
-         "target, result_count, region_code, queried_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-         "$9, $10, $11::timestamptz)",
-         e.query_id(), e.method(), e.caller(), e.agency(), static_cast<int>(e.reason().purpose()),
-         e.reason().legal_basis(), e.reason().reference(), e.target(), e.result_count(),
-         e.region_code(), Ts(e.queried_at()));
+    Exec(
+        txn, "reg_query_log_insert",
+        "INSERT INTO query_log (query_id, method, caller, agency, purpose, legal_basis, reference, "
+        "target, result_count, region_code, queried_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+        "$9, $10, $11::timestamptz)",
+        e.query_id(), e.method(), e.caller(), e.agency(), static_cast<int>(e.reason().purpose()),
+        e.reason().legal_basis(), e.reason().reference(), e.target(), e.result_count(),
+        e.region_code(), Ts(e.queried_at()));
     return Ok();
   });
 }
@@ -731,9 +753,10 @@ Result<std::vector<v1::QueryLogEntry>> ListQueryLog(pqxx::work& txn,
   return Guard("query log", [&]() -> Result<std::vector<v1::QueryLogEntry>> {
     std::vector<std::string> params{TextArray(prefixes)};
     std::string sql =
-        std::string("SELECT query_id, method, caller, agency, purpose, legal_basis, reference, "
-                    "target, result_count, region_code, (extract(epoch from queried_at) * "
-                    "1000000)::bigint FROM query_log WHERE true") +
+        std::string(
+            "SELECT query_id, method, caller, agency, purpose, legal_basis, reference, "
+            "target, result_count, region_code, (extract(epoch from queried_at) * "
+            "1000000)::bigint FROM query_log WHERE true") +
         kInScope;
     AppendConditions(filter, &sql, &params);
     params.push_back(std::to_string(page.limit + 1));
@@ -764,14 +787,16 @@ Result<std::vector<v1::QueryLogEntry>> ListQueryLog(pqxx::work& txn,
 
 Result<v1::NaturalResourceUnit> InsertNaturalResourceUnit(pqxx::work& txn,
                                                           v1::NaturalResourceUnit unit) {
-  NRP_ASSIGN_OR_RETURN(CheckedGeometry g, CheckGeometry(txn, unit.boundary(), "unit.boundary.text"));
+  NRP_ASSIGN_OR_RETURN(CheckedGeometry g,
+                       CheckGeometry(txn, unit.boundary(), "unit.boundary.text"));
   if (!unit.has_area()) unit.mutable_area()->set_square_metres(g.area_m2);
   if (unit.boundary().srid() == 0) unit.mutable_boundary()->set_srid(4490);
   return Guard("natural-resource unit insert", [&]() -> Result<v1::NaturalResourceUnit> {
     static const std::string sql =
-        std::string("INSERT INTO natural_resource_units (unit_id, unit_number, region_code, kind, "
-                    "state, key_area, version, boundary, body, created_at, updated_at) SELECT $3, "
-                    "$4, $5, $6, $7, $8, $9, ") +
+        std::string(
+            "INSERT INTO natural_resource_units (unit_id, unit_number, region_code, kind, "
+            "state, key_area, version, boundary, body, created_at, updated_at) SELECT $3, "
+            "$4, $5, $6, $7, $8, $9, ") +
         kGeomExpr + ", $10, $11::timestamptz, $11::timestamptz";
     Exec(txn, "reg_nru_insert", sql.c_str(), static_cast<int>(unit.boundary().encoding()),
          GeometryText(unit.boundary()), unit.unit_id(), unit.unit_number(), unit.region_code(),
@@ -792,13 +817,15 @@ Result<v1::NaturalResourceUnit> UpdateNaturalResourceUnit(pqxx::work& txn,
   }
   return Guard("natural-resource unit update", [&]() -> Result<v1::NaturalResourceUnit> {
     static const std::string sql =
-        std::string("UPDATE natural_resource_units SET state = $4, key_area = $5, version = $6, "
-                    "boundary = ") +
+        std::string(
+            "UPDATE natural_resource_units SET state = $4, key_area = $5, version = $6, "
+            "boundary = ") +
         kGeomExpr + ", body = $7, updated_at = $8::timestamptz WHERE unit_id = $3";
     auto r = Exec(txn, "reg_nru_update", sql.c_str(), static_cast<int>(unit.boundary().encoding()),
                   GeometryText(unit.boundary()), unit.unit_id(), static_cast<int>(unit.state()),
                   unit.key_area(), unit.version(), Bytes(unit), Ts(unit.update_time()));
-    if (r.affected_rows() != 1) return Error::NotFound("natural-resource unit " + unit.unit_id() + " not found");
+    if (r.affected_rows() != 1)
+      return Error::NotFound("natural-resource unit " + unit.unit_id() + " not found");
     return unit;
   });
 }
@@ -806,16 +833,19 @@ Result<v1::NaturalResourceUnit> UpdateNaturalResourceUnit(pqxx::work& txn,
 Result<std::optional<v1::NaturalResourceUnit>> GetNaturalResourceUnit(pqxx::work& txn,
                                                                       const std::string& unit_id,
                                                                       bool for_update) {
-  return Guard("natural-resource unit get", [&]() -> Result<std::optional<v1::NaturalResourceUnit>> {
-    auto r = for_update ? Exec(txn, "reg_nru_get_lock",
-                               "SELECT body FROM natural_resource_units WHERE unit_id = $1 FOR UPDATE",
-                               unit_id)
-                        : Exec(txn, "reg_nru_get",
-                               "SELECT body FROM natural_resource_units WHERE unit_id = $1", unit_id);
-    if (r.empty()) return std::optional<v1::NaturalResourceUnit>();
-    NRP_ASSIGN_OR_RETURN(auto u, Parse<v1::NaturalResourceUnit>(r[0][0], "natural-resource unit"));
-    return std::optional<v1::NaturalResourceUnit>(std::move(u));
-  });
+  return Guard(
+      "natural-resource unit get", [&]() -> Result<std::optional<v1::NaturalResourceUnit>> {
+        auto r = for_update
+                     ? Exec(txn, "reg_nru_get_lock",
+                            "SELECT body FROM natural_resource_units WHERE unit_id = $1 FOR UPDATE",
+                            unit_id)
+                     : Exec(txn, "reg_nru_get",
+                            "SELECT body FROM natural_resource_units WHERE unit_id = $1", unit_id);
+        if (r.empty()) return std::optional<v1::NaturalResourceUnit>();
+        NRP_ASSIGN_OR_RETURN(auto u,
+                             Parse<v1::NaturalResourceUnit>(r[0][0], "natural-resource unit"));
+        return std::optional<v1::NaturalResourceUnit>(std::move(u));
+      });
 }
 
 Result<std::vector<v1::NaturalResourceUnit>> ListNaturalResourceUnits(
@@ -860,13 +890,14 @@ Status InsertNaturalResourceRegisterVersion(pqxx::work& txn, const v1::NaturalRe
 
 Result<std::vector<OverlappingZone>> OverlappingZones(pqxx::work& txn, const std::string& unit_id) {
   return Guard("zone overlap", [&]() -> Result<std::vector<OverlappingZone>> {
-    auto r = Exec(txn, "reg_zones_overlapping",
-                  "SELECT z.zone_id, z.name, z.layer_kind, z.control_level, z.layer_version, "
-                  "l.approval FROM natural_resource_units u JOIN zones z ON "
-                  "ST_Intersects(z.geometry, u.boundary) AND NOT ST_Touches(z.geometry, u.boundary) "
-                  "JOIN zone_layers l ON l.layer_id = z.layer_id WHERE u.unit_id = $1 "
-                  "ORDER BY z.layer_kind, z.zone_id",
-                  unit_id);
+    auto r =
+        Exec(txn, "reg_zones_overlapping",
+             "SELECT z.zone_id, z.name, z.layer_kind, z.control_level, z.layer_version, "
+             "l.approval FROM natural_resource_units u JOIN zones z ON "
+             "ST_Intersects(z.geometry, u.boundary) AND NOT ST_Touches(z.geometry, u.boundary) "
+             "JOIN zone_layers l ON l.layer_id = z.layer_id WHERE u.unit_id = $1 "
+             "ORDER BY z.layer_kind, z.zone_id",
+             unit_id);
     std::vector<OverlappingZone> out;
     for (const auto& row : r) {
       OverlappingZone z;
@@ -915,9 +946,10 @@ Status StageZone(pqxx::work& txn, const ppb::ZonePublished& z) {
   if (!checked.ok()) return checked.error();
   return Guard("zone stage", [&]() -> Status {
     static const std::string sql =
-        std::string("INSERT INTO zone_staging (layer_id, layer_version, zone_id, layer_kind, "
-                    "control_level, name, region_code, zone_digest, geometry) SELECT $3, $4, $5, "
-                    "$6, $7, $8, $9, $10, ") +
+        std::string(
+            "INSERT INTO zone_staging (layer_id, layer_version, zone_id, layer_kind, "
+            "control_level, name, region_code, zone_digest, geometry) SELECT $3, $4, $5, "
+            "$6, $7, $8, $9, $10, ") +
         kGeomExpr +
         " ON CONFLICT (layer_id, layer_version, zone_id) DO UPDATE SET zone_digest = "
         "EXCLUDED.zone_digest, geometry = EXCLUDED.geometry, name = EXCLUDED.name, control_level = "
@@ -952,16 +984,16 @@ Result<LayerSwitch> SwitchLayer(pqxx::work& txn, const ppb::LayerVersionPublishe
       ++count;
     }
     if (count != m.zone_count()) {
-      out.mismatch = "layer " + m.layer_id() + " version " + std::to_string(m.version()) +
-                     ": " + std::to_string(count) + " zones received, the marker says " +
+      out.mismatch = "layer " + m.layer_id() + " version " + std::to_string(m.version()) + ": " +
+                     std::to_string(count) + " zones received, the marker says " +
                      std::to_string(m.zone_count());
       return out;
     }
     std::string checksum = Sha256HexOf(text);
     if (checksum != m.checksum()) {
       out.mismatch = "layer " + m.layer_id() + " version " + std::to_string(m.version()) +
-                     ": checksum of the received zones " + checksum + " differs from the marker's " +
-                     m.checksum();
+                     ": checksum of the received zones " + checksum +
+                     " differs from the marker's " + m.checksum();
       return out;
     }
     std::string approval;
@@ -973,8 +1005,8 @@ Result<LayerSwitch> SwitchLayer(pqxx::work& txn, const ppb::LayerVersionPublishe
          "EXCLUDED.layer_kind, current_version = EXCLUDED.current_version, zone_count = "
          "EXCLUDED.zone_count, checksum = EXCLUDED.checksum, approval = EXCLUDED.approval, "
          "switched_at = now()",
-         m.layer_id(), m.region_code(), static_cast<int>(m.layer_kind()), m.version(), m.zone_count(),
-         m.checksum(), pqxx::binarystring(approval));
+         m.layer_id(), m.region_code(), static_cast<int>(m.layer_kind()), m.version(),
+         m.zone_count(), m.checksum(), pqxx::binarystring(approval));
     Exec(txn, "reg_layer_clear", "DELETE FROM zones WHERE layer_id = $1", m.layer_id());
     Exec(txn, "reg_layer_fill",
          "INSERT INTO zones (layer_id, zone_id, layer_version, layer_kind, control_level, name, "

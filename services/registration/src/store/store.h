@@ -65,8 +65,7 @@ Result<std::vector<v1::RegisterEntry>> ListEntries(pqxx::work& txn, const std::s
                                                    const Page& page);
 Result<std::optional<v1::Right>> GetRight(pqxx::work& txn, const std::string& right_id);
 Result<std::vector<v1::Right>> SearchRightsByParty(pqxx::work& txn, int id_type,
-                                                   const std::string& id_number,
-                                                   bool include_ended,
+                                                   const std::string& id_number, bool include_ended,
                                                    const std::vector<std::string>& prefixes,
                                                    const std::vector<FilterCondition>& filter,
                                                    const Page& page);
@@ -81,8 +80,7 @@ struct StoredCertificate {
   std::string algorithm;
   std::string key_id;
 };
-Result<std::optional<StoredCertificate>> GetCertificate(pqxx::work& txn,
-                                                        const std::string& number);
+Result<std::optional<StoredCertificate>> GetCertificate(pqxx::work& txn, const std::string& number);
 Status UpdateCertificate(pqxx::work& txn, const v1::Certificate& cert);
 
 // ---- signing keys ----
