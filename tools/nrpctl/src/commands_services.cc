@@ -260,7 +260,7 @@ std::vector<FriendlySpec> Specs() {
        {},
        {},
        {},
-       {"nrpctl planning layer get 0190a3c2-…"}},
+       {"nrpctl planning layer get 410300-ecological-red-line"}},
       {"planning",
        {"versions", "list"},
        "ListLayerVersions",
@@ -276,7 +276,7 @@ std::vector<FriendlySpec> Specs() {
         {"effective_from", "EFFECTIVE"},
         {"published_at", "PUBLISHED"},
         {"note", "NOTE"}},
-       {"nrpctl planning versions list 0190a3c2-…"}},
+       {"nrpctl planning versions list 410300-ecological-red-line"}},
       {"planning",
        {"zones", "list"},
        "ListZones",
@@ -292,7 +292,7 @@ std::vector<FriendlySpec> Specs() {
         {"control_level", "LEVEL"},
         {"region_code", "REGION"},
         {"area", "AREA"}},
-       {"nrpctl planning zones list 0190a3c2-… --version 2"}},
+       {"nrpctl planning zones list 410300-ecological-red-line --version 2"}},
       {"planning",
        {"plans", "list"},
        "ListPlans",
@@ -300,7 +300,7 @@ std::vector<FriendlySpec> Specs() {
        "",
        {},
        {},
-       {kRegion, {"state", "STATE", "state", "only plans in this state, e.g. in_force"}},
+       {kRegion},
        {{"plan_id", "PLAN_ID"},
         {"name", "NAME"},
         {"region_code", "REGION"},
@@ -317,8 +317,7 @@ std::vector<FriendlySpec> Specs() {
        {},
        {{"plan", "PLAN_ID", "plan_id", "only the indicators of this plan"},
         kRegion,
-        {"nature", "NATURE", "nature", "only binding or expected indicators"},
-        {"status", "STATUS", "status", "only indicators with this status, e.g. at_risk"}},
+        {"nature", "NATURE", "nature", "only binding or expected indicators"}},
        {{"indicator_id", "INDICATOR_ID"},
         {"code", "CODE"},
         {"name", "NAME"},
@@ -328,8 +327,8 @@ std::vector<FriendlySpec> Specs() {
         {"latest_value", "LATEST"},
         {"latest_as_of", "AS_OF"},
         {"status", "STATUS"}},
-       {"nrpctl planning indicators list --plan 0190a3c2-…",
-        "nrpctl planning indicators list --status at_risk"}},
+       {"nrpctl planning indicators list --plan 410300-2021-2025",
+        "nrpctl planning indicators list --region 410300 --nature binding"}},
       {"planning",
        {"indicator", "progress"},
        "GetIndicatorProgress",
@@ -339,7 +338,7 @@ std::vector<FriendlySpec> Specs() {
        {},
        {},
        {},
-       {"nrpctl planning indicator progress 0190a3c2-…"}},
+       {"nrpctl planning indicator progress 410300-2021-2025-15"}},
   };
 }
 
@@ -777,7 +776,8 @@ void AddServiceCommands(Command& root) {
           .Flag({"chunk-size", "N",
                  "zones per stream message (default 500; messages stay under 3 MiB)"})
           .Example(
-              "nrpctl planning import-zones red_line_410300.geojson --layer 0190a3c2-… --version 2")
+              "nrpctl planning import-zones red_line_410300.geojson --layer "
+              "410300-ecological-red-line --version 2")
           .Run(Wrap(ImportZones));
     }
   }
