@@ -216,6 +216,25 @@ TEST_F(EventsTailTest, StopSignalEndsTheTailCleanly) {
   EXPECT_FALSE(stop.armed.load());
 }
 
+TEST_F(EventsTailTest, TopicCreatedAfterTheTailStartedIsRead) {
+  std::string topic = "nrpctl.test.late." + NewUuidV4();
+  events::CloudEvent zone = ZonePublished();
+  StopSignal stop;
+  Result r;
+  std::thread tail([&] {
+    r = Tail({"--topic", topic, "--from-beginning", "--max", "1", "--timeout", "90s"}, &stop);
+  });
+  ASSERT_TRUE(nrp::testing::WaitFor([&] { return stop.armed.load(); }, std::chrono::seconds(20)));
+  ASSERT_TRUE(control_->CreateTopic(topic, 1).ok());
+  Produce(topic, zone);
+  tail.join();
+  EXPECT_EQ(r.code, 0) << r.err;
+  auto lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 1u) << r.out;
+  EXPECT_EQ(lines[0]["ce_id"], zone.id);
+  EXPECT_NE(r.err.find("topic " + topic + " does not exist (yet)"), std::string::npos) << r.err;
+}
+
 TEST_F(EventsTailTest, UnreachableBrokerExitsFour) {
   std::vector<std::string> argv = {"events",      "tail",      "--bootstrap",
                                    "127.0.0.1:1", "--timeout", "2s"};

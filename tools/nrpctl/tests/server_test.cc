@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "nrp/core/uuid.h"
+#include "nrp/nrpctl/call.h"
 #include "nrp/nrpctl/cli.h"
 #include "nrp/planning/v1/planning.grpc.pb.h"
 #include "nrp/rpc/errors.h"
@@ -404,6 +405,33 @@ TEST_F(ServerTest, PlanningCheckShowsVerdictAndConflicts) {
   EXPECT_EQ(planning_.last_check_.intended_use(), common::SPATIAL_USE_URBAN_CONSTRUCTION);
   EXPECT_EQ(planning_.last_check_.geometry().encoding(), common::GEOMETRY_ENCODING_WKT);
   EXPECT_EQ(planning_.last_check_.region_code(), "410300");
+}
+
+// No rpc of the contract streams responses today; grpc.health.v1.Health/Watch
+// does, and goes through the same generic path.
+TEST_F(ServerTest, ServerStreamingThroughTheGenericCall) {
+  const auto* method = google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
+      "grpc.health.v1.Health.Watch");
+  ASSERT_NE(method, nullptr);
+  auto request = std::make_unique<grpc::health::v1::HealthCheckRequest>();
+  request->set_service("nrp.planning.v1.PlanningService");
+  std::vector<std::unique_ptr<google::protobuf::Message>> requests;
+  requests.push_back(std::move(request));
+  std::vector<std::string> statuses;
+  auto channel = grpc::CreateChannel(addr_, grpc::InsecureChannelCredentials());
+  Done done =
+      Invoke(channel, addr_, method, requests, std::chrono::milliseconds(800),
+             [&](const google::protobuf::Message& m) {
+               statuses.push_back(
+                   static_cast<const grpc::health::v1::HealthCheckResponse&>(m).ServingStatus_Name(
+                       static_cast<const grpc::health::v1::HealthCheckResponse&>(m).status()));
+             });
+  ASSERT_FALSE(statuses.empty());
+  EXPECT_EQ(statuses.front(), "SERVING");
+  // Watch never ends by itself: the deadline does.
+  ASSERT_FALSE(done.ok());
+  EXPECT_EQ(done.failure().exit_code, kExitServer);
+  EXPECT_EQ(done.failure().error.code(), Code::kDeadlineExceeded);
 }
 
 TEST_F(ServerTest, UnreachableServerExitsFour) {
