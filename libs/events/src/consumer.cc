@@ -197,7 +197,7 @@ class Consumer::Impl {
 
   Consumer::Stats stats() const {
     return {stats_processed_.load(), stats_duplicates_.load(), stats_dead_lettered_.load(),
-            stats_transient_.load()};
+            stats_transient_.load(), stats_ignored_.load()};
   }
 
   std::vector<PartitionLag> lag() const {
@@ -373,7 +373,17 @@ class Consumer::Impl {
     ev.partition = m->partition;
     ev.offset = m->offset;
     auto it = handlers_.find(ev.type);
-    if (it == handlers_.end()) return DeadLetter(m, headers, ev.id, ev.type, UnknownType(ev.type));
+    if (it == handlers_.end()) {
+      // A topic carries every event type of its producer; a consumer handles
+      // the ones it needs and passes over the others. An unsupported version
+      // of a type it does handle is a contract problem: dead-letter it.
+      if (HandlesAnyVersionOf(ev.type)) {
+        return DeadLetter(m, headers, ev.id, ev.type, UnknownType(ev.type));
+      }
+      ++stats_ignored_;
+      log::Debug("event type not handled here; passed over", {{"ce_id", ev.id}, {"type", ev.type}});
+      return Attempt::Commit();
+    }
 
     std::optional<std::string> permanent;
     {
@@ -429,6 +439,14 @@ class Consumer::Impl {
       }
     }
     return DeadLetter(m, headers, ev.id, ev.type, *permanent);
+  }
+
+  bool HandlesAnyVersionOf(const std::string& type) const {
+    const std::string base = TypeBase(type);
+    for (const auto& [t, h] : handlers_) {
+      if (TypeBase(t) == base) return true;
+    }
+    return false;
   }
 
   std::string UnknownType(const std::string& type) const {
@@ -662,6 +680,7 @@ class Consumer::Impl {
 
   std::atomic<int64_t> stats_processed_{0};
   std::atomic<int64_t> stats_duplicates_{0};
+  std::atomic<int64_t> stats_ignored_{0};
   std::atomic<int64_t> stats_dead_lettered_{0};
   std::atomic<int64_t> stats_transient_{0};
 

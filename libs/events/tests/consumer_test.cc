@@ -138,6 +138,8 @@ TEST(Consumer, PoisonMessagesGoToTheDeadLetterTopicAndTheConsumerGoesOn) {
   CloudEvent before = TestEvent(kType, "PARCEL-7", "survey");
   CloudEvent poison = TestEvent(kType, "PARCEL-7", "poison");
   CloudEvent unknown = TestEvent("nrp.test.parcel_surveyed.v2", "PARCEL-7", "survey");
+  // A type of the same producer this consumer has no interest in.
+  CloudEvent other = TestEvent("nrp.test.parcel_fenced.v1", "PARCEL-7", "fence");
   CloudEvent after = TestEvent(kType, "PARCEL-7", "survey");
   f.Send(before);
   f.Send(poison);
@@ -145,18 +147,20 @@ TEST(Consumer, PoisonMessagesGoToTheDeadLetterTopicAndTheConsumerGoesOn) {
   std::erase_if(broken, [](const auto& h) { return h.first == "ce_type"; });
   ASSERT_TRUE(testsupport::Produce(f.bootstrap, f.topic, "PARCEL-7", "garbage", broken).ok());
   f.Send(unknown);
+  f.Send(other);
   f.Send(after);
   f.Send(poison);  // redelivered poison: already dead-lettered, not sent again
 
   Consumer consumer(pool, f.Options());
   consumer.Handle(kType, Survey);
   ASSERT_TRUE(consumer.Start().ok());
-  ASSERT_TRUE(testing::WaitFor([&] { return f.CommittedTotal() == 6; }, 30s))
+  ASSERT_TRUE(testing::WaitFor([&] { return f.CommittedTotal() == 7; }, 30s))
       << "committed " << f.CommittedTotal();
   Consumer::Stats stats = consumer.stats();
   EXPECT_EQ(stats.processed, 2);
   EXPECT_EQ(stats.dead_lettered, 3);
   EXPECT_EQ(stats.duplicates, 1);
+  EXPECT_EQ(stats.ignored, 1);
   EXPECT_EQ(Scalar(*pool, "SELECT count(*) FROM effects"), 2);
   EXPECT_EQ(Scalar(*pool, "SELECT count(*) FROM effects WHERE event_id = '" + after.id + "'"), 1);
   EXPECT_EQ(Scalar(*pool, "SELECT count(*) FROM inbox WHERE status = 'dead_lettered'"), 3);

@@ -113,7 +113,9 @@ class Consumer {
   Consumer& operator=(const Consumer&) = delete;
 
   // Registers the handler of one event type ("nrp.planning.zone_published.v1").
-  // Call before Start().
+  // Call before Start(). Events of types with no handler in any version are
+  // passed over (offset committed, counted as ignored); an unhandled version
+  // of a handled type goes to the dead-letter topic.
   void Handle(std::string type, EventHandler handler);
 
   // Creates the Kafka clients, subscribes and starts the consumer's thread.
@@ -128,6 +130,7 @@ class Consumer {
     int64_t duplicates = 0;  // already in the inbox: skipped
     int64_t dead_lettered = 0;
     int64_t transient_failures = 0;  // attempts that failed and were retried
+    int64_t ignored = 0;  // types this consumer has no handler for (any version): passed over
   };
   Stats stats() const;
   // Per assigned partition, measured every lag_interval. Exported
