@@ -3,6 +3,8 @@
 #include "api/reference_data.h"
 #include "events/handlers.h"
 #include "nrp/core/log.h"
+#include "nrp/db/transaction.h"
+#include "store/zone_store.h"
 
 namespace nrp::planning {
 
@@ -13,6 +15,9 @@ PlanningService::PlanningService(service::Runtime& runtime, PlanningConfig confi
 }
 
 Status PlanningService::Wire() {
+  NRP_ASSIGN_OR_RETURN(std::string instance,
+                       db::Transact(rt_.db(), [](pqxx::work& tx) { return store::InstanceId(tx); }));
+  api_->SetCacheNamespace(instance);
   NRP_ASSIGN_OR_RETURN(api::LoadReport report, api::LoadReferenceData(rt_.db(), config_.data_dir, rt_.clock()));
   log::Info("plan reference data loaded", {{"plans", report.plans},
                                            {"indicators", report.indicators},

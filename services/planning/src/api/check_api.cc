@@ -107,7 +107,7 @@ grpc::Status PlanningApi::CheckConflicts(grpc::ServerContext* ctx, const v1::Che
   for (const auto& l : *layers) versions += l.layer_id + "@" + std::to_string(l.version) + ";";
   const std::string key = db::Sha256Hex(question) + ":" + db::Sha256Hex(versions);
 
-  auto bytes = check_cache_.GetOrLoad(key, [&]() -> Result<std::string> {
+  auto bytes = check_cache_->GetOrLoad(key, [&]() -> Result<std::string> {
     auto facts = db::Transact(rt_.db(), [&](pqxx::work& tx) -> Result<CheckFacts> {
       NRP_RETURN_IF_ERROR(store::ValidateCheckGeometry(tx, geometry, "geometry"));
       return store::CollectCheckFacts(tx, geometry, *layers);

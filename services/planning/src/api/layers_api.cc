@@ -156,10 +156,14 @@ ZoneCheck CheckZone(const v1::Zone& in, size_t index, const store::LayerRow& lay
 }  // namespace
 
 PlanningApi::PlanningApi(service::Runtime& runtime, const PlanningConfig& config, ProgressEngine& progress)
-    : rt_(runtime),
-      config_(config),
-      progress_(progress),
-      check_cache_(runtime.redis(), "nrp:planning:check:", config.check_cache_ttl) {}
+    : rt_(runtime), config_(config), progress_(progress) {
+  SetCacheNamespace("default");
+}
+
+void PlanningApi::SetCacheNamespace(const std::string& instance_id) {
+  check_cache_ = std::make_unique<cache::ReadThroughCache>(rt_.redis(), "nrp:planning:" + instance_id + ":check:",
+                                                           config_.check_cache_ttl);
+}
 
 grpc::Status PlanningApi::CreateZoneLayer(grpc::ServerContext* ctx, const v1::CreateZoneLayerRequest* req,
                                           v1::ZoneLayer* resp) {

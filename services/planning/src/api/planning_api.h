@@ -65,14 +65,18 @@ class PlanningApi final : public v1::PlanningService::Service {
   grpc::Status GetIndicatorProgress(grpc::ServerContext*, const v1::GetIndicatorProgressRequest*,
                                     v1::IndicatorProgress*) override;
 
+  // Names the Redis keys of cached checks after this database (see
+  // migrations/0003_instance.sql). Call before serving.
+  void SetCacheNamespace(const std::string& instance_id);
+
   // Conflict checks served from Redis / computed (for the benchmark and metrics).
-  cache::ReadThroughCache::Stats check_cache_stats() const { return check_cache_.stats(); }
+  cache::ReadThroughCache::Stats check_cache_stats() const { return check_cache_->stats(); }
 
  private:
   service::Runtime& rt_;
   const PlanningConfig& config_;
   ProgressEngine& progress_;
-  cache::ReadThroughCache check_cache_;
+  std::unique_ptr<cache::ReadThroughCache> check_cache_;
 };
 
 }  // namespace nrp::planning::api

@@ -634,6 +634,14 @@ Result<CheckFacts> CollectCheckFacts(pqxx::work& txn, const CheckGeometry& g,
   });
 }
 
+Result<std::string> InstanceId(pqxx::work& txn) {
+  return Guard([&]() -> Result<std::string> {
+    pqxx::result r = Exec(txn, "planning_instance_id", "SELECT instance_id FROM planning_instance LIMIT 1");
+    if (r.empty()) return Error::Internal("planning_instance holds no row");
+    return r[0][0].as<std::string>();
+  });
+}
+
 Result<double> CurrentLayerArea(pqxx::work& txn, LayerKind kind, const std::string& region_code) {
   return Guard([&]() -> Result<double> {
     std::string prefix = region_code;

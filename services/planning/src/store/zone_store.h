@@ -193,6 +193,9 @@ Status ValidateCheckGeometry(pqxx::work& txn, const CheckGeometry& g, const std:
 Result<CheckFacts> CollectCheckFacts(pqxx::work& txn, const CheckGeometry& g,
                                      const std::vector<LayerInForce>& layers);
 
+// The random id of this database (migrations/0003_instance.sql).
+Result<std::string> InstanceId(pqxx::work& txn);
+
 // Area of the current zones of `kind` in layers whose region lies within
 // `region_code` (m²).
 Result<double> CurrentLayerArea(pqxx::work& txn, LayerKind kind, const std::string& region_code);
