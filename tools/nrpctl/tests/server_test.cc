@@ -199,14 +199,15 @@ class ServerTest : public ::testing::Test {
     health_->Shutdown();
   }
 
-  Result Cli(std::vector<std::string> argv, const std::string& stdin_text = "") {
+  Result Cli(std::vector<std::string> argv, const std::string& stdin_text = "",
+             std::map<std::string, std::string> env = {}) {
     std::ostringstream out, err;
     std::istringstream in(stdin_text);
     Context ctx;
     ctx.out = &out;
     ctx.err = &err;
     ctx.in = &in;
-    ctx.env = std::map<std::string, std::string>{};
+    ctx.env = std::move(env);
     ctx.local_state_dirs = std::vector<std::string>{};
     Result r;
     r.code = nrp::nrpctl::Run(argv, ctx);
@@ -343,6 +344,34 @@ TEST_F(ServerTest, HealthInTheFormDeployLocalStatusUses) {
   EXPECT_EQ(unreachable.code, kExitConnection);
   EXPECT_EQ(unreachable.err.rfind("cannot reach 127.0.0.1:", 0), 0u) << unreachable.err;
   EXPECT_EQ(std::count(unreachable.err.begin(), unreachable.err.end(), '\n'), 1) << "one line";
+}
+
+TEST_F(ServerTest, HealthOfEveryServiceAsATable) {
+  std::string closed = "127.0.0.1:" + std::to_string(ClosedPort());
+  std::map<std::string, std::string> env = {{"NRP_PLANNING_ADDR", addr_}};
+  for (const char* name : {"NRP_REGISTRATION_ADDR", "NRP_LAND_SUPPLY_ADDR",
+                           "NRP_MINING_RIGHTS_ADDR", "NRP_RESTORATION_ADDR"}) {
+    env[name] = closed;
+  }
+  Result r = Cli({"health"}, "", env);
+  EXPECT_EQ(r.code, kExitConnection) << "the worst of the five";
+  std::istringstream lines(r.out);
+  std::vector<std::string> rows;
+  for (std::string line; std::getline(lines, line);) rows.push_back(line);
+  ASSERT_EQ(rows.size(), 6u) << r.out;
+  EXPECT_EQ(rows[0].rfind("SERVICE", 0), 0u);
+  size_t width = std::max(closed.size(), addr_.size());
+  auto padded = [&](const std::string& a) { return a + std::string(width - a.size(), ' '); };
+  EXPECT_EQ(rows[1], "registration   " + padded(closed) + "  UNREACHABLE  Connection refused");
+  EXPECT_EQ(rows[5], "planning       " + padded(addr_) + "  SERVING");
+
+  env["NRP_REGISTRATION_ADDR"] = env["NRP_LAND_SUPPLY_ADDR"] = env["NRP_MINING_RIGHTS_ADDR"] =
+      env["NRP_RESTORATION_ADDR"] = addr_;
+  Result all = Cli({"health", "--json"}, "", env);
+  EXPECT_EQ(all.code, 0) << all.out;
+  auto j = nlohmann::json::parse(all.out);
+  ASSERT_EQ(j.size(), 5u);
+  for (const auto& s : j) EXPECT_EQ(s["status"], "SERVING") << s.dump();
 }
 
 TEST_F(ServerTest, ClientStreamingFromNdjson) {
