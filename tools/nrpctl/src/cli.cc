@@ -90,7 +90,8 @@ const Command& CommandTree() {
         "Exit codes: 0 ok, 1 incomplete, 2 usage, 3 server error, 4 cannot connect.");
     r->Example("nrpctl health");
     r->Example("nrpctl planning layers list");
-    r->Example("nrpctl call planning GetZoneLayer --data '{\"layer_id\":\"…\"}'");
+    r->Example(
+        "nrpctl call planning GetZoneLayer --data '{\"layer_id\":\"410300-ecological-red-line\"}'");
     r->Example("nrpctl events tail --type nrp.planning.zone_published.v1");
     internal::AddGenericCommands(*r);
     internal::AddEventCommands(*r);

@@ -371,7 +371,9 @@ void AddGenericCommands(Command& root) {
           "Services: registration, land-supply, mining-rights, restoration, planning; method\n"
           "names may also be written in kebab case (list-zone-layers).")
       .Flag({"data", "JSON|@FILE|-", "the request as JSON, @FILE to read a file, - for stdin"})
-      .Example("nrpctl call planning GetZoneLayer --data '{\"layer_id\":\"6f1c…\"}'")
+      .Example(
+          "nrpctl call planning GetZoneLayer --data "
+          "'{\"layer_id\":\"410300-ecological-red-line\"}'")
       .Example(
           "nrpctl call land-supply ListOffers --data '{\"filter\":\"region_code = "
           "\\\"410300\\\"\"}' --json")
