@@ -758,6 +758,11 @@ TEST_F(RegistrationIT, PlanningZonesBecomePublicControlsOfNaturalResourceUnits) 
   ASSERT_EQ(created.public_controls_size(), 1);
   EXPECT_EQ(created.public_controls(0).zone_id(), "zone-yiluo");
   EXPECT_EQ(created.public_controls(0).layer_kind(), cpb::ZONE_LAYER_KIND_ECOLOGICAL_RED_LINE);
+  // Its creation is an event, with the controls found, in the same transaction.
+  EXPECT_EQ(h_->Count("SELECT count(*) FROM outbox WHERE ce_type = "
+                      "'nrp.registration.natural_resource_unit_created.v1' AND key = '" +
+                      created.unit_id() + "'"),
+            1);
 
   // A key-area unit of the region is still unregistered: the non-key unit waits.
   v1::CreateNaturalResourceUnitRequest key = creq;

@@ -5,6 +5,8 @@
 #include "domain/region.h"
 #include "nrp/core/uuid.h"
 #include "nrp/db/transaction.h"
+#include "nrp/registration/v1/events.pb.h"
+#include "nrp/service/publish.h"
 #include "store/store.h"
 
 namespace nrp::registration {
@@ -25,6 +27,7 @@ grpc::Status RegistrationApi::CreateNaturalResourceUnit(
   rpc::CallLogScope log_scope(ctx);
   auto caller = Enter(ctx, kScopeWrite);
   if (!caller.ok()) return ToStatus(caller.error());
+  const std::string tp = Traceparent(ctx);
   auto r = Mutate<v1::NaturalResourceUnit>(
       ctx, *caller, "CreateNaturalResourceUnit", req->request_id(), *req,
       [&](pqxx::work& tx, AuditInfo& audit) -> Result<v1::NaturalResourceUnit> {
@@ -39,6 +42,17 @@ grpc::Status RegistrationApi::CreateNaturalResourceUnit(
         NRP_ASSIGN_OR_RETURN(u, store::InsertNaturalResourceUnit(tx, std::move(u)));
         NRP_ASSIGN_OR_RETURN(u, RefreshZoneControls(tx, std::move(u)));
         NRP_ASSIGN_OR_RETURN(u, store::UpdateNaturalResourceUnit(tx, std::move(u), false));
+        v1::NaturalResourceUnitCreated e;
+        e.set_unit_id(u.unit_id());
+        e.set_unit_number(u.unit_number());
+        e.set_region_code(u.region_code());
+        e.set_kind(u.kind());
+        e.set_name(u.name());
+        *e.mutable_boundary() = u.boundary();
+        *e.mutable_area() = u.area();
+        e.set_key_area(u.key_area());
+        *e.mutable_public_controls() = u.public_controls();
+        NRP_RETURN_IF_ERROR(service::Publish(rt_, tx, e, u.region_code(), tp));
         audit = {u.region_code(), "naturalResourceUnits/" + u.unit_id()};
         return u;
       });
@@ -107,6 +121,7 @@ grpc::Status RegistrationApi::ReviseNaturalResourceUnit(
   if (!valid.ok())
     return ToStatus(
         Error::InvalidArgument("unit.unit_id", valid.error().field_violations()[0].description));
+  const std::string tp = Traceparent(ctx);
   auto r = Mutate<v1::NaturalResourceUnit>(
       ctx, *caller, "ReviseNaturalResourceUnit", req->request_id(), *req,
       [&](pqxx::work& tx, AuditInfo& audit) -> Result<v1::NaturalResourceUnit> {
@@ -121,7 +136,20 @@ grpc::Status RegistrationApi::ReviseNaturalResourceUnit(
                                          *current, req->unit(), req->reason(), rt_.clock().Now()));
         NRP_ASSIGN_OR_RETURN(auto u, store::UpdateNaturalResourceUnit(tx, std::move(t.next), true));
         NRP_ASSIGN_OR_RETURN(u, RefreshZoneControls(tx, std::move(u)));
-        return store::UpdateNaturalResourceUnit(tx, std::move(u), false);
+        NRP_ASSIGN_OR_RETURN(u, store::UpdateNaturalResourceUnit(tx, std::move(u), false));
+        v1::NaturalResourceUnitRevised e;
+        e.set_unit_id(u.unit_id());
+        e.set_unit_number(u.unit_number());
+        e.set_region_code(u.region_code());
+        e.set_kind(u.kind());
+        e.set_name(u.name());
+        e.set_version(u.version());
+        e.set_reason(req->reason());
+        *e.mutable_boundary() = u.boundary();
+        *e.mutable_area() = u.area();
+        e.set_state(u.state());
+        NRP_RETURN_IF_ERROR(service::Publish(rt_, tx, e, u.region_code(), tp));
+        return u;
       });
   return Reply(std::move(r), out);
 }
