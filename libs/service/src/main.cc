@@ -1,0 +1,48 @@
+#include "nrp/service/main.h"
+
+#include "nrp/core/log.h"
+
+namespace nrp::service {
+
+int ServiceMain(const ServiceMainSpec& spec) {
+  Env env;
+  log::Level level = log::Level::kInfo;
+  log::ParseLevel(env.OneOf("NRP_LOG_LEVEL", "info", {"debug", "info", "warn", "error"}), &level);
+  log::Configure(spec.name, level);
+  auto options = RuntimeOptions::FromEnv(env, spec.name, spec.grpc_port, spec.metrics_port);
+  Status own = spec.configure ? spec.configure(env) : Ok();
+  if (auto st = env.Check(); !st.ok()) {
+    log::Error("bad configuration", {{"error", st.error().message()}});
+    return 2;
+  }
+  if (!options.ok()) {
+    log::Error("bad configuration", {{"error", options.error().message()}});
+    return 2;
+  }
+  if (!own.ok()) {
+    log::Error("bad configuration", {{"error", own.error().message()}});
+    return 2;
+  }
+  Runtime runtime(std::move(*options));
+  if (auto st = runtime.Init(spec.migrations); !st.ok()) {
+    log::Error("start failed", {{"error", st.error().ToString()}});
+    return 1;
+  }
+  std::shared_ptr<void> wired;
+  if (spec.wire) {
+    auto w = spec.wire(runtime);
+    if (!w.ok()) {
+      log::Error("start failed", {{"error", w.error().ToString()}});
+      return 1;
+    }
+    wired = std::move(*w);
+  }
+  Status run = runtime.Run();
+  if (!run.ok()) {
+    log::Error("stopped with an error", {{"error", run.error().ToString()}});
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace nrp::service
