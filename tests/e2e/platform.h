@@ -1,0 +1,79 @@
+// The platform as an operator runs it, for one test: the real service
+// binaries (planning, land supply, registration) as child processes on free
+// loopback ports, each with its own database, one topic prefix shared by all
+// of them, consumer groups of their own, a static token table and the
+// registry's signing key written by the test. Nothing of the services is
+// linked in: the test reaches them only through gRPC and Kafka.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "child_process.h"
+#include "nrp/testing/infra.h"
+
+namespace nrp::e2e {
+
+struct ServiceBinary {
+  std::string name;          // "planning", "land_supply", "registration"
+  std::string binary;        // path to the executable
+  std::string grpc_service;  // full name of its gRPC service
+  // Service-specific variables (docs/services/<name>.md).
+  std::map<std::string, std::string> env;
+};
+
+class Platform {
+ public:
+  Platform();
+  ~Platform();
+  Platform(const Platform&) = delete;
+  Platform& operator=(const Platform&) = delete;
+
+  // Starts every service and waits (bounded) until each reports SERVING on
+  // grpc.health.v1 for "" and its service name. False with `error` (and the
+  // tail of the failing service's log) otherwise.
+  bool Start(std::vector<ServiceBinary> services, std::chrono::seconds timeout,
+             std::string* error);
+  // SIGTERM to every service, waiting for each to drain and exit; the exit
+  // descriptions by service name.
+  std::map<std::string, std::string> Stop();
+
+  // A channel to `service` carrying the bearer token of the province's agency.
+  std::shared_ptr<grpc::Channel> Channel(const std::string& service) const;
+  // A channel without any token.
+  std::shared_ptr<grpc::Channel> AnonymousChannel(const std::string& service) const;
+  std::string Target(const std::string& service) const;
+
+  const std::string& topic_prefix() const { return prefix_; }
+  const std::string& agency() const { return agency_; }
+  const std::string& dir() const { return dir_; }
+  const std::string& registry_public_key_pem() const { return public_pem_; }
+  // The file registration writes its public key to (NRP_REGISTRATION_PUBLIC_KEY_OUT).
+  std::string registry_public_key_out() const { return dir_ + "/registry-public.pem"; }
+  // The last lines of every service's log, for a failure message.
+  std::string LogTails(size_t lines) const;
+
+ private:
+  struct Running {
+    std::unique_ptr<nrp::testing::TestDatabase> db;
+    std::unique_ptr<ChildProcess> process;
+    std::string target;
+    std::string grpc_service;
+  };
+
+  std::string id_;
+  std::string prefix_;
+  std::string agency_;
+  std::string token_;
+  std::string dir_;
+  bool keep_dir_ = false;
+  std::string public_pem_;
+  std::map<std::string, Running> running_;
+};
+
+}  // namespace nrp::e2e
