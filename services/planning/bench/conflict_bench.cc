@@ -55,7 +55,8 @@ Options ParseFlags(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     auto flag = [&](const char* name, int* out) {
       size_t n = std::strlen(name);
-      if (std::strncmp(argv[i], name, n) == 0 && argv[i][n] == '=') *out = std::atoi(argv[i] + n + 1);
+      if (std::strncmp(argv[i], name, n) == 0 && argv[i][n] == '=')
+        *out = std::atoi(argv[i] + n + 1);
     };
     flag("--zones", &o.zones);
     flag("--threads", &o.threads);
@@ -67,8 +68,8 @@ Options ParseFlags(int argc, char** argv) {
 
 std::string Rect(double x0, double y0, double x1, double y1) {
   char buf[256];
-  std::snprintf(buf, sizeof buf, "POLYGON((%.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f))", x0, y0, x1, y0,
-                x1, y1, x0, y1, x0, y0);
+  std::snprintf(buf, sizeof buf, "POLYGON((%.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f))",
+                x0, y0, x1, y0, x1, y1, x0, y1, x0, y0);
   return buf;
 }
 
@@ -130,8 +131,9 @@ void Print(Result r) {
   const double p50 = Percentile(r.latencies_ms, 0.50), p95 = Percentile(r.latencies_ms, 0.95),
                p99 = Percentile(r.latencies_ms, 0.99);
   const double max = r.latencies_ms.empty() ? 0.0 : r.latencies_ms.back();
-  std::printf("%-48s %9.1f/s %8.2f %8.2f %8.2f %8.2f %7.2f %6lld\n", r.name.c_str(), r.ops / r.seconds, p50, p95,
-              p99, max, r.ops ? static_cast<double>(r.zones_touched) / static_cast<double>(r.ops) : 0.0,
+  std::printf("%-48s %9.1f/s %8.2f %8.2f %8.2f %8.2f %7.2f %6lld\n", r.name.c_str(),
+              r.ops / r.seconds, p50, p95, p99, max,
+              r.ops ? static_cast<double>(r.zones_touched) / static_cast<double>(r.ops) : 0.0,
               static_cast<long long>(r.errors));
 }
 
@@ -164,10 +166,11 @@ int main(int argc, char** argv) {
   o.relay.kafka.bootstrap = infra.kafka_bootstrap;
   o.consumer.kafka.bootstrap = infra.kafka_bootstrap;
   o.consumer.group_id = prefix + "planning";
-  o.authenticator = nrp::rpc::MakeStaticTokenAuthenticator(
-                        std::string(R"({")") + kToken +
-                        R"(": {"agency": "bench", "scopes": ["planning.read", "planning.write"], "regions": ["41"]}})")
-                        .value();
+  o.authenticator =
+      nrp::rpc::MakeStaticTokenAuthenticator(
+          std::string(R"({")") + kToken +
+          R"(": {"agency": "bench", "scopes": ["planning.read", "planning.write"], "regions": ["41"]}})")
+          .value();
   nrp::service::Runtime rt(std::move(o));
   if (auto st = rt.Init({nrp_migrations_planning()}); !st.ok()) {
     std::cerr << "init: " << st.error().ToString() << "\n";
@@ -272,15 +275,18 @@ int main(int argc, char** argv) {
   }
   const int64_t n = static_cast<int64_t>(queries.size());
 
-  std::printf("layer: %d polygons; import %.1f s, publish (with %d events) %.1f s; %d threads, %d s per run\n",
-              opt.zones, std::chrono::duration<double>(t1 - t0).count(), opt.zones + 1,
-              std::chrono::duration<double>(t2 - t1).count(), opt.threads, opt.seconds);
-  std::printf("%-48s %11s %8s %8s %8s %8s %7s %6s\n", "run", "rate", "p50 ms", "p95 ms", "p99 ms", "max ms",
-              "zones", "errors");
+  std::printf(
+      "layer: %d polygons; import %.1f s, publish (with %d events) %.1f s; %d threads, %d s per "
+      "run\n",
+      opt.zones, std::chrono::duration<double>(t1 - t0).count(), opt.zones + 1,
+      std::chrono::duration<double>(t2 - t1).count(), opt.threads, opt.seconds);
+  std::printf("%-48s %11s %8s %8s %8s %8s %7s %6s\n", "run", "rate", "p50 ms", "p95 ms", "p99 ms",
+              "max ms", "zones", "errors");
 
   // Baseline: the same PostGIS query, issued directly (one connection per thread).
   std::vector<std::unique_ptr<pqxx::connection>> conns;
-  for (int t = 0; t < opt.threads; ++t) conns.push_back(std::make_unique<pqxx::connection>(db.conninfo()));
+  for (int t = 0; t < opt.threads; ++t)
+    conns.push_back(std::make_unique<pqxx::connection>(db.conninfo()));
   const std::string ids = "{" + layer_id + "}";
   auto direct = Run("baseline: PostGIS query issued directly", opt.threads, opt.seconds,
                     [&](int t, int64_t i, int64_t* touched) {
@@ -325,8 +331,9 @@ int main(int argc, char** argv) {
     int64_t t;
     check(queries[i], &t);
   }
-  auto hit = Run("service: CheckConflicts, repeated (Redis cache)", opt.threads, opt.seconds,
-                 [&](int, int64_t i, int64_t* touched) { return check(queries[i % hot], touched); });
+  auto hit =
+      Run("service: CheckConflicts, repeated (Redis cache)", opt.threads, opt.seconds,
+          [&](int, int64_t i, int64_t* touched) { return check(queries[i % hot], touched); });
   Print(direct);
   Print(miss);
   Print(hit);

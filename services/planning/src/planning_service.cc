@@ -15,19 +15,22 @@ PlanningService::PlanningService(service::Runtime& runtime, PlanningConfig confi
 }
 
 Status PlanningService::Wire() {
-  NRP_ASSIGN_OR_RETURN(std::string instance,
-                       db::Transact(rt_.db(), [](pqxx::work& tx) { return store::InstanceId(tx); }));
+  NRP_ASSIGN_OR_RETURN(std::string instance, db::Transact(rt_.db(), [](pqxx::work& tx) {
+                         return store::InstanceId(tx);
+                       }));
   api_->SetCacheNamespace(instance);
-  NRP_ASSIGN_OR_RETURN(api::LoadReport report, api::LoadReferenceData(rt_.db(), config_.data_dir, rt_.clock()));
-  log::Info("plan reference data loaded", {{"plans", report.plans},
-                                           {"indicators", report.indicators},
-                                           {"dir", config_.data_dir}});
+  NRP_ASSIGN_OR_RETURN(api::LoadReport report,
+                       api::LoadReferenceData(rt_.db(), config_.data_dir, rt_.clock()));
+  log::Info(
+      "plan reference data loaded",
+      {{"plans", report.plans}, {"indicators", report.indicators}, {"dir", config_.data_dir}});
   NRP_RETURN_IF_ERROR(rt_.AddService(api_.get(), "nrp.planning.v1.PlanningService"));
   events::Register(rt_, *progress_, config_.utc_offset_hours);
   api::ProgressEngine* progress = progress_.get();
   rt_.Every("indicator-recompute", config_.recompute_interval, [progress] {
     auto st = progress->RecomputeAll();
-    if (!st.ok()) log::Warn("indicator recomputation incomplete", {{"error", st.error().ToString()}});
+    if (!st.ok())
+      log::Warn("indicator recomputation incomplete", {{"error", st.error().ToString()}});
   });
   return progress_->RecomputeAll();
 }

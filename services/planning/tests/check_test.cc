@@ -16,12 +16,15 @@ class CheckTest : public PlanningFixture {
     pbf_ = CreateLayer(common::ZONE_LAYER_KIND_PERMANENT_BASIC_FARMLAND, "410300").layer_id();
     PublishLayer(pbf_, {{"PBF-A", SquareWkt(112.40, 34.60, 0.01), {}, "偃师永久基本农田A"}});
     red_ = CreateLayer(common::ZONE_LAYER_KIND_ECOLOGICAL_RED_LINE, "410300").layer_id();
-    PublishLayer(red_, {{"RL-CORE", SquareWkt(112.50, 34.60, 0.01), common::ZONE_CONTROL_LEVEL_CORE_PROTECTION, ""}});
+    PublishLayer(red_, {{"RL-CORE", SquareWkt(112.50, 34.60, 0.01),
+                         common::ZONE_CONTROL_LEVEL_CORE_PROTECTION, ""}});
     udb_ = CreateLayer(common::ZONE_LAYER_KIND_URBAN_DEVELOPMENT_BOUNDARY, "410300").layer_id();
     PublishLayer(udb_, {{"UDB-1", RectWkt(112.30, 34.50, 112.35, 34.55), {}, "洛阳中心城区"}});
     mineral_ = CreateLayer(common::ZONE_LAYER_KIND_MINERAL_PLANNING, "410000").layer_id();
-    PublishLayer(mineral_, {{"KM-1", RectWkt(112.70, 34.60, 112.75, 34.65), common::ZONE_CONTROL_LEVEL_KEY_MINING, ""},
-                            {"PM-1", RectWkt(112.80, 34.60, 112.85, 34.65), common::ZONE_CONTROL_LEVEL_PROHIBITED_MINING, ""}});
+    PublishLayer(mineral_, {{"KM-1", RectWkt(112.70, 34.60, 112.75, 34.65),
+                             common::ZONE_CONTROL_LEVEL_KEY_MINING, ""},
+                            {"PM-1", RectWkt(112.80, 34.60, 112.85, 34.65),
+                             common::ZONE_CONTROL_LEVEL_PROHIBITED_MINING, ""}});
   }
 
   grpc::Status Check(const std::string& wkt, common::SpatialUse use, common::ZoneCheckResult* out,
@@ -41,7 +44,8 @@ class CheckTest : public PlanningFixture {
   double AreaOf(const std::string& wkt) {
     pqxx::connection c(db_->conninfo());
     pqxx::nontransaction tx(c);
-    return tx.exec_params("SELECT ST_Area(ST_GeomFromText($1, 4490)::geography)", wkt)[0][0].as<double>();
+    return tx.exec_params("SELECT ST_Area(ST_GeomFromText($1, 4490)::geography)", wkt)[0][0]
+        .as<double>();
   }
 
   std::string pbf_, red_, udb_, mineral_;
@@ -63,7 +67,9 @@ TEST_F(CheckTest, InsideAZone) {
   EXPECT_NE(c.rule().find("土地管理法第三十五条"), std::string::npos);
   // Urban construction outside the urban development boundary fails on its own.
   ASSERT_EQ(r.failed_rules_size(), 1);
-  EXPECT_EQ(r.failed_rules(0).rfind("URBAN_CONSTRUCTION_OUTSIDE_BOUNDARY: 城镇建设须位于城镇开发边界内", 0), 0u);
+  EXPECT_EQ(r.failed_rules(0).rfind(
+                "URBAN_CONSTRUCTION_OUTSIDE_BOUNDARY: 城镇建设须位于城镇开发边界内", 0),
+            0u);
   EXPECT_EQ(r.layers_used_size(), 4);
   EXPECT_EQ(r.intended_use(), common::SPATIAL_USE_URBAN_CONSTRUCTION);
 
@@ -78,7 +84,8 @@ TEST_F(CheckTest, InsideAZone) {
 TEST_F(CheckTest, TouchingIsNotAnOverlap) {
   // Shares the east edge of PBF-A and nothing else.
   common::ZoneCheckResult r;
-  ASSERT_TRUE(Check(SquareWkt(112.41, 34.60, 0.01), common::SPATIAL_USE_RURAL_CONSTRUCTION, &r).ok());
+  ASSERT_TRUE(
+      Check(SquareWkt(112.41, 34.60, 0.01), common::SPATIAL_USE_RURAL_CONSTRUCTION, &r).ok());
   EXPECT_EQ(r.conflicts_size(), 0);
   EXPECT_EQ(r.verdict(), common::ZONE_VERDICT_ALLOWED);
 }
@@ -89,7 +96,8 @@ TEST_F(CheckTest, PartialOverlap) {
   ASSERT_TRUE(Check(half, common::SPATIAL_USE_RURAL_CONSTRUCTION, &r).ok());
   EXPECT_EQ(r.verdict(), common::ZONE_VERDICT_FORBIDDEN);
   ASSERT_EQ(r.conflicts_size(), 1);
-  EXPECT_NEAR(r.conflicts(0).overlap_area().square_metres(), AreaOf(RectWkt(112.405, 34.60, 112.41, 34.61)), 0.01);
+  EXPECT_NEAR(r.conflicts(0).overlap_area().square_metres(),
+              AreaOf(RectWkt(112.405, 34.60, 112.41, 34.61)), 0.01);
   EXPECT_NEAR(r.conflicts(0).overlap_area().square_metres() / AreaOf(half), 0.5, 0.001);
 }
 
@@ -106,28 +114,34 @@ TEST_F(CheckTest, NoZoneTouched) {
 
 TEST_F(CheckTest, UrbanBoundaryAndMiningZones) {
   common::ZoneCheckResult r;
-  ASSERT_TRUE(Check(SquareWkt(112.31, 34.51, 0.01), common::SPATIAL_USE_URBAN_CONSTRUCTION, &r).ok());
+  ASSERT_TRUE(
+      Check(SquareWkt(112.31, 34.51, 0.01), common::SPATIAL_USE_URBAN_CONSTRUCTION, &r).ok());
   EXPECT_EQ(r.verdict(), common::ZONE_VERDICT_ALLOWED);
   ASSERT_EQ(r.conflicts_size(), 1);
   EXPECT_EQ(r.conflicts(0).zone_id(), "UDB-1");
   // Straddling the boundary: the part outside fails the rule.
-  ASSERT_TRUE(Check(RectWkt(112.34, 34.51, 112.36, 34.52), common::SPATIAL_USE_URBAN_CONSTRUCTION, &r).ok());
+  ASSERT_TRUE(
+      Check(RectWkt(112.34, 34.51, 112.36, 34.52), common::SPATIAL_USE_URBAN_CONSTRUCTION, &r)
+          .ok());
   EXPECT_EQ(r.verdict(), common::ZONE_VERDICT_FORBIDDEN);
   ASSERT_EQ(r.failed_rules_size(), 1);
   EXPECT_NE(r.failed_rules(0).find("位于边界外"), std::string::npos);
 
   ASSERT_TRUE(Check(SquareWkt(112.71, 34.61, 0.01), common::SPATIAL_USE_OPEN_PIT_MINING, &r).ok());
   EXPECT_EQ(r.verdict(), common::ZONE_VERDICT_ALLOWED);
-  ASSERT_TRUE(Check(RectWkt(112.74, 34.61, 112.76, 34.62), common::SPATIAL_USE_OPEN_PIT_MINING, &r).ok());
+  ASSERT_TRUE(
+      Check(RectWkt(112.74, 34.61, 112.76, 34.62), common::SPATIAL_USE_OPEN_PIT_MINING, &r).ok());
   EXPECT_EQ(r.verdict(), common::ZONE_VERDICT_FORBIDDEN);
   EXPECT_EQ(r.failed_rules(0).rfind("OPEN_PIT_OUTSIDE_KEY_MINING_ZONE: ", 0), 0u);
-  ASSERT_TRUE(Check(SquareWkt(112.81, 34.61, 0.01), common::SPATIAL_USE_UNDERGROUND_MINING, &r).ok());
+  ASSERT_TRUE(
+      Check(SquareWkt(112.81, 34.61, 0.01), common::SPATIAL_USE_UNDERGROUND_MINING, &r).ok());
   EXPECT_EQ(r.verdict(), common::ZONE_VERDICT_FORBIDDEN);
   ASSERT_EQ(r.conflicts_size(), 1);
   EXPECT_EQ(r.conflicts(0).zone_id(), "PM-1");
   EXPECT_EQ(r.conflicts(0).control_level(), common::ZONE_CONTROL_LEVEL_PROHIBITED_MINING);
   // The red line core zone refuses a linear project.
-  ASSERT_TRUE(Check(RectWkt(112.49, 34.605, 112.52, 34.606), common::SPATIAL_USE_INFRASTRUCTURE, &r).ok());
+  ASSERT_TRUE(
+      Check(RectWkt(112.49, 34.605, 112.52, 34.606), common::SPATIAL_USE_INFRASTRUCTURE, &r).ok());
   EXPECT_EQ(r.verdict(), common::ZONE_VERDICT_FORBIDDEN);
   EXPECT_EQ(r.conflicts(0).zone_id(), "RL-CORE");
 }
@@ -159,7 +173,8 @@ TEST_F(CheckTest, ANewVersionIsUsedAtOnceAndEarlierOnesStayCheckable) {
   req.mutable_geometry()->set_encoding(common::GEOMETRY_ENCODING_WKT);
   req.mutable_geometry()->set_text(inside);
   req.set_intended_use(common::SPATIAL_USE_RURAL_CONSTRUCTION);
-  auto secs = std::chrono::duration_cast<std::chrono::seconds>(before_v2.time_since_epoch()).count();
+  auto secs =
+      std::chrono::duration_cast<std::chrono::seconds>(before_v2.time_since_epoch()).count();
   req.mutable_as_of()->set_seconds(secs + 1);
   v1::CheckConflictsResponse resp;
   ASSERT_TRUE(stub_->CheckConflicts(&ctx, req, &resp).ok());
@@ -175,7 +190,8 @@ TEST_F(CheckTest, BadInputIsRefusedNamingTheField) {
   st = Check("POLYGON((112.40 34.60, 112.41 34.61, 112.41 34.60, 112.40 34.61, 112.40 34.60))",
              common::SPATIAL_USE_AGRICULTURE, &r);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(st.error_message(), "geometry: not a valid geometry: Self-intersection[112.405 34.605]");
+  EXPECT_EQ(st.error_message(),
+            "geometry: not a valid geometry: Self-intersection[112.405 34.605]");
   st = Check(SquareWkt(34.6, 112.4, 0.01), common::SPATIAL_USE_AGRICULTURE, &r);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   st = Check(SquareWkt(112.4, 34.6, 0.01), common::SPATIAL_USE_AGRICULTURE, &r, "2200");

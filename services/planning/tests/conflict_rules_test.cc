@@ -1,9 +1,9 @@
+#include "domain/conflict_rules.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 #include <tuple>
-
-#include "domain/conflict_rules.h"
 
 namespace nrp::planning {
 namespace {
@@ -33,12 +33,12 @@ TEST(VerdictTable, HasExactlyOneRowPerKindLevelAndUse) {
 TEST(VerdictTable, EveryRowCitesItsSourceAndNamesTheApproval) {
   for (const UseRule& r : VerdictTable()) {
     const std::string rule(r.rule);
-    const bool cites = rule.find("domain.md") != std::string::npos ||
-                       rule.find("规划 L") != std::string::npos ||
-                       rule.find("〔") != std::string::npos ||
-                       rule.find("条例") != std::string::npos ||
-                       rule.find("土地管理法") != std::string::npos;
-    EXPECT_TRUE(cites) << Name(r.kind) << "/" << Name(r.level) << "/" << Name(r.use) << ": " << rule;
+    const bool cites =
+        rule.find("domain.md") != std::string::npos || rule.find("规划 L") != std::string::npos ||
+        rule.find("〔") != std::string::npos || rule.find("条例") != std::string::npos ||
+        rule.find("土地管理法") != std::string::npos;
+    EXPECT_TRUE(cites) << Name(r.kind) << "/" << Name(r.level) << "/" << Name(r.use) << ": "
+                       << rule;
     if (r.verdict == Verdict::kNeedsApproval) {
       EXPECT_FALSE(r.required_approval.empty()) << Name(r.kind) << "/" << Name(r.use);
     } else {
@@ -52,10 +52,11 @@ TEST(VerdictTable, ThreeControlLinesForbidNewMiningRights) {
   // farmland or the urban development boundary (Luoyang L287, Wuzhong L58).
   for (SpatialUse use : {SpatialUse::kMineralExploration, SpatialUse::kUndergroundMining,
                          SpatialUse::kOpenPitMining}) {
-    for (auto [kind, level] : {std::pair{LayerKind::kPermanentBasicFarmland, ControlLevel::kUniform},
-                               std::pair{LayerKind::kEcologicalRedLine, ControlLevel::kCoreProtection},
-                               std::pair{LayerKind::kEcologicalRedLine, ControlLevel::kGeneralControl},
-                               std::pair{LayerKind::kUrbanDevelopmentBoundary, ControlLevel::kUniform}}) {
+    for (auto [kind, level] :
+         {std::pair{LayerKind::kPermanentBasicFarmland, ControlLevel::kUniform},
+          std::pair{LayerKind::kEcologicalRedLine, ControlLevel::kCoreProtection},
+          std::pair{LayerKind::kEcologicalRedLine, ControlLevel::kGeneralControl},
+          std::pair{LayerKind::kUrbanDevelopmentBoundary, ControlLevel::kUniform}}) {
       const UseRule& r = RuleFor(kind, level, use);
       EXPECT_EQ(r.verdict, Verdict::kForbidden) << Name(kind) << "/" << Name(use);
       EXPECT_NE(std::string(r.rule).find("洛阳规划 L287"), std::string::npos);
@@ -67,9 +68,10 @@ TEST(VerdictTable, SpecificRows) {
   const UseRule& pbf = RuleFor(LayerKind::kPermanentBasicFarmland, ControlLevel::kUniform,
                                SpatialUse::kUrbanConstruction);
   EXPECT_EQ(pbf.verdict, Verdict::kForbidden);
-  EXPECT_EQ(std::string(pbf.rule),
-            "永久基本农田不得用于建设：一般建设项目不得占用永久基本农田 (domain.md Land supply: the "
-            "parcel must not overlap permanent basic farmland; 洛阳规划 L543; 土地管理法第三十五条)");
+  EXPECT_EQ(
+      std::string(pbf.rule),
+      "永久基本农田不得用于建设：一般建设项目不得占用永久基本农田 (domain.md Land supply: the "
+      "parcel must not overlap permanent basic farmland; 洛阳规划 L543; 土地管理法第三十五条)");
   const UseRule& pbf_infra = RuleFor(LayerKind::kPermanentBasicFarmland, ControlLevel::kUniform,
                                      SpatialUse::kMajorNationalProject);
   EXPECT_EQ(pbf_infra.verdict, Verdict::kNeedsApproval);
@@ -79,23 +81,36 @@ TEST(VerdictTable, SpecificRows) {
   EXPECT_EQ(red_infra.verdict, Verdict::kNeedsApproval);
   EXPECT_EQ(red_infra.required_approval, "省级人民政府同意占用生态保护红线");
   EXPECT_EQ(RuleFor(LayerKind::kEcologicalRedLine, ControlLevel::kCoreProtection,
-                    SpatialUse::kInfrastructure).verdict, Verdict::kForbidden);
+                    SpatialUse::kInfrastructure)
+                .verdict,
+            Verdict::kForbidden);
   EXPECT_EQ(RuleFor(LayerKind::kEcologicalRedLine, ControlLevel::kCoreProtection,
-                    SpatialUse::kEcologicalRestoration).verdict, Verdict::kNeedsApproval);
+                    SpatialUse::kEcologicalRestoration)
+                .verdict,
+            Verdict::kNeedsApproval);
   EXPECT_EQ(RuleFor(LayerKind::kUrbanDevelopmentBoundary, ControlLevel::kUniform,
-                    SpatialUse::kUrbanConstruction).verdict, Verdict::kAllowed);
+                    SpatialUse::kUrbanConstruction)
+                .verdict,
+            Verdict::kAllowed);
   EXPECT_EQ(RuleFor(LayerKind::kMineralPlanning, ControlLevel::kProhibitedMining,
-                    SpatialUse::kUndergroundMining).verdict, Verdict::kForbidden);
+                    SpatialUse::kUndergroundMining)
+                .verdict,
+            Verdict::kForbidden);
   EXPECT_EQ(RuleFor(LayerKind::kMineralPlanning, ControlLevel::kRestrictedMining,
-                    SpatialUse::kUndergroundMining).verdict, Verdict::kNeedsApproval);
-  EXPECT_EQ(RuleFor(LayerKind::kMineralPlanning, ControlLevel::kKeyMining,
-                    SpatialUse::kOpenPitMining).verdict, Verdict::kAllowed);
-  const UseRule& cult = RuleFor(LayerKind::kCultivatedLand, ControlLevel::kUniform,
-                                SpatialUse::kUrbanConstruction);
+                    SpatialUse::kUndergroundMining)
+                .verdict,
+            Verdict::kNeedsApproval);
+  EXPECT_EQ(
+      RuleFor(LayerKind::kMineralPlanning, ControlLevel::kKeyMining, SpatialUse::kOpenPitMining)
+          .verdict,
+      Verdict::kAllowed);
+  const UseRule& cult =
+      RuleFor(LayerKind::kCultivatedLand, ControlLevel::kUniform, SpatialUse::kUrbanConstruction);
   EXPECT_EQ(cult.verdict, Verdict::kNeedsApproval);
   EXPECT_EQ(cult.required_approval, "农用地转用审批及耕地占补平衡（先补后占）");
-  EXPECT_EQ(RuleFor(LayerKind::kCultivatedLand, ControlLevel::kUniform,
-                    SpatialUse::kAfforestation).verdict, Verdict::kForbidden);
+  EXPECT_EQ(RuleFor(LayerKind::kCultivatedLand, ControlLevel::kUniform, SpatialUse::kAfforestation)
+                .verdict,
+            Verdict::kForbidden);
   // A level that does not belong to the layer never crashes: it is forbidden and says why.
   const UseRule& bad = RuleFor(LayerKind::kPermanentBasicFarmland, ControlLevel::kKeyMining,
                                SpatialUse::kAgriculture);
@@ -179,9 +194,10 @@ TEST(Assess, OpenPitMinesOnlyInKeyMiningZones) {
   EXPECT_EQ(a.verdict, Verdict::kForbidden);
   ASSERT_EQ(a.failed_rules.size(), 1u);
   EXPECT_EQ(a.failed_rules[0].type, "OPEN_PIT_OUTSIDE_KEY_MINING_ZONE");
-  EXPECT_EQ(a.failed_rules[0].description,
-            "新建露天矿山须位于重点开采区内：2500.00 m² (0.2500 公顷, 3.75 亩) 位于重点开采区外 "
-            "(domain.md Mining rights: new open-pit mines only in key mining zones; 洛阳规划 L299)");
+  EXPECT_EQ(
+      a.failed_rules[0].description,
+      "新建露天矿山须位于重点开采区内：2500.00 m² (0.2500 公顷, 3.75 亩) 位于重点开采区外 "
+      "(domain.md Mining rights: new open-pit mines only in key mining zones; 洛阳规划 L299)");
   // Underground mining is not bound to key zones.
   f.use = SpatialUse::kUndergroundMining;
   EXPECT_EQ(Assess(f).verdict, Verdict::kAllowed);
@@ -216,7 +232,8 @@ TEST(ZoneValues, IdsAndRegions) {
   EXPECT_TRUE(CheckLayerId("410300-ecological-red-line", "layer_id").ok());
   EXPECT_EQ(CheckLayerId("Red Line", "layer_id").error().message(),
             "layer_id: may contain only a-z, 0-9, '-' and '_'");
-  EXPECT_EQ(CheckLayerId("ab", "layer_id").error().message(), "layer_id: must be 3 to 64 characters");
+  EXPECT_EQ(CheckLayerId("ab", "layer_id").error().message(),
+            "layer_id: must be 3 to 64 characters");
   EXPECT_EQ(CheckZoneCode("a b", "id").error().message(),
             "id: may contain only printable ASCII without spaces or '/'");
   EXPECT_EQ(CheckRegionCode("41030", "region_code").error().message(),

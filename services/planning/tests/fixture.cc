@@ -21,11 +21,14 @@ std::string Fmt(double v) {
 }  // namespace
 
 std::string RectWkt(double lon0, double lat0, double lon1, double lat1) {
-  return "POLYGON((" + Fmt(lon0) + " " + Fmt(lat0) + ", " + Fmt(lon1) + " " + Fmt(lat0) + ", " + Fmt(lon1) +
-         " " + Fmt(lat1) + ", " + Fmt(lon0) + " " + Fmt(lat1) + ", " + Fmt(lon0) + " " + Fmt(lat0) + "))";
+  return "POLYGON((" + Fmt(lon0) + " " + Fmt(lat0) + ", " + Fmt(lon1) + " " + Fmt(lat0) + ", " +
+         Fmt(lon1) + " " + Fmt(lat1) + ", " + Fmt(lon0) + " " + Fmt(lat1) + ", " + Fmt(lon0) + " " +
+         Fmt(lat0) + "))";
 }
 
-std::string SquareWkt(double lon, double lat, double side) { return RectWkt(lon, lat, lon + side, lat + side); }
+std::string SquareWkt(double lon, double lat, double side) {
+  return RectWkt(lon, lat, lon + side, lat + side);
+}
 
 std::string SquareGeoJson(double lon, double lat, double side) {
   auto p = [](double x, double y) { return "[" + Fmt(x) + "," + Fmt(y) + "]"; };
@@ -60,11 +63,13 @@ void PlanningFixture::SetUp() {
   o.consumer.kafka.bootstrap = infra.kafka_bootstrap;
   o.consumer.group_id = prefix_ + "planning";
   o.consumer.retry_initial = std::chrono::milliseconds(50);
-  const std::string tokens = std::string(R"({")") + kPlannerToken +
-                             R"(": {"agency": "henan-nrd", "scopes": ["planning.read", "planning.write"], "regions": ["41"]}, ")" +
-                             kReaderToken + R"(": {"agency": "henan-reader", "scopes": ["planning.read"], "regions": ["41"]}, ")" +
-                             kProvinceToken +
-                             R"(": {"agency": "national-nrd", "scopes": ["planning.read", "planning.write"], "regions": ["1", "2", "3", "4", "5", "6"]}})";
+  const std::string tokens =
+      std::string(R"({")") + kPlannerToken +
+      R"(": {"agency": "henan-nrd", "scopes": ["planning.read", "planning.write"], "regions": ["41"]}, ")" +
+      kReaderToken +
+      R"(": {"agency": "henan-reader", "scopes": ["planning.read"], "regions": ["41"]}, ")" +
+      kProvinceToken +
+      R"(": {"agency": "national-nrd", "scopes": ["planning.read", "planning.write"], "regions": ["1", "2", "3", "4", "5", "6"]}})";
   o.authenticator = rpc::MakeStaticTokenAuthenticator(tokens).value();
   rt_ = std::make_unique<service::Runtime>(std::move(o), *clock_);
   auto s = rt_->Init({nrp_migrations_planning()});
@@ -124,7 +129,8 @@ v1::LayerVersion PlanningFixture::NewVersion(const std::string& layer_id) {
 }
 
 v1::ImportZonesResponse PlanningFixture::Import(const std::string& layer_id, int64_t version,
-                                                const std::vector<ZoneSpec>& zones, size_t per_message) {
+                                                const std::vector<ZoneSpec>& zones,
+                                                size_t per_message) {
   grpc::ClientContext ctx;
   v1::ImportZonesResponse out;
   auto writer = stub_->ImportZones(&ctx, &out);
@@ -162,7 +168,8 @@ v1::LayerVersion PlanningFixture::Publish(const std::string& layer_id, int64_t v
   return out;
 }
 
-v1::LayerVersion PlanningFixture::PublishLayer(const std::string& layer_id, const std::vector<ZoneSpec>& zones) {
+v1::LayerVersion PlanningFixture::PublishLayer(const std::string& layer_id,
+                                               const std::vector<ZoneSpec>& zones) {
   v1::LayerVersion v = NewVersion(layer_id);
   auto imported = Import(layer_id, v.version(), zones);
   EXPECT_EQ(imported.rejections_size(), 0) << imported.DebugString();
@@ -170,7 +177,8 @@ v1::LayerVersion PlanningFixture::PublishLayer(const std::string& layer_id, cons
 }
 
 void PlanningFixture::ProduceEvent(const std::string& service, std::string_view base_topic,
-                                   const google::protobuf::Message& payload, const std::string& region_code) {
+                                   const google::protobuf::Message& payload,
+                                   const std::string& region_code) {
   auto built = service::BuildEvent(payload, service, prefix_, region_code, "", *clock_);
   ASSERT_TRUE(built.ok()) << built.error().message();
   ASSERT_EQ(built->topic, prefix_ + std::string(base_topic));
@@ -191,12 +199,16 @@ void PlanningFixture::ProduceEvent(const std::string& service, std::string_view 
 }
 
 std::vector<events::CloudEvent> PlanningFixture::ReadPlanningEvents(
-    const std::function<bool(const std::vector<events::CloudEvent>&)>& done, std::chrono::milliseconds timeout) {
+    const std::function<bool(const std::vector<events::CloudEvent>&)>& done,
+    std::chrono::milliseconds timeout) {
   events::KafkaOptions k;
   k.bootstrap = nrp::testing::GetInfra().kafka_bootstrap;
   k.client_id = "planning-test-reader";
-  auto consumer = events::CreateKafkaClient(
-      RD_KAFKA_CONSUMER, k, {{"group.id", prefix_ + "reader-" + NewUuidV4().substr(0, 8)}, {"auto.offset.reset", "earliest"}}, {});
+  auto consumer =
+      events::CreateKafkaClient(RD_KAFKA_CONSUMER, k,
+                                {{"group.id", prefix_ + "reader-" + NewUuidV4().substr(0, 8)},
+                                 {"auto.offset.reset", "earliest"}},
+                                {});
   EXPECT_TRUE(consumer.ok());
   std::vector<events::CloudEvent> out;
   if (!consumer.ok()) return out;
@@ -229,9 +241,9 @@ v1::Indicator PlanningFixture::Indicator(const std::string& id) {
   return out;
 }
 
-v1::Indicator PlanningFixture::WaitForIndicator(const std::string& id,
-                                                const std::function<bool(const v1::Indicator&)>& pred,
-                                                std::chrono::milliseconds timeout) {
+v1::Indicator PlanningFixture::WaitForIndicator(
+    const std::string& id, const std::function<bool(const v1::Indicator&)>& pred,
+    std::chrono::milliseconds timeout) {
   v1::Indicator last;
   nrp::testing::WaitFor(
       [&] {

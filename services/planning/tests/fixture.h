@@ -26,9 +26,11 @@ namespace v1 = ::nrp::planning::v1;
 namespace common = ::nrp::common::v1;
 
 // Tokens of the static table the fixture serves.
-inline constexpr char kPlannerToken[] = "henan-planner-token-0123456789";  // planning.read+write, 41
-inline constexpr char kReaderToken[] = "henan-reader-token-0123456789";    // planning.read, 41
-inline constexpr char kProvinceToken[] = "all-regions-token-0123456789";   // read+write, every region
+inline constexpr char kPlannerToken[] =
+    "henan-planner-token-0123456789";                                    // planning.read+write, 41
+inline constexpr char kReaderToken[] = "henan-reader-token-0123456789";  // planning.read, 41
+inline constexpr char kProvinceToken[] =
+    "all-regions-token-0123456789";  // read+write, every region
 
 // A square polygon (lon, lat of the south-west corner, side in degrees).
 std::string SquareWkt(double lon, double lat, double side);
@@ -71,7 +73,8 @@ class PlanningFixture : public ::testing::Test {
 
   v1::Indicator Indicator(const std::string& id);
   // Waits until the indicator satisfies `pred` (events are consumed asynchronously).
-  v1::Indicator WaitForIndicator(const std::string& id, const std::function<bool(const v1::Indicator&)>& pred,
+  v1::Indicator WaitForIndicator(const std::string& id,
+                                 const std::function<bool(const v1::Indicator&)>& pred,
                                  std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
   int64_t Count(const std::string& sql);

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "domain/indicator.h"
+
+#include <gtest/gtest.h>
 
 namespace nrp::planning {
 namespace {
@@ -57,7 +57,8 @@ TEST(TargetSatisfied, ComparatorsAndTolerance) {
   EXPECT_FALSE(Target::Parse("完成国家下达任务")->SatisfiedBy(1));
 }
 
-ProgressResult Assessed(const char* target, std::optional<double> base, double value, double elapsed) {
+ProgressResult Assessed(const char* target, std::optional<double> base, double value,
+                        double elapsed) {
   ProgressInput in{*Target::Parse(target), base, value, elapsed};
   return AssessProgress(in, ProgressOptions{});
 }
@@ -188,7 +189,8 @@ TEST(PlanFile, RefusesMalformedFilesNamingThePath) {
   ASSERT_FALSE(no_value.ok());
   EXPECT_EQ(no_value.error().message(), "x.json:$.indicators[0].target.value: is required");
   std::string bad_attr = base;
-  bad_attr.replace(bad_attr.find("{\"kind\":\"at_least\"}"), 19, "{\"kind\":\"at_least\",\"value\":15}");
+  bad_attr.replace(bad_attr.find("{\"kind\":\"at_least\"}"), 19,
+                   "{\"kind\":\"at_least\",\"value\":15}");
   bad_attr.replace(bad_attr.find("\"binding\""), 9, "\"strict\"");
   auto attr = ParsePlan(bad_attr, "x.json");
   ASSERT_FALSE(attr.ok());

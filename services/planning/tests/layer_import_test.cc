@@ -1,6 +1,7 @@
+#include "domain/layer_import.h"
+
 #include <gtest/gtest.h>
 
-#include "domain/layer_import.h"
 #include "domain/mining.h"
 
 namespace nrp::planning {
@@ -11,7 +12,8 @@ std::string Feature(const std::string& id, const std::string& coords,
   return R"({"type":"Feature","id":")" + id + R"(","properties":{)" + props +
          R"(},"geometry":{"type":"Polygon","coordinates":[)" + coords + "]}}";
 }
-const std::string kSquare = "[[112.40,34.60],[112.41,34.60],[112.41,34.61],[112.40,34.61],[112.40,34.60]]";
+const std::string kSquare =
+    "[[112.40,34.60],[112.41,34.60],[112.41,34.61],[112.40,34.61],[112.40,34.60]]";
 
 TEST(ParseFeatures, ReadsAFeatureCollection) {
   std::string fc = R"({"type":"FeatureCollection","features":[)" + Feature("PBF-1", kSquare) + "," +
@@ -24,11 +26,13 @@ TEST(ParseFeatures, ReadsAFeatureCollection) {
   EXPECT_EQ((*fs)[1].level, ControlLevel::kUniform);
   EXPECT_EQ((*fs)[1].index, 1u);
   EXPECT_EQ((*fs)[0].summary.type, "POLYGON");
-  auto attrs = ParseFeatures(Feature("PBF-3", kSquare, R"("name":"n","bsm":"410381001","dlbm":102,"zone_code":"x")"), 0,
-                             LayerKind::kPermanentBasicFarmland);
+  auto attrs = ParseFeatures(
+      Feature("PBF-3", kSquare, R"("name":"n","bsm":"410381001","dlbm":102,"zone_code":"x")"), 0,
+      LayerKind::kPermanentBasicFarmland);
   ASSERT_TRUE(attrs.ok());
   EXPECT_EQ((*attrs)[0].code, "PBF-3");
-  EXPECT_EQ((*attrs)[0].attributes, (std::map<std::string, std::string>{{"bsm", "410381001"}, {"dlbm", "102"}}));
+  EXPECT_EQ((*attrs)[0].attributes,
+            (std::map<std::string, std::string>{{"bsm", "410381001"}, {"dlbm", "102"}}));
 }
 
 TEST(ParseFeatures, ControlLevelsOfMultiLevelLayers) {
@@ -53,11 +57,13 @@ TEST(ParseFeatures, ControlLevelsOfMultiLevelLayers) {
 
 TEST(ParseFeatures, RefusalsNameTheFeatureAndTheReason) {
   // Swapped axes: latitude first.
-  std::string swapped = "[[34.60,112.40],[34.60,112.41],[34.61,112.41],[34.61,112.40],[34.60,112.40]]";
+  std::string swapped =
+      "[[34.60,112.40],[34.60,112.41],[34.61,112.41],[34.61,112.40],[34.60,112.40]]";
   auto r = ParseFeatures(Feature("PBF-9", swapped), 3, LayerKind::kPermanentBasicFarmland);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), Code::kInvalidArgument);
-  EXPECT_EQ(r.error().message().rfind("features[3] (id PBF-9).geometry: ", 0), 0u) << r.error().message();
+  EXPECT_EQ(r.error().message().rfind("features[3] (id PBF-9).geometry: ", 0), 0u)
+      << r.error().message();
   ASSERT_EQ(r.error().field_violations().size(), 1u);
   EXPECT_EQ(r.error().field_violations()[0].field, "features[3] (id PBF-9).geometry");
 
@@ -74,7 +80,8 @@ TEST(ParseFeatures, RefusalsNameTheFeatureAndTheReason) {
             "features[0] (id P).geometry: a zone must be a Polygon or MultiPolygon, got POINT");
 
   auto no_id = ParseFeatures(
-      R"({"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[)" + kSquare + "]}}",
+      R"({"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[)" +
+          kSquare + "]}}",
       0, LayerKind::kPermanentBasicFarmland);
   ASSERT_FALSE(no_id.ok());
   EXPECT_EQ(no_id.error().message(),
@@ -86,8 +93,9 @@ TEST(ParseFeatures, AllRefusalsOfAChunkAreListed) {
                    Feature("B", "[[200,34.6],[112.41,34.60],[112.41,34.61],[200,34.6]]") + "]";
   auto r = ParseFeatures(fc, 10, LayerKind::kCultivatedLand);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().message(),
-            "2 features refused; first: features[11] (id A): repeats an id used by an earlier feature");
+  EXPECT_EQ(
+      r.error().message(),
+      "2 features refused; first: features[11] (id A): repeats an id used by an earlier feature");
   ASSERT_EQ(r.error().field_violations().size(), 2u);
   EXPECT_EQ(r.error().field_violations()[1].field, "features[12] (id B).geometry");
 }

@@ -98,14 +98,16 @@ TEST_F(LayersTest, ImportVersionAndReimport) {
   // Version 2: HX-01 unchanged, HX-02 moved, HX-03 withdrawn, HX-04 new.
   v1::LayerVersion v2 = NewVersion(layer.layer_id());
   EXPECT_EQ(v2.version(), 2);
-  auto imported2 = Import(layer.layer_id(), 2,
-                          {{"HX-01", "", ZONE_CONTROL_LEVEL_CORE_PROTECTION, "伊洛河湿地"},
-                           {"HX-02", SquareWkt(112.52, 34.62, 0.01), ZONE_CONTROL_LEVEL_GENERAL_CONTROL, ""},
-                           {"HX-04", SquareWkt(112.70, 34.60, 0.02), ZONE_CONTROL_LEVEL_GENERAL_CONTROL, ""}});
+  auto imported2 =
+      Import(layer.layer_id(), 2,
+             {{"HX-01", "", ZONE_CONTROL_LEVEL_CORE_PROTECTION, "伊洛河湿地"},
+              {"HX-02", SquareWkt(112.52, 34.62, 0.01), ZONE_CONTROL_LEVEL_GENERAL_CONTROL, ""},
+              {"HX-04", SquareWkt(112.70, 34.60, 0.02), ZONE_CONTROL_LEVEL_GENERAL_CONTROL, ""}});
   // HX-01 had no geometry above: refused, named with its position.
   ASSERT_EQ(imported2.rejections_size(), 1);
   EXPECT_EQ(imported2.rejections(0).zone_id(), "HX-01");
-  EXPECT_EQ(imported2.rejections(0).reason().rfind("zones[0] (id HX-01): ", 0), 0u) << imported2.rejections(0).reason();
+  EXPECT_EQ(imported2.rejections(0).reason().rfind("zones[0] (id HX-01): ", 0), 0u)
+      << imported2.rejections(0).reason();
   // Sent again correctly (the same GeoJSON as in version 1), the rejection clears.
   {
     grpc::ClientContext again_ctx;
@@ -149,8 +151,8 @@ TEST_F(LayersTest, ImportVersionAndReimport) {
   EXPECT_EQ(z1[2].zone_id(), "HX-03");
   EXPECT_EQ(z2[2].zone_id(), "HX-04");
   EXPECT_EQ(z2[0].layer_version(), 2);
-  EXPECT_EQ(z1[0].zone_digest(), z2[0].zone_digest());   // HX-01 unchanged
-  EXPECT_NE(z1[1].zone_digest(), z2[1].zone_digest());   // HX-02 moved
+  EXPECT_EQ(z1[0].zone_digest(), z2[0].zone_digest());  // HX-01 unchanged
+  EXPECT_NE(z1[1].zone_digest(), z2[1].zone_digest());  // HX-02 moved
   EXPECT_EQ(z2[0].attributes().at("hxlx"), "水源涵养");
   EXPECT_EQ(z2[0].control_level(), ZONE_CONTROL_LEVEL_CORE_PROTECTION);
   // One row for the unchanged zone across both versions.
@@ -181,7 +183,8 @@ TEST_F(LayersTest, ImportVersionAndReimport) {
   writer->WritesDone();
   auto st = writer->Finish();
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(st.error_message(), "version 2 of layer 410300-ecological-red-line is not a draft; create a new version");
+  EXPECT_EQ(st.error_message(),
+            "version 2 of layer 410300-ecological-red-line is not a draft; create a new version");
 }
 
 TEST_F(LayersTest, ImportsAGeoJsonFeatureCollection) {
@@ -189,9 +192,11 @@ TEST_F(LayersTest, ImportsAGeoJsonFeatureCollection) {
   NewVersion(layer.layer_id());
   const std::string fc = R"({"type":"FeatureCollection","features":[
     {"type":"Feature","id":"ZR-01","properties":{"name":"河南伏牛山国家级自然保护区","control_level":"核心保护区","bsm":"41032400001"},
-     "geometry":)" + SquareGeoJson(111.80, 33.70, 0.02) + R"(},
+     "geometry":)" + SquareGeoJson(111.80, 33.70, 0.02) +
+                         R"(},
     {"type":"Feature","id":"ZR-02","properties":{"name":"伏牛山一般控制区","control_level":"general_control","grade":2},
-     "geometry":)" + SquareGeoJson(111.82, 33.70, 0.02) + R"(}]})";
+     "geometry":)" + SquareGeoJson(111.82, 33.70, 0.02) +
+                         R"(}]})";
   client::GeoJsonImport import;
   import.layer_id = layer.layer_id();
   import.version = 1;
@@ -215,8 +220,9 @@ TEST_F(LayersTest, ImportsAGeoJsonFeatureCollection) {
   // A feature the local check refuses stops the import before anything is sent.
   grpc::ClientContext ctx2;
   import.request_id = NewUuidV4();
-  auto bad = client::ImportGeoJson(*stub_, &ctx2, import, R"({"type":"Feature","id":"X","properties":{},"geometry":)" +
-                                                              SquareGeoJson(111.8, 33.7, 0.01) + "}");
+  auto bad = client::ImportGeoJson(*stub_, &ctx2, import,
+                                   R"({"type":"Feature","id":"X","properties":{},"geometry":)" +
+                                       SquareGeoJson(111.8, 33.7, 0.01) + "}");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().message(),
             "features[0] (id X).properties.control_level: is required in a protected_area layer");
@@ -249,39 +255,45 @@ TEST_F(LayersTest, InvalidFeaturesAreRefusedNamingTheFeatureAndTheReason) {
   v1::ZoneLayer layer = CreateLayer(common::ZONE_LAYER_KIND_ECOLOGICAL_RED_LINE, "410300");
   NewVersion(layer.layer_id());
   // A bow tie: closed, in range, but self-intersecting — only PostGIS sees it.
-  const std::string bowtie = "POLYGON((112.40 34.60, 112.41 34.61, 112.41 34.60, 112.40 34.61, 112.40 34.60))";
+  const std::string bowtie =
+      "POLYGON((112.40 34.60, 112.41 34.61, 112.41 34.60, 112.40 34.61, 112.40 34.60))";
   // A ring with a spike back along itself, latitude and longitude swapped, a
   // level the red line does not have, and a zone too large for one event.
   std::string big = "POLYGON((";
   for (int i = 0; i <= 4000; ++i) {
     const double a = 2 * 3.14159265358979 * (i % 4000) / 4000;
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%s%.7f %.7f", i ? ", " : "", 112.2 + 0.1 * std::cos(a), 34.2 + 0.1 * std::sin(a));
+    std::snprintf(buf, sizeof buf, "%s%.7f %.7f", i ? ", " : "", 112.2 + 0.1 * std::cos(a),
+                  34.2 + 0.1 * std::sin(a));
     big += buf;
   }
   big += "))";
-  auto r = Import(layer.layer_id(), 1,
-                  {{"OK-1", SquareWkt(112.3, 34.6, 0.01), ZONE_CONTROL_LEVEL_CORE_PROTECTION, ""},
-                   {"BAD-BOWTIE", bowtie, ZONE_CONTROL_LEVEL_CORE_PROTECTION, ""},
-                   {"BAD-SWAPPED", SquareWkt(34.6, 112.4, 0.01), ZONE_CONTROL_LEVEL_GENERAL_CONTROL, ""},
-                   {"BAD-LEVEL", SquareWkt(112.5, 34.6, 0.01), common::ZONE_CONTROL_LEVEL_KEY_MINING, ""},
-                   {"BAD-BIG", big, ZONE_CONTROL_LEVEL_GENERAL_CONTROL, ""}},
-                  5);
+  auto r = Import(
+      layer.layer_id(), 1,
+      {{"OK-1", SquareWkt(112.3, 34.6, 0.01), ZONE_CONTROL_LEVEL_CORE_PROTECTION, ""},
+       {"BAD-BOWTIE", bowtie, ZONE_CONTROL_LEVEL_CORE_PROTECTION, ""},
+       {"BAD-SWAPPED", SquareWkt(34.6, 112.4, 0.01), ZONE_CONTROL_LEVEL_GENERAL_CONTROL, ""},
+       {"BAD-LEVEL", SquareWkt(112.5, 34.6, 0.01), common::ZONE_CONTROL_LEVEL_KEY_MINING, ""},
+       {"BAD-BIG", big, ZONE_CONTROL_LEVEL_GENERAL_CONTROL, ""}},
+      5);
   EXPECT_EQ(r.zones_received(), 5);
   EXPECT_EQ(r.zones_accepted(), 1);
   EXPECT_EQ(r.zone_count(), 1);
   ASSERT_EQ(r.rejections_size(), 4);
   EXPECT_EQ(r.rejections(0).zone_id(), "BAD-BOWTIE");
   EXPECT_EQ(r.rejections(0).reason(),
-            "zones[1] (id BAD-BOWTIE): geometry: not a valid geometry: Self-intersection[112.405 34.605]");
+            "zones[1] (id BAD-BOWTIE): geometry: not a valid geometry: Self-intersection[112.405 "
+            "34.605]");
   EXPECT_EQ(r.rejections(1).zone_id(), "BAD-SWAPPED");
-  EXPECT_EQ(r.rejections(1).reason().rfind("zones[2] (id BAD-SWAPPED): geometry: ", 0), 0u) << r.rejections(1).reason();
+  EXPECT_EQ(r.rejections(1).reason().rfind("zones[2] (id BAD-SWAPPED): geometry: ", 0), 0u)
+      << r.rejections(1).reason();
   EXPECT_EQ(r.rejections(2).reason(),
             "zones[3] (id BAD-LEVEL): control_level: control level key_mining does not occur in a "
             "ecological_red_line layer (allowed: core_protection, general_control)");
   EXPECT_EQ(r.rejections(3).zone_id(), "BAD-BIG");
-  EXPECT_NE(r.rejections(3).reason().find("above the limit of 65536 bytes (NRP_PLANNING_MAX_EVENT_BYTES); split "
-                                          "the zone into smaller parts"),
+  EXPECT_NE(r.rejections(3).reason().find(
+                "above the limit of 65536 bytes (NRP_PLANNING_MAX_EVENT_BYTES); split "
+                "the zone into smaller parts"),
             std::string::npos)
       << r.rejections(3).reason();
 
@@ -315,7 +327,8 @@ TEST_F(LayersTest, RequestsAreAuthorizedAndValidated) {
   req.mutable_layer()->set_region_code("220000");
   req.mutable_layer()->set_name("吉林省永久基本农田");
   v1::ZoneLayer out;
-  EXPECT_EQ(anonymous->CreateZoneLayer(&c1, req, &out).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(anonymous->CreateZoneLayer(&c1, req, &out).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
   // Henan's planner cannot act in Jilin.
   grpc::ClientContext c2;
   auto st = stub_->CreateZoneLayer(&c2, req, &out);
@@ -323,7 +336,8 @@ TEST_F(LayersTest, RequestsAreAuthorizedAndValidated) {
   // A reader cannot write.
   grpc::ClientContext c3;
   req.mutable_layer()->set_region_code("410300");
-  EXPECT_EQ(Stub(kReaderToken)->CreateZoneLayer(&c3, req, &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Stub(kReaderToken)->CreateZoneLayer(&c3, req, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
   // Unspecified kind and a malformed region code.
   grpc::ClientContext c4;
   req.mutable_layer()->set_kind(common::ZONE_LAYER_KIND_UNSPECIFIED);
@@ -343,7 +357,8 @@ TEST_F(LayersTest, RequestsAreAuthorizedAndValidated) {
   req.mutable_layer()->set_region_code("410300");
   st = stub_->CreateZoneLayer(&c6, req, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::ALREADY_EXISTS);
-  EXPECT_EQ(st.error_message(), "a permanent_basic_farmland layer for region 410300 already exists");
+  EXPECT_EQ(st.error_message(),
+            "a permanent_basic_farmland layer for region 410300 already exists");
   // No draft to publish.
   grpc::ClientContext c7;
   v1::PublishLayerVersionRequest pub;

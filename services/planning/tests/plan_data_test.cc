@@ -111,7 +111,8 @@ TEST(PlanData, EveryRowCitesItsSourceLine) {
         line.pop_back();
       }
       EXPECT_NE(line.find(i.source.text), std::string::npos)
-          << i.code << " L" << i.source.line << ": '" << i.source.text << "' not in '" << line << "'";
+          << i.code << " L" << i.source.line << ": '" << i.source.text << "' not in '" << line
+          << "'";
       if (region != "640300") {
         EXPECT_NE(line.find(i.name), std::string::npos) << i.code;
         EXPECT_NE(line.find(i.target_as_written), std::string::npos) << i.code;

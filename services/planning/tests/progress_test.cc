@@ -19,13 +19,13 @@ namespace mr = nrp::mining_rights::v1;
 namespace ls = nrp::land_supply::v1;
 namespace rs = nrp::restoration::v1;
 
-constexpr char kMines[] = "410300-2021-2025-07";          // 固体矿山总数 346 → <300
-constexpr char kLargeMedium[] = "410300-2021-2025-08";    // 大中型矿山比例 20 → ≥40
-constexpr char kRestored[] = "410300-2021-2025-09";       // 历史遗留矿山综合治理面积 → 6.28 km², binding
-constexpr char kRedLine[] = "410300-2021-2025-15";        // 生态保护红线面积 ≥1771.35 km², binding
-constexpr char kForest[] = "410300-2021-2025-12";         // 森林覆盖率 45.5 → 46.5, binding, reported
+constexpr char kMines[] = "410300-2021-2025-07";        // 固体矿山总数 346 → <300
+constexpr char kLargeMedium[] = "410300-2021-2025-08";  // 大中型矿山比例 20 → ≥40
+constexpr char kRestored[] = "410300-2021-2025-09";  // 历史遗留矿山综合治理面积 → 6.28 km², binding
+constexpr char kRedLine[] = "410300-2021-2025-15";  // 生态保护红线面积 ≥1771.35 km², binding
+constexpr char kForest[] = "410300-2021-2025-12";  // 森林覆盖率 45.5 → 46.5, binding, reported
 constexpr char kJilinRevitalised[] = "220000-2021-2025-13";  // 盘活存量建设用地面积 → 2000 ha
-constexpr char kLuoyangRate[] = "410300-2021-2025-04";    // 存量建设用地盘活率 ≥15%/yr
+constexpr char kLuoyangRate[] = "410300-2021-2025-04";  // 存量建设用地盘活率 ≥15%/yr
 
 class ProgressTest : public PlanningFixture {
  protected:
@@ -71,21 +71,25 @@ TEST_F(ProgressTest, IndicatorsMoveWhenTheMatchingEventsArrive) {
   EXPECT_EQ(Indicator(kMines).status(), v1::PROGRESS_STATUS_NO_DATA);
   EXPECT_EQ(Indicator(kJilinRevitalised).status(), v1::PROGRESS_STATUS_NO_DATA);
 
-  // Mining rights: coal (large), gold (medium), building stone (small), coalbed methane (not solid).
+  // Mining rights: coal (large), gold (medium), building stone (small), coalbed methane (not
+  // solid).
   ProduceEvent("mining_rights", events::kMiningRightsTopic,
                Grant("MR-1", "煤", mr::MINERAL_CLASS_ENERGY, mr::SCALE_CLASS_LARGE), "410381");
   ProduceEvent("mining_rights", events::kMiningRightsTopic,
                Grant("MR-2", "金", mr::MINERAL_CLASS_METAL, mr::SCALE_CLASS_MEDIUM), "410381");
   ProduceEvent("mining_rights", events::kMiningRightsTopic,
-               Grant("MR-3", "建筑用石料", mr::MINERAL_CLASS_NON_METAL, mr::SCALE_CLASS_SMALL), "410381");
+               Grant("MR-3", "建筑用石料", mr::MINERAL_CLASS_NON_METAL, mr::SCALE_CLASS_SMALL),
+               "410381");
   ProduceEvent("mining_rights", events::kMiningRightsTopic,
                Grant("MR-4", "煤层气", mr::MINERAL_CLASS_ENERGY, mr::SCALE_CLASS_LARGE), "410381");
-  auto mines = WaitForIndicator(kMines, [](const v1::Indicator& i) { return i.latest_value() == 3; });
+  auto mines =
+      WaitForIndicator(kMines, [](const v1::Indicator& i) { return i.latest_value() == 3; });
   EXPECT_EQ(mines.latest_value(), 3);
   EXPECT_EQ(mines.metric(), v1::COMPUTED_METRIC_SOLID_MINERAL_MINE_COUNT);
   EXPECT_EQ(mines.status(), v1::PROGRESS_STATUS_ACHIEVED);  // <300
   EXPECT_EQ(mines.latest_as_of().year(), 2023);
-  auto share = WaitForIndicator(kLargeMedium, [](const v1::Indicator& i) { return i.has_latest_value(); });
+  auto share =
+      WaitForIndicator(kLargeMedium, [](const v1::Indicator& i) { return i.has_latest_value(); });
   EXPECT_NEAR(share.latest_value(), 200.0 / 3, 1e-9);
 
   mr::RightCancelled cancelled;
@@ -96,7 +100,8 @@ TEST_F(ProgressTest, IndicatorsMoveWhenTheMatchingEventsArrive) {
   ProduceEvent("mining_rights", events::kMiningRightsTopic, cancelled, "410381");
   mines = WaitForIndicator(kMines, [](const v1::Indicator& i) { return i.latest_value() == 2; });
   EXPECT_EQ(mines.latest_value(), 2);
-  share = WaitForIndicator(kLargeMedium, [](const v1::Indicator& i) { return i.latest_value() == 50; });
+  share =
+      WaitForIndicator(kLargeMedium, [](const v1::Indicator& i) { return i.latest_value() == 50; });
   EXPECT_EQ(share.latest_value(), 50);
 
   // Land supply: 100 ha of stock land revitalised in Changchun counts for Jilin.
@@ -110,7 +115,8 @@ TEST_F(ProgressTest, IndicatorsMoveWhenTheMatchingEventsArrive) {
   rev.mutable_revitalised_on()->set_month(5);
   rev.mutable_revitalised_on()->set_day(4);
   ProduceEvent("land_supply", events::kLandSupplyTopic, rev, "220102");
-  auto jilin = WaitForIndicator(kJilinRevitalised, [](const v1::Indicator& i) { return i.has_latest_value(); });
+  auto jilin = WaitForIndicator(kJilinRevitalised,
+                                [](const v1::Indicator& i) { return i.has_latest_value(); });
   EXPECT_DOUBLE_EQ(jilin.latest_value(), 100);
   EXPECT_EQ(jilin.metric(), v1::COMPUTED_METRIC_STOCK_LAND_REVITALISED_AREA);
   // 100 of 2000 ha half way through the period lags the trajectory (1000 ha).
@@ -127,15 +133,17 @@ TEST_F(ProgressTest, IndicatorsMoveWhenTheMatchingEventsArrive) {
     ASSERT_TRUE(rk.ok());
     const auto& e = built->event;
     rd_kafka_headers_t* h = events::NewKafkaHeaders(events::EncodeHeaders(e));
-    ASSERT_EQ(rd_kafka_producev(rk->get(), RD_KAFKA_V_TOPIC(built->topic.c_str()),
-                                RD_KAFKA_V_KEY(e.key.data(), e.key.size()),
-                                RD_KAFKA_V_VALUE(const_cast<char*>(e.payload.data()), e.payload.size()),
-                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(h), RD_KAFKA_V_END),
+    ASSERT_EQ(rd_kafka_producev(
+                  rk->get(), RD_KAFKA_V_TOPIC(built->topic.c_str()),
+                  RD_KAFKA_V_KEY(e.key.data(), e.key.size()),
+                  RD_KAFKA_V_VALUE(const_cast<char*>(e.payload.data()), e.payload.size()),
+                  RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(h), RD_KAFKA_V_END),
               RD_KAFKA_RESP_ERR_NO_ERROR);
     rd_kafka_flush(rk->get(), 30000);
   }
-  jilin = WaitForIndicator(kJilinRevitalised, [](const v1::Indicator& i) { return i.latest_value() == 200; },
-                           std::chrono::seconds(20));
+  jilin = WaitForIndicator(
+      kJilinRevitalised, [](const v1::Indicator& i) { return i.latest_value() == 200; },
+      std::chrono::seconds(20));
   EXPECT_DOUBLE_EQ(jilin.latest_value(), 200);  // once more, not twice
   EXPECT_EQ(Count("SELECT count(*) FROM stock_land_facts"), before + 1);
 
@@ -147,14 +155,17 @@ TEST_F(ProgressTest, IndicatorsMoveWhenTheMatchingEventsArrive) {
   ProduceEvent("land_supply", events::kLandSupplyTopic, offer, "220102");
   rev.set_parcel_id("P-220102-3");
   ProduceEvent("land_supply", events::kLandSupplyTopic, rev, "220102");
-  jilin = WaitForIndicator(kJilinRevitalised, [](const v1::Indicator& i) { return i.latest_value() == 300; });
+  jilin = WaitForIndicator(kJilinRevitalised,
+                           [](const v1::Indicator& i) { return i.latest_value() == 300; });
   EXPECT_DOUBLE_EQ(jilin.latest_value(), 300);
   EXPECT_EQ(rt_->consumer()->stats().dead_lettered, 0);
 
   // Planning's own layers: the red line area of Luoyang in km².
   auto layer = CreateLayer(common::ZONE_LAYER_KIND_ECOLOGICAL_RED_LINE, "410300");
-  PublishLayer(layer.layer_id(), {{"RL-1", SquareWkt(112.5, 34.6, 0.1), common::ZONE_CONTROL_LEVEL_GENERAL_CONTROL, ""}});
-  auto red = WaitForIndicator(kRedLine, [](const v1::Indicator& i) { return i.has_latest_value(); });
+  PublishLayer(layer.layer_id(), {{"RL-1", SquareWkt(112.5, 34.6, 0.1),
+                                   common::ZONE_CONTROL_LEVEL_GENERAL_CONTROL, ""}});
+  auto red =
+      WaitForIndicator(kRedLine, [](const v1::Indicator& i) { return i.has_latest_value(); });
   EXPECT_NEAR(red.latest_value(), 101.6, 1.0);
   EXPECT_EQ(red.metric(), v1::COMPUTED_METRIC_ECOLOGICAL_RED_LINE_AREA);
   EXPECT_EQ(red.status(), v1::PROGRESS_STATUS_BREACHED);  // below the binding floor 1771.35
@@ -164,7 +175,8 @@ TEST_F(ProgressTest, AWarningIsRaisedOncePerWorsening) {
   // 1 km² of 6.28 restored half way through the period: behind the linear
   // trajectory (3.14) by more than the tolerance (0.628).
   ProduceEvent("restoration", events::kRestorationTopic, Accepted("RP-1", 1e6, 1), "410323");
-  auto ind = WaitForIndicator(kRestored, [](const v1::Indicator& i) { return i.has_latest_value(); });
+  auto ind =
+      WaitForIndicator(kRestored, [](const v1::Indicator& i) { return i.has_latest_value(); });
   EXPECT_DOUBLE_EQ(ind.latest_value(), 1.0);
   EXPECT_EQ(ind.status(), v1::PROGRESS_STATUS_AT_RISK);
   // Still behind after more restoration, and after the periodic recomputation.
@@ -196,7 +208,9 @@ TEST_F(ProgressTest, AWarningIsRaisedOncePerWorsening) {
     EXPECT_DOUBLE_EQ(w.value(), 1.0);
     EXPECT_EQ(w.target().text(), "6.28");
     EXPECT_NEAR(w.projected_value(), 2.0, 0.01);  // 1 km² in half the period → 2 km² by 2025
-    EXPECT_EQ(w.message().rfind("历史遗留矿山综合治理面积偏离规划进度：2023-07-02 为 1 平方公里，目标 6.28", 0), 0u)
+    EXPECT_EQ(w.message().rfind(
+                  "历史遗留矿山综合治理面积偏离规划进度：2023-07-02 为 1 平方公里，目标 6.28", 0),
+              0u)
         << w.message();
     EXPECT_EQ(e.source, "/nrp/planning/410300");
   }
@@ -230,15 +244,17 @@ TEST_F(ProgressTest, ReportedValuesAndYearlyRates) {
   v->clear_source_note();
   st = stub_->ReportIndicatorValue(&c2, req, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(st.error_message(), "value.source_note: a reported value needs its source (source or source_note)");
+  EXPECT_EQ(st.error_message(),
+            "value.source_note: a reported value needs its source (source or source_note)");
   grpc::ClientContext c3;
   req.set_request_id(NewUuidV4());
   v->set_source_note("统计公报");
   v->set_indicator_id(kMines);
   st = stub_->ReportIndicatorValue(&c3, req, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(st.error_message(), "indicator 410300-2021-2025-07 (固体矿山总数) is computed by planning from "
-                                "solid_mine_count; it takes no reported values");
+  EXPECT_EQ(st.error_message(),
+            "indicator 410300-2021-2025-07 (固体矿山总数) is computed by planning from "
+            "solid_mine_count; it takes no reported values");
   grpc::ClientContext c4;
   req.set_request_id(NewUuidV4());
   v->set_indicator_id(kForest);
@@ -268,7 +284,8 @@ TEST_F(ProgressTest, ReportedValuesAndYearlyRates) {
   rev.mutable_revitalised_on()->set_month(3);
   rev.mutable_revitalised_on()->set_day(1);
   ProduceEvent("land_supply", events::kLandSupplyTopic, rev, "410302");
-  auto rate = WaitForIndicator(kLuoyangRate, [](const v1::Indicator& i) { return i.has_latest_value(); });
+  auto rate =
+      WaitForIndicator(kLuoyangRate, [](const v1::Indicator& i) { return i.has_latest_value(); });
   EXPECT_DOUBLE_EQ(rate.latest_value(), 10);
   EXPECT_EQ(rate.metric(), v1::COMPUTED_METRIC_STOCK_LAND_REVITALISATION_RATE);
   // 10% by 2 July against ≥15% for the year (7.5% due by then): on track.

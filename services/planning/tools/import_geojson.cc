@@ -38,14 +38,22 @@ int main(int argc, char** argv) {
   bool publish = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a.rfind("--target=", 0) == 0) target = a.substr(9);
-    else if (a.rfind("--layer=", 0) == 0) layer = a.substr(8);
-    else if (a.rfind("--version=", 0) == 0) version = std::atoll(a.c_str() + 10);
-    else if (a == "--publish") publish = true;
-    else if (a.rfind("--kind=", 0) == 0) kind_name = a.substr(7);
-    else if (a.rfind("--region=", 0) == 0) region = a.substr(9);
-    else if (a.rfind("--name=", 0) == 0) name = a.substr(7);
-    else if (a.rfind("--", 0) != 0 && file.empty()) file = a;
+    if (a.rfind("--target=", 0) == 0)
+      target = a.substr(9);
+    else if (a.rfind("--layer=", 0) == 0)
+      layer = a.substr(8);
+    else if (a.rfind("--version=", 0) == 0)
+      version = std::atoll(a.c_str() + 10);
+    else if (a == "--publish")
+      publish = true;
+    else if (a.rfind("--kind=", 0) == 0)
+      kind_name = a.substr(7);
+    else if (a.rfind("--region=", 0) == 0)
+      region = a.substr(9);
+    else if (a.rfind("--name=", 0) == 0)
+      name = a.substr(7);
+    else if (a.rfind("--", 0) != 0 && file.empty())
+      file = a;
     else {
       std::cerr << "unknown argument " << a << "\n";
       return 2;
@@ -56,13 +64,15 @@ int main(int argc, char** argv) {
     if (kind_name == nrp::planning::Name(k)) kind = k;
   }
   if (!kind_name.empty() && (!kind || region.empty())) {
-    std::cerr << "--kind must name a layer kind (permanent_basic_farmland, ecological_red_line, "
-                 "urban_development_boundary, protected_area, mineral_planning, cultivated_land) and "
-                 "comes with --region\n";
+    std::cerr
+        << "--kind must name a layer kind (permanent_basic_farmland, ecological_red_line, "
+           "urban_development_boundary, protected_area, mineral_planning, cultivated_land) and "
+           "comes with --region\n";
     return 2;
   }
   if ((layer.empty() && !kind) || file.empty()) {
-    std::cerr << "usage: nrp-planning-import --target=HOST:PORT (--layer=LAYER_ID | --kind=KIND --region=CODE "
+    std::cerr << "usage: nrp-planning-import --target=HOST:PORT (--layer=LAYER_ID | --kind=KIND "
+                 "--region=CODE "
                  "[--name=NAME]) [--version=N] [--publish] FILE\n";
     return 2;
   }
@@ -87,11 +97,13 @@ int main(int argc, char** argv) {
     grpc::ClientContext ctx;
     v1::CreateZoneLayerRequest req;
     req.set_request_id(nrp::NewUuidV4());
-    req.mutable_layer()->set_kind(static_cast<nrp::common::v1::ZoneLayerKind>(static_cast<int>(*kind)));
+    req.mutable_layer()->set_kind(
+        static_cast<nrp::common::v1::ZoneLayerKind>(static_cast<int>(*kind)));
     req.mutable_layer()->set_region_code(region);
     req.mutable_layer()->set_name(name.empty() ? region + " " + kind_name : name);
     auto st = stub->CreateZoneLayer(&ctx, req, &zone_layer);
-    if (!st.ok() && st.error_code() != grpc::StatusCode::ALREADY_EXISTS) return Fail("new layer", st);
+    if (!st.ok() && st.error_code() != grpc::StatusCode::ALREADY_EXISTS)
+      return Fail("new layer", st);
     if (st.ok()) layer = zone_layer.layer_id();
     if (layer.empty()) {
       std::string k(nrp::planning::Name(*kind));
@@ -124,11 +136,13 @@ int main(int argc, char** argv) {
   auto result = nrp::planning::client::ImportGeoJson(*stub, &ctx, import, text.str());
   if (!result.ok()) {
     std::cerr << result.error().ToString() << "\n";
-    for (const auto& f : result.error().field_violations()) std::cerr << "  " << f.field << ": " << f.description << "\n";
+    for (const auto& f : result.error().field_violations())
+      std::cerr << "  " << f.field << ": " << f.description << "\n";
     return 1;
   }
-  std::cout << "layer " << layer << " version " << version << ": " << result->zones_accepted() << " of "
-            << result->zones_received() << " zones accepted, " << result->zone_count() << " in the draft\n";
+  std::cout << "layer " << layer << " version " << version << ": " << result->zones_accepted()
+            << " of " << result->zones_received() << " zones accepted, " << result->zone_count()
+            << " in the draft\n";
   for (const auto& r : result->rejections()) std::cout << "  refused " << r.reason() << "\n";
   if (result->rejections_size() > 0) return 1;
   if (publish) {
@@ -139,8 +153,8 @@ int main(int argc, char** argv) {
     req.set_version(version);
     v1::LayerVersion v;
     if (auto st = stub->PublishLayerVersion(&pctx, req, &v); !st.ok()) return Fail("publish", st);
-    std::cout << "published version " << v.version() << ": " << v.zone_count() << " zones, checksum "
-              << v.checksum() << "\n";
+    std::cout << "published version " << v.version() << ": " << v.zone_count()
+              << " zones, checksum " << v.checksum() << "\n";
   }
   return 0;
 }

@@ -17,7 +17,8 @@ namespace nrp::planning::api {
 namespace {
 
 common::ZoneCheckResult ToProto(const Assessment& a, SpatialUse use,
-                                const std::vector<store::LayerInForce>& layers, TimePoint checked_at) {
+                                const std::vector<store::LayerInForce>& layers,
+                                TimePoint checked_at) {
   common::ZoneCheckResult out;
   out.set_verdict(static_cast<common::ZoneVerdict>(static_cast<int>(a.verdict)));
   for (const Conflict& c : a.conflicts) {
@@ -25,7 +26,8 @@ common::ZoneCheckResult ToProto(const Assessment& a, SpatialUse use,
     z->set_zone_id(c.zone.zone_id);
     z->set_zone_name(c.zone.zone_name);
     z->mutable_layer()->set_layer_id(c.zone.layer_id);
-    z->mutable_layer()->set_layer_kind(static_cast<common::ZoneLayerKind>(static_cast<int>(c.zone.kind)));
+    z->mutable_layer()->set_layer_kind(
+        static_cast<common::ZoneLayerKind>(static_cast<int>(c.zone.kind)));
     z->mutable_layer()->set_version(c.zone.version);
     z->set_control_level(static_cast<common::ZoneControlLevel>(static_cast<int>(c.zone.level)));
     z->mutable_overlap_area()->set_square_metres(c.zone.overlap_m2);
@@ -47,7 +49,8 @@ common::ZoneCheckResult ToProto(const Assessment& a, SpatialUse use,
 
 }  // namespace
 
-grpc::Status PlanningApi::CheckConflicts(grpc::ServerContext* ctx, const v1::CheckConflictsRequest* req,
+grpc::Status PlanningApi::CheckConflicts(grpc::ServerContext* ctx,
+                                         const v1::CheckConflictsRequest* req,
                                          v1::CheckConflictsResponse* resp) {
   rpc::CallLogScope log_scope(ctx);
   auto caller = Admit(rt_, ctx, kReadScope);
@@ -73,13 +76,15 @@ grpc::Status PlanningApi::CheckConflicts(grpc::ServerContext* ctx, const v1::Che
     case common::GEOMETRY_ENCODING_UNSPECIFIED:
       return ToGrpc(Error::InvalidArgument("geometry.encoding", "must be set"));
     default:
-      return ToGrpc(Error::InvalidArgument("geometry.encoding", "unknown encoding " + std::to_string(g.encoding())));
+      return ToGrpc(Error::InvalidArgument("geometry.encoding",
+                                           "unknown encoding " + std::to_string(g.encoding())));
   }
   auto use = SpatialUseFromNumber(req->intended_use(), "intended_use");
   if (!use.ok()) return ToGrpc(use.error());
   if (!req->region_code().empty()) {
     if (auto st = CheckRegionCode(req->region_code(), "region_code"); !st.ok()) return ToGrpc(st);
-    if (auto st = rpc::Authorize(*caller, kReadScope, req->region_code()); !st.ok()) return ToGrpc(st);
+    if (auto st = rpc::Authorize(*caller, kReadScope, req->region_code()); !st.ok())
+      return ToGrpc(st);
   }
   std::vector<LayerKind> kinds;
   for (int i = 0; i < req->layer_kinds_size(); ++i) {

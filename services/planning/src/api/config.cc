@@ -19,8 +19,8 @@ PlanningConfig PlanningConfig::FromEnv(Env& env) {
   c.geometry_limits.max_vertices = static_cast<size_t>(
       env.Int("NRP_PLANNING_MAX_VERTICES", static_cast<int64_t>(c.geometry_limits.max_vertices), 4,
               100000000));
-  c.conflict.urban_construction_only_in_boundary =
-      env.Bool("NRP_PLANNING_URBAN_ONLY_IN_BOUNDARY", c.conflict.urban_construction_only_in_boundary);
+  c.conflict.urban_construction_only_in_boundary = env.Bool(
+      "NRP_PLANNING_URBAN_ONLY_IN_BOUNDARY", c.conflict.urban_construction_only_in_boundary);
   c.conflict.open_pit_only_in_key_zones =
       env.Bool("NRP_PLANNING_OPEN_PIT_ONLY_IN_KEY_ZONES", c.conflict.open_pit_only_in_key_zones);
   c.progress.at_risk_tolerance =

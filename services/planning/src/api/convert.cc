@@ -119,19 +119,22 @@ Result<Target> TargetFromProto(const v1::Target& t, std::string_view field) {
   const std::string f(field);
   switch (t.comparator()) {
     case v1::TARGET_COMPARATOR_AT_LEAST:
-      return Target::Compare(t.strict() ? TargetKind::kGreaterThan : TargetKind::kAtLeast, t.value(),
-                             f + ".value");
+      return Target::Compare(t.strict() ? TargetKind::kGreaterThan : TargetKind::kAtLeast,
+                             t.value(), f + ".value");
     case v1::TARGET_COMPARATOR_AT_MOST:
       return Target::Compare(t.strict() ? TargetKind::kLessThan : TargetKind::kAtMost, t.value(),
                              f + ".value");
     case v1::TARGET_COMPARATOR_EQUAL:
-      if (t.strict()) return Error::InvalidArgument(f + ".strict", "applies only to AT_LEAST and AT_MOST");
+      if (t.strict())
+        return Error::InvalidArgument(f + ".strict", "applies only to AT_LEAST and AT_MOST");
       return Target::Compare(TargetKind::kEqual, t.value(), f + ".value");
     case v1::TARGET_COMPARATOR_RANGE:
-      if (t.strict()) return Error::InvalidArgument(f + ".strict", "applies only to AT_LEAST and AT_MOST");
+      if (t.strict())
+        return Error::InvalidArgument(f + ".strict", "applies only to AT_LEAST and AT_MOST");
       return Target::Range(t.lower(), t.upper(), f);
     case v1::TARGET_COMPARATOR_TEXT:
-      if (t.text().empty()) return Error::InvalidArgument(f + ".text", "a text target needs its text");
+      if (t.text().empty())
+        return Error::InvalidArgument(f + ".text", "a text target needs its text");
       return Target::Text(t.text(), f + ".text");
     case v1::TARGET_COMPARATOR_UNSPECIFIED:
       return Error::InvalidArgument(f + ".comparator", "must be set");
@@ -144,44 +147,67 @@ Result<Target> TargetFromProto(const v1::Target& t, std::string_view field) {
 v1::ProgressStatus StatusToProto(ProgressStatus status, bool has_value) {
   if (!has_value) return v1::PROGRESS_STATUS_NO_DATA;
   switch (status) {
-    case ProgressStatus::kNotAssessed: return v1::PROGRESS_STATUS_NOT_MEASURABLE;
-    case ProgressStatus::kOnTrack: return v1::PROGRESS_STATUS_ON_TRACK;
-    case ProgressStatus::kAtRisk: return v1::PROGRESS_STATUS_AT_RISK;
-    case ProgressStatus::kBreached: return v1::PROGRESS_STATUS_BREACHED;
-    case ProgressStatus::kAchieved: return v1::PROGRESS_STATUS_ACHIEVED;
+    case ProgressStatus::kNotAssessed:
+      return v1::PROGRESS_STATUS_NOT_MEASURABLE;
+    case ProgressStatus::kOnTrack:
+      return v1::PROGRESS_STATUS_ON_TRACK;
+    case ProgressStatus::kAtRisk:
+      return v1::PROGRESS_STATUS_AT_RISK;
+    case ProgressStatus::kBreached:
+      return v1::PROGRESS_STATUS_BREACHED;
+    case ProgressStatus::kAchieved:
+      return v1::PROGRESS_STATUS_ACHIEVED;
   }
   return v1::PROGRESS_STATUS_UNSPECIFIED;
 }
 
 ProgressStatus StatusFromNumber(int n) {
   switch (n) {
-    case v1::PROGRESS_STATUS_ON_TRACK: return ProgressStatus::kOnTrack;
-    case v1::PROGRESS_STATUS_AT_RISK: return ProgressStatus::kAtRisk;
-    case v1::PROGRESS_STATUS_BREACHED: return ProgressStatus::kBreached;
-    case v1::PROGRESS_STATUS_ACHIEVED: return ProgressStatus::kAchieved;
-    default: return ProgressStatus::kNotAssessed;
+    case v1::PROGRESS_STATUS_ON_TRACK:
+      return ProgressStatus::kOnTrack;
+    case v1::PROGRESS_STATUS_AT_RISK:
+      return ProgressStatus::kAtRisk;
+    case v1::PROGRESS_STATUS_BREACHED:
+      return ProgressStatus::kBreached;
+    case v1::PROGRESS_STATUS_ACHIEVED:
+      return ProgressStatus::kAchieved;
+    default:
+      return ProgressStatus::kNotAssessed;
   }
 }
 
 v1::ComputedMetric MetricOf(const Measure& m) {
   switch (m.kind) {
-    case MeasureKind::kSolidMineCount: return v1::COMPUTED_METRIC_SOLID_MINERAL_MINE_COUNT;
-    case MeasureKind::kLargeMediumMineShare: return v1::COMPUTED_METRIC_LARGE_MEDIUM_MINE_SHARE;
-    case MeasureKind::kGreenMineShare: return v1::COMPUTED_METRIC_GREEN_MINE_SHARE;
-    case MeasureKind::kHistoricalMineRestored: return v1::COMPUTED_METRIC_HISTORICAL_MINE_AREA_RESTORED;
-    case MeasureKind::kMineEnvironmentRestored: return v1::COMPUTED_METRIC_MINE_AREA_RESTORED;
-    case MeasureKind::kStockLandRevitalisedRate: return v1::COMPUTED_METRIC_STOCK_LAND_REVITALISATION_RATE;
-    case MeasureKind::kStockLandRevitalised: return v1::COMPUTED_METRIC_STOCK_LAND_REVITALISED_AREA;
-    case MeasureKind::kUnsuppliedIdleLandDisposedRate: return v1::COMPUTED_METRIC_STOCK_LAND_DISPOSAL_RATE;
-    case MeasureKind::kUnsuppliedIdleLandDisposedArea: return v1::COMPUTED_METRIC_STOCK_LAND_DISPOSED_AREA;
-    case MeasureKind::kNewCultivatedLand: return v1::COMPUTED_METRIC_NEW_CULTIVATED_LAND_AREA;
-    case MeasureKind::kNewConstructionLand: return v1::COMPUTED_METRIC_NEW_CONSTRUCTION_LAND_AREA;
+    case MeasureKind::kSolidMineCount:
+      return v1::COMPUTED_METRIC_SOLID_MINERAL_MINE_COUNT;
+    case MeasureKind::kLargeMediumMineShare:
+      return v1::COMPUTED_METRIC_LARGE_MEDIUM_MINE_SHARE;
+    case MeasureKind::kGreenMineShare:
+      return v1::COMPUTED_METRIC_GREEN_MINE_SHARE;
+    case MeasureKind::kHistoricalMineRestored:
+      return v1::COMPUTED_METRIC_HISTORICAL_MINE_AREA_RESTORED;
+    case MeasureKind::kMineEnvironmentRestored:
+      return v1::COMPUTED_METRIC_MINE_AREA_RESTORED;
+    case MeasureKind::kStockLandRevitalisedRate:
+      return v1::COMPUTED_METRIC_STOCK_LAND_REVITALISATION_RATE;
+    case MeasureKind::kStockLandRevitalised:
+      return v1::COMPUTED_METRIC_STOCK_LAND_REVITALISED_AREA;
+    case MeasureKind::kUnsuppliedIdleLandDisposedRate:
+      return v1::COMPUTED_METRIC_STOCK_LAND_DISPOSAL_RATE;
+    case MeasureKind::kUnsuppliedIdleLandDisposedArea:
+      return v1::COMPUTED_METRIC_STOCK_LAND_DISPOSED_AREA;
+    case MeasureKind::kNewCultivatedLand:
+      return v1::COMPUTED_METRIC_NEW_CULTIVATED_LAND_AREA;
+    case MeasureKind::kNewConstructionLand:
+      return v1::COMPUTED_METRIC_NEW_CONSTRUCTION_LAND_AREA;
     case MeasureKind::kLayerArea:
       if (m.layer_kind == LayerKind::kPermanentBasicFarmland) {
         return v1::COMPUTED_METRIC_PERMANENT_BASIC_FARMLAND_AREA;
       }
-      if (m.layer_kind == LayerKind::kEcologicalRedLine) return v1::COMPUTED_METRIC_ECOLOGICAL_RED_LINE_AREA;
-      if (m.layer_kind == LayerKind::kCultivatedLand) return v1::COMPUTED_METRIC_CULTIVATED_LAND_AREA;
+      if (m.layer_kind == LayerKind::kEcologicalRedLine)
+        return v1::COMPUTED_METRIC_ECOLOGICAL_RED_LINE_AREA;
+      if (m.layer_kind == LayerKind::kCultivatedLand)
+        return v1::COMPUTED_METRIC_CULTIVATED_LAND_AREA;
       return v1::COMPUTED_METRIC_UNSPECIFIED;
     default:
       return v1::COMPUTED_METRIC_UNSPECIFIED;
@@ -191,15 +217,33 @@ v1::ComputedMetric MetricOf(const Measure& m) {
 Measure MeasureOf(v1::ComputedMetric metric) {
   Measure m;
   switch (metric) {
-    case v1::COMPUTED_METRIC_SOLID_MINERAL_MINE_COUNT: m.kind = MeasureKind::kSolidMineCount; break;
-    case v1::COMPUTED_METRIC_LARGE_MEDIUM_MINE_SHARE: m.kind = MeasureKind::kLargeMediumMineShare; break;
-    case v1::COMPUTED_METRIC_GREEN_MINE_SHARE: m.kind = MeasureKind::kGreenMineShare; break;
-    case v1::COMPUTED_METRIC_HISTORICAL_MINE_AREA_RESTORED: m.kind = MeasureKind::kHistoricalMineRestored; break;
-    case v1::COMPUTED_METRIC_MINE_AREA_RESTORED: m.kind = MeasureKind::kMineEnvironmentRestored; break;
-    case v1::COMPUTED_METRIC_STOCK_LAND_REVITALISATION_RATE: m.kind = MeasureKind::kStockLandRevitalisedRate; break;
-    case v1::COMPUTED_METRIC_STOCK_LAND_DISPOSED_AREA: m.kind = MeasureKind::kUnsuppliedIdleLandDisposedArea; break;
-    case v1::COMPUTED_METRIC_NEW_CULTIVATED_LAND_AREA: m.kind = MeasureKind::kNewCultivatedLand; break;
-    case v1::COMPUTED_METRIC_NEW_CONSTRUCTION_LAND_AREA: m.kind = MeasureKind::kNewConstructionLand; break;
+    case v1::COMPUTED_METRIC_SOLID_MINERAL_MINE_COUNT:
+      m.kind = MeasureKind::kSolidMineCount;
+      break;
+    case v1::COMPUTED_METRIC_LARGE_MEDIUM_MINE_SHARE:
+      m.kind = MeasureKind::kLargeMediumMineShare;
+      break;
+    case v1::COMPUTED_METRIC_GREEN_MINE_SHARE:
+      m.kind = MeasureKind::kGreenMineShare;
+      break;
+    case v1::COMPUTED_METRIC_HISTORICAL_MINE_AREA_RESTORED:
+      m.kind = MeasureKind::kHistoricalMineRestored;
+      break;
+    case v1::COMPUTED_METRIC_MINE_AREA_RESTORED:
+      m.kind = MeasureKind::kMineEnvironmentRestored;
+      break;
+    case v1::COMPUTED_METRIC_STOCK_LAND_REVITALISATION_RATE:
+      m.kind = MeasureKind::kStockLandRevitalisedRate;
+      break;
+    case v1::COMPUTED_METRIC_STOCK_LAND_DISPOSED_AREA:
+      m.kind = MeasureKind::kUnsuppliedIdleLandDisposedArea;
+      break;
+    case v1::COMPUTED_METRIC_NEW_CULTIVATED_LAND_AREA:
+      m.kind = MeasureKind::kNewCultivatedLand;
+      break;
+    case v1::COMPUTED_METRIC_NEW_CONSTRUCTION_LAND_AREA:
+      m.kind = MeasureKind::kNewConstructionLand;
+      break;
     case v1::COMPUTED_METRIC_PERMANENT_BASIC_FARMLAND_AREA:
       m.kind = MeasureKind::kLayerArea;
       m.layer_kind = LayerKind::kPermanentBasicFarmland;
@@ -212,28 +256,42 @@ Measure MeasureOf(v1::ComputedMetric metric) {
       m.kind = MeasureKind::kLayerArea;
       m.layer_kind = LayerKind::kCultivatedLand;
       break;
-    case v1::COMPUTED_METRIC_STOCK_LAND_REVITALISED_AREA: m.kind = MeasureKind::kStockLandRevitalised; break;
-    case v1::COMPUTED_METRIC_STOCK_LAND_DISPOSAL_RATE: m.kind = MeasureKind::kUnsuppliedIdleLandDisposedRate; break;
-    default: m.kind = MeasureKind::kReported; break;
+    case v1::COMPUTED_METRIC_STOCK_LAND_REVITALISED_AREA:
+      m.kind = MeasureKind::kStockLandRevitalised;
+      break;
+    case v1::COMPUTED_METRIC_STOCK_LAND_DISPOSAL_RATE:
+      m.kind = MeasureKind::kUnsuppliedIdleLandDisposedRate;
+      break;
+    default:
+      m.kind = MeasureKind::kReported;
+      break;
   }
   return m;
 }
 
 Result<Attribute> NatureFromProto(int nature, std::string_view field) {
   switch (nature) {
-    case v1::INDICATOR_NATURE_BINDING: return Attribute::kBinding;
-    case v1::INDICATOR_NATURE_EXPECTED: return Attribute::kExpected;
-    case v1::INDICATOR_NATURE_NOT_STATED: return Attribute::kUnstated;
-    case v1::INDICATOR_NATURE_UNSPECIFIED: return Error::InvalidArgument(std::string(field), "must be set");
-    default: return Error::InvalidArgument(std::string(field), "unknown nature " + std::to_string(nature));
+    case v1::INDICATOR_NATURE_BINDING:
+      return Attribute::kBinding;
+    case v1::INDICATOR_NATURE_EXPECTED:
+      return Attribute::kExpected;
+    case v1::INDICATOR_NATURE_NOT_STATED:
+      return Attribute::kUnstated;
+    case v1::INDICATOR_NATURE_UNSPECIFIED:
+      return Error::InvalidArgument(std::string(field), "must be set");
+    default:
+      return Error::InvalidArgument(std::string(field), "unknown nature " + std::to_string(nature));
   }
 }
 
 v1::IndicatorNature NatureToProto(Attribute a) {
   switch (a) {
-    case Attribute::kBinding: return v1::INDICATOR_NATURE_BINDING;
-    case Attribute::kExpected: return v1::INDICATOR_NATURE_EXPECTED;
-    case Attribute::kUnstated: return v1::INDICATOR_NATURE_NOT_STATED;
+    case Attribute::kBinding:
+      return v1::INDICATOR_NATURE_BINDING;
+    case Attribute::kExpected:
+      return v1::INDICATOR_NATURE_EXPECTED;
+    case Attribute::kUnstated:
+      return v1::INDICATOR_NATURE_NOT_STATED;
   }
   return v1::INDICATOR_NATURE_UNSPECIFIED;
 }

@@ -3,10 +3,10 @@
 // INVALID_ARGUMENT naming the request field.
 #pragma once
 
+#include <google/protobuf/timestamp.pb.h>
+
 #include <optional>
 #include <string>
-
-#include <google/protobuf/timestamp.pb.h>
 
 #include "domain/indicator.h"
 #include "domain/zone.h"

@@ -38,14 +38,16 @@ service::AuditRecord AuditOf(grpc::ServerContext* ctx, std::string method, std::
   return r;
 }
 
-Result<store::LayerRow> LoadLayer(pqxx::work& tx, const std::string& layer_id, bool for_update = false) {
+Result<store::LayerRow> LoadLayer(pqxx::work& tx, const std::string& layer_id,
+                                  bool for_update = false) {
   NRP_ASSIGN_OR_RETURN(auto layer, store::GetLayer(tx, layer_id, for_update));
   if (!layer) return Error::NotFound("layer " + layer_id + " does not exist");
   return *layer;
 }
 
 // Resolves "0 = current" and reads the version; NOT_FOUND when absent.
-Result<store::VersionRow> LoadVersion(pqxx::work& tx, const store::LayerRow& layer, int64_t version) {
+Result<store::VersionRow> LoadVersion(pqxx::work& tx, const store::LayerRow& layer,
+                                      int64_t version) {
   if (version < 0) return Error::InvalidArgument("version", "must not be negative");
   if (version == 0) {
     if (layer.current_version == 0) {
@@ -55,7 +57,8 @@ Result<store::VersionRow> LoadVersion(pqxx::work& tx, const store::LayerRow& lay
   }
   NRP_ASSIGN_OR_RETURN(auto v, store::GetVersion(tx, layer.layer_id, version));
   if (!v) {
-    return Error::NotFound("layer " + layer.layer_id + " has no version " + std::to_string(version));
+    return Error::NotFound("layer " + layer.layer_id + " has no version " +
+                           std::to_string(version));
   }
   return *v;
 }
@@ -101,7 +104,8 @@ ZoneCheck CheckZone(const v1::Zone& in, size_t index, const store::LayerRow& lay
   };
   if (auto st = CheckZoneCode(in.zone_id(), "zone_id"); !st.ok()) return refuse(st.error());
   z.name = in.name().empty() ? in.zone_id() : in.name();
-  if (z.name.size() > 200) return refuse(Error::InvalidArgument("name", "is longer than 200 bytes"));
+  if (z.name.size() > 200)
+    return refuse(Error::InvalidArgument("name", "is longer than 200 bytes"));
   auto level = ControlLevelFromNumber(in.control_level(), "control_level");
   if (!level.ok()) {
     // A uniform layer may leave the level unset.
@@ -111,20 +115,23 @@ ZoneCheck CheckZone(const v1::Zone& in, size_t index, const store::LayerRow& lay
       return refuse(level.error());
     }
   }
-  if (auto st = CheckLevel(layer.kind, *level, "control_level"); !st.ok()) return refuse(st.error());
+  if (auto st = CheckLevel(layer.kind, *level, "control_level"); !st.ok())
+    return refuse(st.error());
   z.level = *level;
   z.region_code = in.region_code().empty() ? layer.region_code : in.region_code();
   if (auto st = CheckRegionCode(z.region_code, "region_code"); !st.ok()) return refuse(st.error());
   if (!RegionContains(layer.region_code, z.region_code)) {
-    return refuse(Error::InvalidArgument("region_code", z.region_code + " lies outside the layer's region " +
-                                                             layer.region_code));
+    return refuse(Error::InvalidArgument(
+        "region_code", z.region_code + " lies outside the layer's region " + layer.region_code));
   }
-  if (in.attributes_size() > 100) return refuse(Error::InvalidArgument("attributes", "more than 100 attributes"));
+  if (in.attributes_size() > 100)
+    return refuse(Error::InvalidArgument("attributes", "more than 100 attributes"));
   for (const auto& [k, v] : in.attributes()) {
     if (k.empty() || k.size() > 64) {
       return refuse(Error::InvalidArgument("attributes", "keys must be 1 to 64 bytes"));
     }
-    if (v.size() > 1000) return refuse(Error::InvalidArgument("attributes." + k, "is longer than 1000 bytes"));
+    if (v.size() > 1000)
+      return refuse(Error::InvalidArgument("attributes." + k, "is longer than 1000 bytes"));
     z.attributes[k] = v;
   }
   const auto& g = in.geometry();
@@ -142,12 +149,13 @@ ZoneCheck CheckZone(const v1::Zone& in, size_t index, const store::LayerRow& lay
     case common::GEOMETRY_ENCODING_UNSPECIFIED:
       break;
     default:
-      summary = Error::InvalidArgument("geometry.encoding", "unknown encoding " + std::to_string(g.encoding()));
+      summary = Error::InvalidArgument("geometry.encoding",
+                                       "unknown encoding " + std::to_string(g.encoding()));
   }
   if (!summary.ok()) return refuse(summary.error());
   if (summary->type != "POLYGON" && summary->type != "MULTIPOLYGON") {
-    return refuse(Error::InvalidArgument("geometry", "a zone must be a Polygon or MultiPolygon, got " +
-                                                         summary->type));
+    return refuse(Error::InvalidArgument(
+        "geometry", "a zone must be a Polygon or MultiPolygon, got " + summary->type));
   }
   z.text = g.text();
   return c;
@@ -155,17 +163,19 @@ ZoneCheck CheckZone(const v1::Zone& in, size_t index, const store::LayerRow& lay
 
 }  // namespace
 
-PlanningApi::PlanningApi(service::Runtime& runtime, const PlanningConfig& config, ProgressEngine& progress)
+PlanningApi::PlanningApi(service::Runtime& runtime, const PlanningConfig& config,
+                         ProgressEngine& progress)
     : rt_(runtime), config_(config), progress_(progress) {
   SetCacheNamespace("default");
 }
 
 void PlanningApi::SetCacheNamespace(const std::string& instance_id) {
-  check_cache_ = std::make_unique<cache::ReadThroughCache>(rt_.redis(), "nrp:planning:" + instance_id + ":check:",
-                                                           config_.check_cache_ttl);
+  check_cache_ = std::make_unique<cache::ReadThroughCache>(
+      rt_.redis(), "nrp:planning:" + instance_id + ":check:", config_.check_cache_ttl);
 }
 
-grpc::Status PlanningApi::CreateZoneLayer(grpc::ServerContext* ctx, const v1::CreateZoneLayerRequest* req,
+grpc::Status PlanningApi::CreateZoneLayer(grpc::ServerContext* ctx,
+                                          const v1::CreateZoneLayerRequest* req,
                                           v1::ZoneLayer* resp) {
   rpc::CallLogScope log_scope(ctx);
   auto caller = Admit(rt_, ctx, kWriteScope);
@@ -193,7 +203,8 @@ grpc::Status PlanningApi::CreateZoneLayer(grpc::ServerContext* ctx, const v1::Cr
         row.create_time = row.update_time = rt_.clock().Now();
         NRP_RETURN_IF_ERROR(store::InsertLayer(tx, row));
         NRP_ASSIGN_OR_RETURN(auto stored, LoadLayer(tx, row.layer_id));
-        NRP_RETURN_IF_ERROR(service::Audit(tx, *caller, AuditOf(ctx, "CreateZoneLayer", row.region_code, row.layer_id)));
+        NRP_RETURN_IF_ERROR(service::Audit(
+            tx, *caller, AuditOf(ctx, "CreateZoneLayer", row.region_code, row.layer_id)));
         return ToProto(stored);
       });
   if (!result.ok()) return ToGrpc(result.error());
@@ -213,7 +224,8 @@ grpc::Status PlanningApi::GetZoneLayer(grpc::ServerContext* ctx, const v1::GetZo
   return grpc::Status::OK;
 }
 
-grpc::Status PlanningApi::ListZoneLayers(grpc::ServerContext* ctx, const v1::ListZoneLayersRequest* req,
+grpc::Status PlanningApi::ListZoneLayers(grpc::ServerContext* ctx,
+                                         const v1::ListZoneLayersRequest* req,
                                          v1::ListZoneLayersResponse* resp) {
   rpc::CallLogScope log_scope(ctx);
   auto caller = Admit(rt_, ctx, kReadScope);
@@ -238,16 +250,19 @@ grpc::Status PlanningApi::ListZoneLayers(grpc::ServerContext* ctx, const v1::Lis
     f.kind = *k;
   }
   if (filter->count("region_code")) f.region_prefix = (*filter)["region_code"];
-  auto rows = db::Transact(rt_.db(), [&](pqxx::work& tx) { return store::ListLayers(tx, f, *after, *size + 1); });
+  auto rows = db::Transact(
+      rt_.db(), [&](pqxx::work& tx) { return store::ListLayers(tx, f, *after, *size + 1); });
   if (!rows.ok()) return ToGrpc(rows.error());
-  for (int i = 0; i < static_cast<int>(rows->size()) && i < *size; ++i) *resp->add_layers() = ToProto((*rows)[i]);
+  for (int i = 0; i < static_cast<int>(rows->size()) && i < *size; ++i)
+    *resp->add_layers() = ToProto((*rows)[i]);
   if (static_cast<int>(rows->size()) > *size) {
     resp->set_next_page_token(EncodePageToken(store::LayerKey((*rows)[*size - 1])));
   }
   return grpc::Status::OK;
 }
 
-grpc::Status PlanningApi::CreateLayerVersion(grpc::ServerContext* ctx, const v1::CreateLayerVersionRequest* req,
+grpc::Status PlanningApi::CreateLayerVersion(grpc::ServerContext* ctx,
+                                             const v1::CreateLayerVersionRequest* req,
                                              v1::LayerVersion* resp) {
   rpc::CallLogScope log_scope(ctx);
   auto caller = Admit(rt_, ctx, kWriteScope);
@@ -259,7 +274,8 @@ grpc::Status PlanningApi::CreateLayerVersion(grpc::ServerContext* ctx, const v1:
     if (!d.ok()) return ToGrpc(d.error());
     effective = *d;
   }
-  if (req->note().size() > 4000) return ToGrpc(Error::InvalidArgument("note", "is longer than 4000 bytes"));
+  if (req->note().size() > 4000)
+    return ToGrpc(Error::InvalidArgument("note", "is longer than 4000 bytes"));
   std::string approval;
   if (req->has_approval()) req->approval().SerializeToString(&approval);
   auto result = service::Idempotent<v1::LayerVersion>(
@@ -267,11 +283,13 @@ grpc::Status PlanningApi::CreateLayerVersion(grpc::ServerContext* ctx, const v1:
       [&](pqxx::work& tx) -> Result<v1::LayerVersion> {
         NRP_ASSIGN_OR_RETURN(auto layer, LoadLayer(tx, req->layer_id(), /*for_update=*/true));
         NRP_RETURN_IF_ERROR(rpc::Authorize(*caller, kWriteScope, layer.region_code));
-        NRP_ASSIGN_OR_RETURN(auto v, store::InsertDraftVersion(tx, layer.layer_id, approval, effective,
-                                                               req->note(), rt_.clock().Now()));
-        NRP_RETURN_IF_ERROR(service::Audit(
-            tx, *caller, AuditOf(ctx, "CreateLayerVersion", layer.region_code,
-                                 layer.layer_id + "@" + std::to_string(v.version))));
+        NRP_ASSIGN_OR_RETURN(
+            auto v, store::InsertDraftVersion(tx, layer.layer_id, approval, effective, req->note(),
+                                              rt_.clock().Now()));
+        NRP_RETURN_IF_ERROR(
+            service::Audit(tx, *caller,
+                           AuditOf(ctx, "CreateLayerVersion", layer.region_code,
+                                   layer.layer_id + "@" + std::to_string(v.version))));
         return ToProto(v);
       });
   if (!result.ok()) return ToGrpc(result.error());
@@ -279,7 +297,8 @@ grpc::Status PlanningApi::CreateLayerVersion(grpc::ServerContext* ctx, const v1:
   return grpc::Status::OK;
 }
 
-grpc::Status PlanningApi::GetLayerVersion(grpc::ServerContext* ctx, const v1::GetLayerVersionRequest* req,
+grpc::Status PlanningApi::GetLayerVersion(grpc::ServerContext* ctx,
+                                          const v1::GetLayerVersionRequest* req,
                                           v1::LayerVersion* resp) {
   rpc::CallLogScope log_scope(ctx);
   auto caller = Admit(rt_, ctx, kReadScope);
@@ -294,7 +313,8 @@ grpc::Status PlanningApi::GetLayerVersion(grpc::ServerContext* ctx, const v1::Ge
   return grpc::Status::OK;
 }
 
-grpc::Status PlanningApi::ListLayerVersions(grpc::ServerContext* ctx, const v1::ListLayerVersionsRequest* req,
+grpc::Status PlanningApi::ListLayerVersions(grpc::ServerContext* ctx,
+                                            const v1::ListLayerVersionsRequest* req,
                                             v1::ListLayerVersionsResponse* resp) {
   rpc::CallLogScope log_scope(ctx);
   auto caller = Admit(rt_, ctx, kReadScope);
@@ -309,7 +329,8 @@ grpc::Status PlanningApi::ListLayerVersions(grpc::ServerContext* ctx, const v1::
     try {
       before = std::stoll(*after);
     } catch (const std::exception&) {
-      return ToGrpc(Error::InvalidArgument("page_token", "is not a token returned by this service"));
+      return ToGrpc(
+          Error::InvalidArgument("page_token", "is not a token returned by this service"));
     }
   }
   if (!req->order_by().empty() && req->order_by() != "version desc") {
@@ -320,7 +341,8 @@ grpc::Status PlanningApi::ListLayerVersions(grpc::ServerContext* ctx, const v1::
   std::optional<store::VersionState> state;
   if (filter->count("state")) {
     v1::LayerVersionState s;
-    if (!v1::LayerVersionState_Parse((*filter)["state"], &s) || s == v1::LAYER_VERSION_STATE_UNSPECIFIED) {
+    if (!v1::LayerVersionState_Parse((*filter)["state"], &s) ||
+        s == v1::LAYER_VERSION_STATE_UNSPECIFIED) {
       return ToGrpc(Error::InvalidArgument("filter", "unknown state " + (*filter)["state"]));
     }
     state = static_cast<store::VersionState>(static_cast<int>(s));
@@ -330,14 +352,16 @@ grpc::Status PlanningApi::ListLayerVersions(grpc::ServerContext* ctx, const v1::
     return store::ListVersions(tx, req->layer_id(), state, before, *size + 1);
   });
   if (!rows.ok()) return ToGrpc(rows.error());
-  for (int i = 0; i < static_cast<int>(rows->size()) && i < *size; ++i) *resp->add_versions() = ToProto((*rows)[i]);
+  for (int i = 0; i < static_cast<int>(rows->size()) && i < *size; ++i)
+    *resp->add_versions() = ToProto((*rows)[i]);
   if (static_cast<int>(rows->size()) > *size) {
     resp->set_next_page_token(EncodePageToken(std::to_string((*rows)[*size - 1].version)));
   }
   return grpc::Status::OK;
 }
 
-grpc::Status PlanningApi::ImportZones(grpc::ServerContext* ctx, grpc::ServerReader<v1::ImportZonesRequest>* reader,
+grpc::Status PlanningApi::ImportZones(grpc::ServerContext* ctx,
+                                      grpc::ServerReader<v1::ImportZonesRequest>* reader,
                                       v1::ImportZonesResponse* resp) {
   rpc::CallLogScope log_scope(ctx);
   auto caller = Admit(rt_, ctx, kWriteScope);
@@ -354,43 +378,53 @@ grpc::Status PlanningApi::ImportZones(grpc::ServerContext* ctx, grpc::ServerRead
       all.set_version(msg.version());
     } else {
       if (!msg.request_id().empty() && msg.request_id() != all.request_id()) {
-        return ToGrpc(Error::InvalidArgument("request_id", "message " + std::to_string(messages) +
-                                                               " names another request_id than the first"));
+        return ToGrpc(Error::InvalidArgument(
+            "request_id",
+            "message " + std::to_string(messages) + " names another request_id than the first"));
       }
       if (!msg.layer_id().empty() && msg.layer_id() != all.layer_id()) {
-        return ToGrpc(Error::InvalidArgument("layer_id", "message " + std::to_string(messages) +
-                                                             " names another layer than the first"));
+        return ToGrpc(Error::InvalidArgument(
+            "layer_id",
+            "message " + std::to_string(messages) + " names another layer than the first"));
       }
       if (msg.version() != 0 && msg.version() != all.version()) {
-        return ToGrpc(Error::InvalidArgument("version", "message " + std::to_string(messages) +
-                                                            " names another version than the first"));
+        return ToGrpc(Error::InvalidArgument(
+            "version",
+            "message " + std::to_string(messages) + " names another version than the first"));
       }
     }
     if (all.zones_size() + msg.zones_size() > config_.max_import_zones) {
       return ToGrpc(Error::InvalidArgument(
           "zones", "more than " + std::to_string(config_.max_import_zones) +
-                       " zones in one import (NRP_PLANNING_MAX_IMPORT_ZONES); split it into several imports"));
+                       " zones in one import (NRP_PLANNING_MAX_IMPORT_ZONES); split it into "
+                       "several imports"));
     }
     for (auto& z : *msg.mutable_zones()) *all.add_zones() = std::move(z);
   }
-  if (messages == 0) return ToGrpc(Error::InvalidArgument("request", "the stream carried no message"));
+  if (messages == 0)
+    return ToGrpc(Error::InvalidArgument("request", "the stream carried no message"));
   if (auto st = CheckLayerId(all.layer_id(), "layer_id"); !st.ok()) return ToGrpc(st);
-  if (all.version() <= 0) return ToGrpc(Error::InvalidArgument("version", "must name a draft version (≥ 1)"));
-  if (all.zones_size() == 0) return ToGrpc(Error::InvalidArgument("zones", "the import carries no zone"));
+  if (all.version() <= 0)
+    return ToGrpc(Error::InvalidArgument("version", "must name a draft version (≥ 1)"));
+  if (all.zones_size() == 0)
+    return ToGrpc(Error::InvalidArgument("zones", "the import carries no zone"));
 
   auto result = service::Idempotent<v1::ImportZonesResponse>(
       rt_, "ImportZones", all.request_id(), all, caller->agency,
       [&](pqxx::work& tx) -> Result<v1::ImportZonesResponse> {
         NRP_ASSIGN_OR_RETURN(auto layer, LoadLayer(tx, all.layer_id()));
         NRP_RETURN_IF_ERROR(rpc::Authorize(*caller, kWriteScope, layer.region_code));
-        NRP_ASSIGN_OR_RETURN(auto version, store::GetVersion(tx, layer.layer_id, all.version(), true));
+        NRP_ASSIGN_OR_RETURN(auto version,
+                             store::GetVersion(tx, layer.layer_id, all.version(), true));
         if (!version) {
-          return Error::NotFound("layer " + layer.layer_id + " has no version " + std::to_string(all.version()));
+          return Error::NotFound("layer " + layer.layer_id + " has no version " +
+                                 std::to_string(all.version()));
         }
         if (version->state != store::VersionState::kDraft) {
-          return Error::FailedPrecondition("VERSION_NOT_DRAFT", layer.layer_id + "@" + std::to_string(all.version()),
-                                           "version " + std::to_string(all.version()) + " of layer " +
-                                               layer.layer_id + " is not a draft; create a new version");
+          return Error::FailedPrecondition(
+              "VERSION_NOT_DRAFT", layer.layer_id + "@" + std::to_string(all.version()),
+              "version " + std::to_string(all.version()) + " of layer " + layer.layer_id +
+                  " is not a draft; create a new version");
         }
         v1::ImportZonesResponse out;
         out.set_layer_id(layer.layer_id);
@@ -407,7 +441,8 @@ grpc::Status PlanningApi::ImportZones(grpc::ServerContext* ctx, grpc::ServerRead
           r.set_zone_id(zone_id);
           r.set_reason(FeatureLabel(index, zone_id).replace(0, 8, "zones") + ": " + why);
           rejections.emplace_back(index, r);
-          if (!zone_id.empty() && CheckZoneCode(zone_id, "zone_id").ok()) refused[zone_id] = r.reason();
+          if (!zone_id.empty() && CheckZoneCode(zone_id, "zone_id").ok())
+            refused[zone_id] = r.reason();
         };
         for (int i = 0; i < all.zones_size(); ++i) {
           const auto& z = all.zones(i);
@@ -429,7 +464,8 @@ grpc::Status PlanningApi::ImportZones(grpc::ServerContext* ctx, grpc::ServerRead
             continue;
           }
           if (s.geometry_type != "POLYGON" && s.geometry_type != "MULTIPOLYGON") {
-            reject(index, s.zone_id, "geometry: a zone must be a Polygon or MultiPolygon, got " + s.geometry_type);
+            reject(index, s.zone_id,
+                   "geometry: a zone must be a Polygon or MultiPolygon, got " + s.geometry_type);
             continue;
           }
           store::ZoneRow row;
@@ -442,10 +478,12 @@ grpc::Status PlanningApi::ImportZones(grpc::ServerContext* ctx, grpc::ServerRead
           row.digest = s.digest;
           row.area_m2 = s.area_m2;
           const int64_t bytes = static_cast<int64_t>(
-              ZoneEvent(layer, all.version(), row, v1::ZONE_CHANGE_MODIFIED, INT32_MAX).ByteSizeLong());
+              ZoneEvent(layer, all.version(), row, v1::ZONE_CHANGE_MODIFIED, INT32_MAX)
+                  .ByteSizeLong());
           if (bytes + config_.event_envelope_bytes > config_.max_event_bytes) {
             reject(index, s.zone_id,
-                   "geometry: the zone's event would be " + std::to_string(bytes + config_.event_envelope_bytes) +
+                   "geometry: the zone's event would be " +
+                       std::to_string(bytes + config_.event_envelope_bytes) +
                        " bytes, above the limit of " + std::to_string(config_.max_event_bytes) +
                        " bytes (NRP_PLANNING_MAX_EVENT_BYTES); split the zone into smaller parts");
             continue;
@@ -457,10 +495,13 @@ grpc::Status PlanningApi::ImportZones(grpc::ServerContext* ctx, grpc::ServerRead
                   [](const auto& a, const auto& b) { return a.first < b.first; });
         for (auto& [index, r] : rejections) *out.add_rejections() = std::move(r);
         out.set_zones_accepted(accepted);
-        NRP_ASSIGN_OR_RETURN(int64_t count, store::DraftZoneCount(tx, layer.layer_id, all.version()));
+        NRP_ASSIGN_OR_RETURN(int64_t count,
+                             store::DraftZoneCount(tx, layer.layer_id, all.version()));
         out.set_zone_count(count);
-        NRP_RETURN_IF_ERROR(service::Audit(tx, *caller, AuditOf(ctx, "ImportZones", layer.region_code,
-                                                                 layer.layer_id + "@" + std::to_string(all.version()))));
+        NRP_RETURN_IF_ERROR(
+            service::Audit(tx, *caller,
+                           AuditOf(ctx, "ImportZones", layer.region_code,
+                                   layer.layer_id + "@" + std::to_string(all.version()))));
         return out;
       });
   if (!result.ok()) return ToGrpc(result.error());
@@ -468,25 +509,29 @@ grpc::Status PlanningApi::ImportZones(grpc::ServerContext* ctx, grpc::ServerRead
   return grpc::Status::OK;
 }
 
-grpc::Status PlanningApi::PublishLayerVersion(grpc::ServerContext* ctx, const v1::PublishLayerVersionRequest* req,
+grpc::Status PlanningApi::PublishLayerVersion(grpc::ServerContext* ctx,
+                                              const v1::PublishLayerVersionRequest* req,
                                               v1::LayerVersion* resp) {
   rpc::CallLogScope log_scope(ctx);
   auto caller = Admit(rt_, ctx, kWriteScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   if (auto st = CheckLayerId(req->layer_id(), "layer_id"); !st.ok()) return ToGrpc(st);
-  if (req->version() <= 0) return ToGrpc(Error::InvalidArgument("version", "must name a draft version (≥ 1)"));
+  if (req->version() <= 0)
+    return ToGrpc(Error::InvalidArgument("version", "must name a draft version (≥ 1)"));
   auto result = service::Idempotent<v1::LayerVersion>(
       rt_, "PublishLayerVersion", req->request_id(), *req, caller->agency,
       [&](pqxx::work& tx) -> Result<v1::LayerVersion> {
         NRP_ASSIGN_OR_RETURN(auto layer, LoadLayer(tx, req->layer_id(), /*for_update=*/true));
         NRP_RETURN_IF_ERROR(rpc::Authorize(*caller, kWriteScope, layer.region_code));
         const TimePoint now = rt_.clock().Now();
-        NRP_ASSIGN_OR_RETURN(store::Publication pub, store::PublishVersion(tx, layer, req->version(), now));
+        NRP_ASSIGN_OR_RETURN(store::Publication pub,
+                             store::PublishVersion(tx, layer, req->version(), now));
         // Replication events, all keyed by layer id: every zone of the
         // version, the zones withdrawn, then the marker.
         for (const auto& p : pub.zones) {
-          v1::ZonePublished e = ZoneEvent(layer, req->version(), p.zone,
-                                          static_cast<v1::ZoneChange>(static_cast<int>(p.change)), p.sequence);
+          v1::ZonePublished e =
+              ZoneEvent(layer, req->version(), p.zone,
+                        static_cast<v1::ZoneChange>(static_cast<int>(p.change)), p.sequence);
           NRP_RETURN_IF_ERROR(service::Publish(rt_, tx, e, layer.region_code));
         }
         for (const auto& zone_id : pub.withdrawn) {
@@ -509,18 +554,23 @@ grpc::Status PlanningApi::PublishLayerVersion(grpc::ServerContext* ctx, const v1
         m.set_withdrawn_count(static_cast<int64_t>(pub.withdrawn.size()));
         m.set_checksum(pub.version.checksum);
         m.mutable_total_area()->set_square_metres(pub.version.total_area_m2);
-        if (pub.version.effective_from) ToProto(*pub.version.effective_from, m.mutable_effective_from());
-        if (!pub.version.approval.empty()) m.mutable_approval()->ParseFromString(pub.version.approval);
+        if (pub.version.effective_from)
+          ToProto(*pub.version.effective_from, m.mutable_effective_from());
+        if (!pub.version.approval.empty())
+          m.mutable_approval()->ParseFromString(pub.version.approval);
         ToProto(now, m.mutable_published_at());
         NRP_RETURN_IF_ERROR(service::Publish(rt_, tx, m, layer.region_code));
         // Indicators measured on this layer kind move with it.
         NRP_RETURN_IF_ERROR(progress_.RecomputeMeasures(tx, {MeasureKind::kLayerArea}));
-        NRP_RETURN_IF_ERROR(service::Audit(tx, *caller, AuditOf(ctx, "PublishLayerVersion", layer.region_code,
-                                                                 layer.layer_id + "@" + std::to_string(req->version()))));
-        log::Info("layer version published", {{"layer_id", layer.layer_id},
-                                               {"version", static_cast<int64_t>(req->version())},
-                                               {"zones", pub.version.zone_count},
-                                               {"withdrawn", static_cast<int64_t>(pub.withdrawn.size())}});
+        NRP_RETURN_IF_ERROR(
+            service::Audit(tx, *caller,
+                           AuditOf(ctx, "PublishLayerVersion", layer.region_code,
+                                   layer.layer_id + "@" + std::to_string(req->version()))));
+        log::Info("layer version published",
+                  {{"layer_id", layer.layer_id},
+                   {"version", static_cast<int64_t>(req->version())},
+                   {"zones", pub.version.zone_count},
+                   {"withdrawn", static_cast<int64_t>(pub.withdrawn.size())}});
         return ToProto(pub.version);
       });
   if (!result.ok()) return ToGrpc(result.error());
@@ -528,13 +578,15 @@ grpc::Status PlanningApi::PublishLayerVersion(grpc::ServerContext* ctx, const v1
   return grpc::Status::OK;
 }
 
-grpc::Status PlanningApi::DiscardLayerVersion(grpc::ServerContext* ctx, const v1::DiscardLayerVersionRequest* req,
+grpc::Status PlanningApi::DiscardLayerVersion(grpc::ServerContext* ctx,
+                                              const v1::DiscardLayerVersionRequest* req,
                                               v1::LayerVersion* resp) {
   rpc::CallLogScope log_scope(ctx);
   auto caller = Admit(rt_, ctx, kWriteScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   if (auto st = CheckLayerId(req->layer_id(), "layer_id"); !st.ok()) return ToGrpc(st);
-  if (req->version() <= 0) return ToGrpc(Error::InvalidArgument("version", "must name a draft version (≥ 1)"));
+  if (req->version() <= 0)
+    return ToGrpc(Error::InvalidArgument("version", "must name a draft version (≥ 1)"));
   if (req->reason().empty() || req->reason().size() > 2000) {
     return ToGrpc(Error::InvalidArgument("reason", "must say why, in 1 to 2000 bytes"));
   }
@@ -545,14 +597,17 @@ grpc::Status PlanningApi::DiscardLayerVersion(grpc::ServerContext* ctx, const v1
         NRP_RETURN_IF_ERROR(rpc::Authorize(*caller, kWriteScope, layer.region_code));
         NRP_ASSIGN_OR_RETURN(auto v, LoadVersion(tx, layer, req->version()));
         if (v.state != store::VersionState::kDraft) {
-          return Error::FailedPrecondition("VERSION_NOT_DRAFT", layer.layer_id + "@" + std::to_string(v.version),
-                                           "version " + std::to_string(v.version) + " of layer " +
-                                               layer.layer_id + " is not a draft and cannot be discarded");
+          return Error::FailedPrecondition(
+              "VERSION_NOT_DRAFT", layer.layer_id + "@" + std::to_string(v.version),
+              "version " + std::to_string(v.version) + " of layer " + layer.layer_id +
+                  " is not a draft and cannot be discarded");
         }
         NRP_RETURN_IF_ERROR(store::DiscardVersion(tx, layer.layer_id, v.version, req->reason()));
         NRP_ASSIGN_OR_RETURN(auto after, LoadVersion(tx, layer, v.version));
-        NRP_RETURN_IF_ERROR(service::Audit(tx, *caller, AuditOf(ctx, "DiscardLayerVersion", layer.region_code,
-                                                                 layer.layer_id + "@" + std::to_string(v.version))));
+        NRP_RETURN_IF_ERROR(
+            service::Audit(tx, *caller,
+                           AuditOf(ctx, "DiscardLayerVersion", layer.region_code,
+                                   layer.layer_id + "@" + std::to_string(v.version))));
         return ToProto(after);
       });
   if (!result.ok()) return ToGrpc(result.error());
@@ -565,14 +620,16 @@ namespace {
 // published table otherwise; a discarded version has none.
 Result<bool> ZonesAreDraft(const store::VersionRow& v) {
   if (v.state == store::VersionState::kDiscarded) {
-    return Error::FailedPrecondition("VERSION_DISCARDED", v.layer_id + "@" + std::to_string(v.version),
+    return Error::FailedPrecondition("VERSION_DISCARDED",
+                                     v.layer_id + "@" + std::to_string(v.version),
                                      "version " + std::to_string(v.version) + " was discarded");
   }
   return v.state == store::VersionState::kDraft;
 }
 }  // namespace
 
-grpc::Status PlanningApi::GetZone(grpc::ServerContext* ctx, const v1::GetZoneRequest* req, v1::Zone* resp) {
+grpc::Status PlanningApi::GetZone(grpc::ServerContext* ctx, const v1::GetZoneRequest* req,
+                                  v1::Zone* resp) {
   rpc::CallLogScope log_scope(ctx);
   auto caller = Admit(rt_, ctx, kReadScope);
   if (!caller.ok()) return ToGrpc(caller.error());
@@ -584,8 +641,8 @@ grpc::Status PlanningApi::GetZone(grpc::ServerContext* ctx, const v1::GetZoneReq
     NRP_ASSIGN_OR_RETURN(bool draft, ZonesAreDraft(v));
     NRP_ASSIGN_OR_RETURN(auto z, store::GetZone(tx, layer, v.version, draft, req->zone_id()));
     if (!z) {
-      return Error::NotFound("version " + std::to_string(v.version) + " of layer " + layer.layer_id +
-                             " has no zone " + req->zone_id());
+      return Error::NotFound("version " + std::to_string(v.version) + " of layer " +
+                             layer.layer_id + " has no zone " + req->zone_id());
     }
     return *z;
   });
@@ -614,7 +671,8 @@ grpc::Status PlanningApi::ListZones(grpc::ServerContext* ctx, const v1::ListZone
     common::ZoneControlLevel l;
     if (!common::ZoneControlLevel_Parse((*filter)["control_level"], &l) ||
         l == common::ZONE_CONTROL_LEVEL_UNSPECIFIED) {
-      return ToGrpc(Error::InvalidArgument("filter", "unknown control_level " + (*filter)["control_level"]));
+      return ToGrpc(
+          Error::InvalidArgument("filter", "unknown control_level " + (*filter)["control_level"]));
     }
     f.level = static_cast<ControlLevel>(static_cast<int>(l));
   }
@@ -626,7 +684,8 @@ grpc::Status PlanningApi::ListZones(grpc::ServerContext* ctx, const v1::ListZone
     return store::ListZones(tx, layer, v.version, draft, f, *after, *size + 1);
   });
   if (!rows.ok()) return ToGrpc(rows.error());
-  for (int i = 0; i < static_cast<int>(rows->size()) && i < *size; ++i) *resp->add_zones() = ToProto((*rows)[i]);
+  for (int i = 0; i < static_cast<int>(rows->size()) && i < *size; ++i)
+    *resp->add_zones() = ToProto((*rows)[i]);
   if (static_cast<int>(rows->size()) > *size) {
     resp->set_next_page_token(EncodePageToken((*rows)[*size - 1].zone_id));
   }

@@ -26,13 +26,15 @@ service::AuditRecord AuditOf(grpc::ServerContext* ctx, std::string method, std::
   return r;
 }
 
-Result<store::PlanRow> LoadPlan(pqxx::work& tx, const std::string& plan_id, bool for_update = false) {
+Result<store::PlanRow> LoadPlan(pqxx::work& tx, const std::string& plan_id,
+                                bool for_update = false) {
   NRP_ASSIGN_OR_RETURN(auto p, store::GetPlan(tx, plan_id, for_update));
   if (!p) return Error::NotFound("plan " + plan_id + " does not exist");
   return *p;
 }
 
-Result<store::IndicatorRow> LoadIndicator(pqxx::work& tx, const std::string& id, bool for_update = false) {
+Result<store::IndicatorRow> LoadIndicator(pqxx::work& tx, const std::string& id,
+                                          bool for_update = false) {
   NRP_ASSIGN_OR_RETURN(auto i, store::GetIndicator(tx, id, for_update));
   if (!i) return Error::NotFound("indicator " + id + " does not exist");
   return *i;
@@ -52,7 +54,8 @@ Status CheckId(const std::string& id, std::string_view field) {
 
 }  // namespace
 
-grpc::Status PlanningApi::CreatePlan(grpc::ServerContext* ctx, const v1::CreatePlanRequest* req, v1::Plan* resp) {
+grpc::Status PlanningApi::CreatePlan(grpc::ServerContext* ctx, const v1::CreatePlanRequest* req,
+                                     v1::Plan* resp) {
   rpc::CallLogScope log_scope(ctx);
   auto caller = Admit(rt_, ctx, kWriteScope);
   if (!caller.ok()) return ToGrpc(caller.error());
@@ -64,16 +67,19 @@ grpc::Status PlanningApi::CreatePlan(grpc::ServerContext* ctx, const v1::CreateP
   if (p.period_start_year() < 1949 || p.period_start_year() > 2200) {
     return ToGrpc(Error::InvalidArgument("plan.period_start_year", "must be a year such as 2021"));
   }
-  if (p.period_end_year() < p.period_start_year() || p.period_end_year() - p.period_start_year() > 20) {
-    return ToGrpc(Error::InvalidArgument("plan.period_end_year",
-                                         "must be at or after the start year and at most 20 years later"));
+  if (p.period_end_year() < p.period_start_year() ||
+      p.period_end_year() - p.period_start_year() > 20) {
+    return ToGrpc(Error::InvalidArgument(
+        "plan.period_end_year", "must be at or after the start year and at most 20 years later"));
   }
   if (p.base_year() >= p.period_start_year() || p.base_year() < p.period_start_year() - 10) {
-    return ToGrpc(Error::InvalidArgument("plan.base_year", "must precede the period (at most 10 years before)"));
+    return ToGrpc(Error::InvalidArgument("plan.base_year",
+                                         "must precede the period (at most 10 years before)"));
   }
   if (auto st = rpc::Authorize(*caller, kWriteScope, p.region_code()); !st.ok()) return ToGrpc(st);
   auto result = service::Idempotent<v1::Plan>(
-      rt_, "CreatePlan", req->request_id(), *req, caller->agency, [&](pqxx::work& tx) -> Result<v1::Plan> {
+      rt_, "CreatePlan", req->request_id(), *req, caller->agency,
+      [&](pqxx::work& tx) -> Result<v1::Plan> {
         store::PlanRow row;
         row.plan_id = NewUuidV7();
         row.name = p.name();
@@ -86,7 +92,8 @@ grpc::Status PlanningApi::CreatePlan(grpc::ServerContext* ctx, const v1::CreateP
         row.create_time = row.update_time = rt_.clock().Now();
         NRP_RETURN_IF_ERROR(store::InsertPlan(tx, row));
         NRP_ASSIGN_OR_RETURN(auto stored, LoadPlan(tx, row.plan_id));
-        NRP_RETURN_IF_ERROR(service::Audit(tx, *caller, AuditOf(ctx, "CreatePlan", row.region_code, row.plan_id)));
+        NRP_RETURN_IF_ERROR(
+            service::Audit(tx, *caller, AuditOf(ctx, "CreatePlan", row.region_code, row.plan_id)));
         return ToProto(stored);
       });
   if (!result.ok()) return ToGrpc(result.error());
@@ -94,7 +101,8 @@ grpc::Status PlanningApi::CreatePlan(grpc::ServerContext* ctx, const v1::CreateP
   return grpc::Status::OK;
 }
 
-grpc::Status PlanningApi::GetPlan(grpc::ServerContext* ctx, const v1::GetPlanRequest* req, v1::Plan* resp) {
+grpc::Status PlanningApi::GetPlan(grpc::ServerContext* ctx, const v1::GetPlanRequest* req,
+                                  v1::Plan* resp) {
   rpc::CallLogScope log_scope(ctx);
   auto caller = Admit(rt_, ctx, kReadScope);
   if (!caller.ok()) return ToGrpc(caller.error());
@@ -120,9 +128,11 @@ grpc::Status PlanningApi::ListPlans(grpc::ServerContext* ctx, const v1::ListPlan
   auto filter = ParseFilter(req->filter(), {"region_code"});
   if (!filter.ok()) return ToGrpc(filter.error());
   const std::string region = filter->count("region_code") ? (*filter)["region_code"] : "";
-  auto rows = db::Transact(rt_.db(), [&](pqxx::work& tx) { return store::ListPlans(tx, region, *after, *size + 1); });
+  auto rows = db::Transact(
+      rt_.db(), [&](pqxx::work& tx) { return store::ListPlans(tx, region, *after, *size + 1); });
   if (!rows.ok()) return ToGrpc(rows.error());
-  for (int i = 0; i < static_cast<int>(rows->size()) && i < *size; ++i) *resp->add_plans() = ToProto((*rows)[i]);
+  for (int i = 0; i < static_cast<int>(rows->size()) && i < *size; ++i)
+    *resp->add_plans() = ToProto((*rows)[i]);
   if (static_cast<int>(rows->size()) > *size) {
     const auto& last = (*rows)[*size - 1];
     resp->set_next_page_token(EncodePageToken(last.region_code + "|" + last.plan_id));
@@ -130,7 +140,8 @@ grpc::Status PlanningApi::ListPlans(grpc::ServerContext* ctx, const v1::ListPlan
   return grpc::Status::OK;
 }
 
-grpc::Status PlanningApi::ApprovePlan(grpc::ServerContext* ctx, const v1::ApprovePlanRequest* req, v1::Plan* resp) {
+grpc::Status PlanningApi::ApprovePlan(grpc::ServerContext* ctx, const v1::ApprovePlanRequest* req,
+                                      v1::Plan* resp) {
   rpc::CallLogScope log_scope(ctx);
   auto caller = Admit(rt_, ctx, kWriteScope);
   if (!caller.ok()) return ToGrpc(caller.error());
@@ -138,19 +149,23 @@ grpc::Status PlanningApi::ApprovePlan(grpc::ServerContext* ctx, const v1::Approv
   std::string document;
   if (req->has_document()) req->document().SerializeToString(&document);
   auto result = service::Idempotent<v1::Plan>(
-      rt_, "ApprovePlan", req->request_id(), *req, caller->agency, [&](pqxx::work& tx) -> Result<v1::Plan> {
+      rt_, "ApprovePlan", req->request_id(), *req, caller->agency,
+      [&](pqxx::work& tx) -> Result<v1::Plan> {
         NRP_ASSIGN_OR_RETURN(auto plan, LoadPlan(tx, req->plan_id(), /*for_update=*/true));
         NRP_RETURN_IF_ERROR(rpc::Authorize(*caller, kWriteScope, plan.region_code));
         if (plan.state != store::PlanState::kDraft) {
-          return Error::FailedPrecondition("PLAN_NOT_DRAFT", plan.plan_id,
-                                           "plan " + plan.plan_id + " is not a draft; only a draft can be approved");
+          return Error::FailedPrecondition(
+              "PLAN_NOT_DRAFT", plan.plan_id,
+              "plan " + plan.plan_id + " is not a draft; only a draft can be approved");
         }
-        NRP_RETURN_IF_ERROR(store::SetPlanState(tx, plan.plan_id, store::PlanState::kInForce, document,
-                                                rt_.clock().Now()));
+        NRP_RETURN_IF_ERROR(store::SetPlanState(tx, plan.plan_id, store::PlanState::kInForce,
+                                                document, rt_.clock().Now()));
         // Its indicators are monitored from now on.
-        NRP_ASSIGN_OR_RETURN(auto inds, store::ListIndicators(tx, {plan.plan_id, "", std::nullopt}, "", 100000));
+        NRP_ASSIGN_OR_RETURN(
+            auto inds, store::ListIndicators(tx, {plan.plan_id, "", std::nullopt}, "", 100000));
         for (const auto& i : inds) NRP_RETURN_IF_ERROR(progress_.Recompute(tx, i.indicator_id));
-        NRP_RETURN_IF_ERROR(service::Audit(tx, *caller, AuditOf(ctx, "ApprovePlan", plan.region_code, plan.plan_id)));
+        NRP_RETURN_IF_ERROR(service::Audit(
+            tx, *caller, AuditOf(ctx, "ApprovePlan", plan.region_code, plan.plan_id)));
         NRP_ASSIGN_OR_RETURN(auto after, LoadPlan(tx, plan.plan_id));
         return ToProto(after);
       });
@@ -159,7 +174,8 @@ grpc::Status PlanningApi::ApprovePlan(grpc::ServerContext* ctx, const v1::Approv
   return grpc::Status::OK;
 }
 
-grpc::Status PlanningApi::CreateIndicator(grpc::ServerContext* ctx, const v1::CreateIndicatorRequest* req,
+grpc::Status PlanningApi::CreateIndicator(grpc::ServerContext* ctx,
+                                          const v1::CreateIndicatorRequest* req,
                                           v1::Indicator* resp) {
   rpc::CallLogScope log_scope(ctx);
   auto caller = Admit(rt_, ctx, kWriteScope);
@@ -170,7 +186,8 @@ grpc::Status PlanningApi::CreateIndicator(grpc::ServerContext* ctx, const v1::Cr
   if (in.name().empty() || in.name().size() > 300) {
     return ToGrpc(Error::InvalidArgument("indicator.name", "must be 1 to 300 bytes"));
   }
-  if (in.unit().size() > 50) return ToGrpc(Error::InvalidArgument("indicator.unit", "is longer than 50 bytes"));
+  if (in.unit().size() > 50)
+    return ToGrpc(Error::InvalidArgument("indicator.unit", "is longer than 50 bytes"));
   if (in.has_base_value() && !std::isfinite(in.base_value())) {
     return ToGrpc(Error::InvalidArgument("indicator.base_value", "must be a finite number"));
   }
@@ -179,33 +196,41 @@ grpc::Status PlanningApi::CreateIndicator(grpc::ServerContext* ctx, const v1::Cr
   auto nature = NatureFromProto(in.nature(), "indicator.nature");
   if (!nature.ok()) return ToGrpc(nature.error());
   if (!v1::ComputedMetric_IsValid(in.metric())) {
-    return ToGrpc(Error::InvalidArgument("indicator.metric", "unknown metric " + std::to_string(in.metric())));
+    return ToGrpc(Error::InvalidArgument("indicator.metric",
+                                         "unknown metric " + std::to_string(in.metric())));
   }
   Measure measure = MeasureOf(in.metric());
   if (IsAreaMeasure(measure.kind) && !SquareMetresToUnit(1, in.unit()).ok()) {
-    return ToGrpc(Error::InvalidArgument("indicator.unit", "a computed area needs an area unit (平方米, 亩, 万亩, "
-                                                           "公顷, 万公顷, 平方公里), got '" + in.unit() + "'"));
+    return ToGrpc(Error::InvalidArgument("indicator.unit",
+                                         "a computed area needs an area unit (平方米, 亩, 万亩, "
+                                         "公顷, 万公顷, 平方公里), got '" +
+                                             in.unit() + "'"));
   }
-  if (in.position() < 0) return ToGrpc(Error::InvalidArgument("indicator.position", "must not be negative"));
+  if (in.position() < 0)
+    return ToGrpc(Error::InvalidArgument("indicator.position", "must not be negative"));
   auto result = service::Idempotent<v1::Indicator>(
       rt_, "CreateIndicator", req->request_id(), *req, caller->agency,
       [&](pqxx::work& tx) -> Result<v1::Indicator> {
         NRP_ASSIGN_OR_RETURN(auto plan, LoadPlan(tx, in.plan_id(), /*for_update=*/true));
         NRP_RETURN_IF_ERROR(rpc::Authorize(*caller, kWriteScope, plan.region_code));
         if (plan.state == store::PlanState::kClosed) {
-          return Error::FailedPrecondition("PLAN_CLOSED", plan.plan_id, "plan " + plan.plan_id + " is closed");
+          return Error::FailedPrecondition("PLAN_CLOSED", plan.plan_id,
+                                           "plan " + plan.plan_id + " is closed");
         }
-        const int target_year = in.target().target_year() == 0 ? plan.period_end_year : in.target().target_year();
+        const int target_year =
+            in.target().target_year() == 0 ? plan.period_end_year : in.target().target_year();
         if (target_year < plan.period_start_year || target_year > plan.period_end_year) {
           return Error::InvalidArgument("indicator.target.target_year",
-                                        "must lie within the plan period " + std::to_string(plan.period_start_year) +
-                                            "–" + std::to_string(plan.period_end_year));
+                                        "must lie within the plan period " +
+                                            std::to_string(plan.period_start_year) + "–" +
+                                            std::to_string(plan.period_end_year));
         }
         store::IndicatorRow row;
         row.indicator_id = NewUuidV7();
         row.plan_id = plan.plan_id;
         row.code = in.code();
-        NRP_ASSIGN_OR_RETURN(auto existing, store::ListIndicators(tx, {plan.plan_id, "", std::nullopt}, "", 100000));
+        NRP_ASSIGN_OR_RETURN(
+            auto existing, store::ListIndicators(tx, {plan.plan_id, "", std::nullopt}, "", 100000));
         row.position = in.position() > 0 ? in.position() : static_cast<int>(existing.size()) + 1;
         row.name = in.name();
         row.category = in.category();
@@ -222,7 +247,8 @@ grpc::Status PlanningApi::CreateIndicator(grpc::ServerContext* ctx, const v1::Cr
         row.create_time = row.update_time = rt_.clock().Now();
         NRP_RETURN_IF_ERROR(store::InsertIndicator(tx, row));
         NRP_RETURN_IF_ERROR(progress_.Recompute(tx, row.indicator_id));
-        NRP_RETURN_IF_ERROR(service::Audit(tx, *caller, AuditOf(ctx, "CreateIndicator", plan.region_code, row.indicator_id)));
+        NRP_RETURN_IF_ERROR(service::Audit(
+            tx, *caller, AuditOf(ctx, "CreateIndicator", plan.region_code, row.indicator_id)));
         NRP_ASSIGN_OR_RETURN(auto stored, LoadIndicator(tx, row.indicator_id));
         return ToProto(stored);
       });
@@ -237,13 +263,15 @@ grpc::Status PlanningApi::GetIndicator(grpc::ServerContext* ctx, const v1::GetIn
   auto caller = Admit(rt_, ctx, kReadScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   if (auto st = CheckId(req->indicator_id(), "indicator_id"); !st.ok()) return ToGrpc(st);
-  auto r = db::Transact(rt_.db(), [&](pqxx::work& tx) { return LoadIndicator(tx, req->indicator_id()); });
+  auto r = db::Transact(rt_.db(),
+                        [&](pqxx::work& tx) { return LoadIndicator(tx, req->indicator_id()); });
   if (!r.ok()) return ToGrpc(r.error());
   *resp = ToProto(*r);
   return grpc::Status::OK;
 }
 
-grpc::Status PlanningApi::ListIndicators(grpc::ServerContext* ctx, const v1::ListIndicatorsRequest* req,
+grpc::Status PlanningApi::ListIndicators(grpc::ServerContext* ctx,
+                                         const v1::ListIndicatorsRequest* req,
                                          v1::ListIndicatorsResponse* resp) {
   rpc::CallLogScope log_scope(ctx);
   auto caller = Admit(rt_, ctx, kReadScope);
@@ -262,39 +290,46 @@ grpc::Status PlanningApi::ListIndicators(grpc::ServerContext* ctx, const v1::Lis
   if (filter->count("region_code")) f.region_prefix = (*filter)["region_code"];
   if (filter->count("nature")) {
     v1::IndicatorNature n;
-    if (!v1::IndicatorNature_Parse((*filter)["nature"], &n) || n == v1::INDICATOR_NATURE_UNSPECIFIED) {
+    if (!v1::IndicatorNature_Parse((*filter)["nature"], &n) ||
+        n == v1::INDICATOR_NATURE_UNSPECIFIED) {
       return ToGrpc(Error::InvalidArgument("filter", "unknown nature " + (*filter)["nature"]));
     }
     f.nature = *NatureFromProto(n, "filter");
   }
-  auto rows = db::Transact(rt_.db(), [&](pqxx::work& tx) { return store::ListIndicators(tx, f, *after, *size + 1); });
+  auto rows = db::Transact(
+      rt_.db(), [&](pqxx::work& tx) { return store::ListIndicators(tx, f, *after, *size + 1); });
   if (!rows.ok()) return ToGrpc(rows.error());
-  for (int i = 0; i < static_cast<int>(rows->size()) && i < *size; ++i) *resp->add_indicators() = ToProto((*rows)[i]);
+  for (int i = 0; i < static_cast<int>(rows->size()) && i < *size; ++i)
+    *resp->add_indicators() = ToProto((*rows)[i]);
   if (static_cast<int>(rows->size()) > *size) {
     resp->set_next_page_token(EncodePageToken(store::IndicatorKey((*rows)[*size - 1])));
   }
   return grpc::Status::OK;
 }
 
-grpc::Status PlanningApi::ReportIndicatorValue(grpc::ServerContext* ctx, const v1::ReportIndicatorValueRequest* req,
+grpc::Status PlanningApi::ReportIndicatorValue(grpc::ServerContext* ctx,
+                                               const v1::ReportIndicatorValueRequest* req,
                                                v1::IndicatorValue* resp) {
   rpc::CallLogScope log_scope(ctx);
   auto caller = Admit(rt_, ctx, kWriteScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   const auto& in = req->value();
   if (auto st = CheckId(in.indicator_id(), "value.indicator_id"); !st.ok()) return ToGrpc(st);
-  if (!std::isfinite(in.value())) return ToGrpc(Error::InvalidArgument("value.value", "must be a finite number"));
+  if (!std::isfinite(in.value()))
+    return ToGrpc(Error::InvalidArgument("value.value", "must be a finite number"));
   if (!in.has_as_of()) return ToGrpc(Error::InvalidArgument("value.as_of", "must be set"));
   auto as_of = DateFromProto(in.as_of(), "value.as_of");
   if (!as_of.ok()) return ToGrpc(as_of.error());
-  const bool has_source = (in.has_source() && (!in.source().document_id().empty() || !in.source().title().empty())) ||
-                          !in.source_note().empty();
+  const bool has_source =
+      (in.has_source() && (!in.source().document_id().empty() || !in.source().title().empty())) ||
+      !in.source_note().empty();
   if (!has_source) {
-    return ToGrpc(Error::InvalidArgument("value.source_note",
-                                         "a reported value needs its source (source or source_note)"));
+    return ToGrpc(Error::InvalidArgument(
+        "value.source_note", "a reported value needs its source (source or source_note)"));
   }
   if (in.source_note().size() > 2000 || in.text_value().size() > 2000) {
-    return ToGrpc(Error::InvalidArgument("value.source_note", "source_note and text_value are limited to 2000 bytes"));
+    return ToGrpc(Error::InvalidArgument("value.source_note",
+                                         "source_note and text_value are limited to 2000 bytes"));
   }
   if (*as_of > progress_.Today()) {
     return ToGrpc(Error::InvalidArgument("value.as_of", "lies in the future"));
@@ -306,38 +341,44 @@ grpc::Status PlanningApi::ReportIndicatorValue(grpc::ServerContext* ctx, const v
         NRP_RETURN_IF_ERROR(rpc::Authorize(*caller, kWriteScope, ind.region_code));
         const bool rate = IsAnnualRate(ind.measure.kind);
         if (in.has_stock_area() && !rate) {
-          return Error::InvalidArgument("value.stock_area",
-                                        "is only for indicators computed as a yearly rate of stock land");
+          return Error::InvalidArgument(
+              "value.stock_area", "is only for indicators computed as a yearly rate of stock land");
         }
         if (rate && !in.has_stock_area()) {
           return Error::FailedPrecondition(
               "INDICATOR_COMPUTED", ind.indicator_id,
-              "indicator " + ind.indicator_id + " (" + ind.name + ") is computed by planning as a yearly rate; "
-              "report the stock of land at the start of the year in value.stock_area");
+              "indicator " + ind.indicator_id + " (" + ind.name +
+                  ") is computed by planning as a yearly rate; "
+                  "report the stock of land at the start of the year in value.stock_area");
         }
         if (ind.measure.kind != MeasureKind::kReported && !rate) {
-          return Error::FailedPrecondition(
-              "INDICATOR_COMPUTED", ind.indicator_id,
-              "indicator " + ind.indicator_id + " (" + ind.name + ") is computed by planning from " +
-                  std::string(Name(ind.measure.kind)) + "; it takes no reported values");
+          return Error::FailedPrecondition("INDICATOR_COMPUTED", ind.indicator_id,
+                                           "indicator " + ind.indicator_id + " (" + ind.name +
+                                               ") is computed by planning from " +
+                                               std::string(Name(ind.measure.kind)) +
+                                               "; it takes no reported values");
         }
-        if (rate && (!std::isfinite(in.stock_area().square_metres()) || in.stock_area().square_metres() <= 0)) {
-          return Error::InvalidArgument("value.stock_area", "must be a positive area in square metres");
+        if (rate && (!std::isfinite(in.stock_area().square_metres()) ||
+                     in.stock_area().square_metres() <= 0)) {
+          return Error::InvalidArgument("value.stock_area",
+                                        "must be a positive area in square metres");
         }
         if (rate && in.value() != 0) {
-          return Error::InvalidArgument("value.value", "a stock report carries no value; the rate is computed");
+          return Error::InvalidArgument("value.value",
+                                        "a stock report carries no value; the rate is computed");
         }
         if (ind.plan_state != store::PlanState::kInForce) {
-          return Error::FailedPrecondition("PLAN_NOT_IN_FORCE", ind.plan_id,
-                                           "plan " + ind.plan_id + " is not in force; values are reported for plans in force");
+          return Error::FailedPrecondition(
+              "PLAN_NOT_IN_FORCE", ind.plan_id,
+              "plan " + ind.plan_id + " is not in force; values are reported for plans in force");
         }
         if (as_of->year() <= ind.plan_base_year - 1) {
           return Error::InvalidArgument("value.as_of", "lies before the plan's base year " +
                                                            std::to_string(ind.plan_base_year));
         }
         if (!rate && !ind.target.numeric() && in.text_value().empty()) {
-          return Error::InvalidArgument("value.text_value",
-                                        "the indicator has a text target; say in words what was reached");
+          return Error::InvalidArgument(
+              "value.text_value", "the indicator has a text target; say in words what was reached");
         }
         store::ValueRow v;
         v.value_id = NewUuidV7();
@@ -353,8 +394,8 @@ grpc::Status PlanningApi::ReportIndicatorValue(grpc::ServerContext* ctx, const v
         if (rate) v.stock_area_m2 = in.stock_area().square_metres();
         NRP_RETURN_IF_ERROR(store::InsertValue(tx, v));
         NRP_RETURN_IF_ERROR(progress_.Recompute(tx, ind.indicator_id));
-        NRP_RETURN_IF_ERROR(service::Audit(tx, *caller, AuditOf(ctx, "ReportIndicatorValue", ind.region_code,
-                                                                 ind.indicator_id)));
+        NRP_RETURN_IF_ERROR(service::Audit(
+            tx, *caller, AuditOf(ctx, "ReportIndicatorValue", ind.region_code, ind.indicator_id)));
         return ToProto(v);
       });
   if (!result.ok()) return ToGrpc(result.error());
@@ -362,7 +403,8 @@ grpc::Status PlanningApi::ReportIndicatorValue(grpc::ServerContext* ctx, const v
   return grpc::Status::OK;
 }
 
-grpc::Status PlanningApi::ListIndicatorValues(grpc::ServerContext* ctx, const v1::ListIndicatorValuesRequest* req,
+grpc::Status PlanningApi::ListIndicatorValues(grpc::ServerContext* ctx,
+                                              const v1::ListIndicatorValuesRequest* req,
                                               v1::ListIndicatorValuesResponse* resp) {
   rpc::CallLogScope log_scope(ctx);
   auto caller = Admit(rt_, ctx, kReadScope);
@@ -376,7 +418,8 @@ grpc::Status PlanningApi::ListIndicatorValues(grpc::ServerContext* ctx, const v1
     try {
       offset = std::stoll(*after);
     } catch (const std::exception&) {
-      return ToGrpc(Error::InvalidArgument("page_token", "is not a token returned by this service"));
+      return ToGrpc(
+          Error::InvalidArgument("page_token", "is not a token returned by this service"));
     }
   }
   if (!req->order_by().empty() && req->order_by() != "as_of desc") {
@@ -397,12 +440,15 @@ grpc::Status PlanningApi::ListIndicatorValues(grpc::ServerContext* ctx, const v1
     return store::ListValues(tx, indicator, origin, offset, *size + 1);
   });
   if (!rows.ok()) return ToGrpc(rows.error());
-  for (int i = 0; i < static_cast<int>(rows->size()) && i < *size; ++i) *resp->add_values() = ToProto((*rows)[i]);
-  if (static_cast<int>(rows->size()) > *size) resp->set_next_page_token(EncodePageToken(std::to_string(offset + *size)));
+  for (int i = 0; i < static_cast<int>(rows->size()) && i < *size; ++i)
+    *resp->add_values() = ToProto((*rows)[i]);
+  if (static_cast<int>(rows->size()) > *size)
+    resp->set_next_page_token(EncodePageToken(std::to_string(offset + *size)));
   return grpc::Status::OK;
 }
 
-grpc::Status PlanningApi::GetIndicatorProgress(grpc::ServerContext* ctx, const v1::GetIndicatorProgressRequest* req,
+grpc::Status PlanningApi::GetIndicatorProgress(grpc::ServerContext* ctx,
+                                               const v1::GetIndicatorProgressRequest* req,
                                                v1::IndicatorProgress* resp) {
   rpc::CallLogScope log_scope(ctx);
   auto caller = Admit(rt_, ctx, kReadScope);
@@ -421,7 +467,8 @@ grpc::Status PlanningApi::GetIndicatorProgress(grpc::ServerContext* ctx, const v
       out.set_current_value(*p.value);
       ToProto(*p.as_of, out.mutable_as_of());
       if (auto ratio = ProgressRatio(ind.target, p.base, *p.value)) out.set_progress_ratio(*ratio);
-      if (auto projected = ProjectedValue(p.base, *p.value, p.elapsed)) out.set_projected_value(*projected);
+      if (auto projected = ProjectedValue(p.base, *p.value, p.elapsed))
+        out.set_projected_value(*projected);
     }
     out.set_elapsed_ratio(p.elapsed);
     out.set_status(StatusToProto(p.result.status, p.value.has_value()));

@@ -47,7 +47,9 @@ Result<std::optional<double>> ProgressEngine::ComputedValue(pqxx::work& txn,
   // Event-fed measures have no data until the first fact of their kind arrives.
   auto known = [&](store::FactKind kind, const char* what) -> Result<bool> {
     NRP_ASSIGN_OR_RETURN(bool any, store::HasFacts(txn, kind, ind.region_code));
-    if (!any) *missing = std::string("no ") + what + " event has been received for region " + ind.region_code;
+    if (!any)
+      *missing =
+          std::string("no ") + what + " event has been received for region " + ind.region_code;
     return any;
   };
   auto area = [&](double m2) -> Result<std::optional<double>> {
@@ -58,10 +60,11 @@ Result<std::optional<double>> ProgressEngine::ComputedValue(pqxx::work& txn,
     case MeasureKind::kReported:
       return std::optional<double>();
     case MeasureKind::kLayerArea: {
-      NRP_ASSIGN_OR_RETURN(double m2, store::CurrentLayerArea(txn, ind.measure.layer_kind, ind.region_code));
+      NRP_ASSIGN_OR_RETURN(double m2,
+                           store::CurrentLayerArea(txn, ind.measure.layer_kind, ind.region_code));
       if (m2 <= 0) {
-        *missing = "no published " + std::string(Name(ind.measure.layer_kind)) + " layer covers region " +
-                   ind.region_code;
+        *missing = "no published " + std::string(Name(ind.measure.layer_kind)) +
+                   " layer covers region " + ind.region_code;
         return std::optional<double>();
       }
       return area(m2);
@@ -85,51 +88,59 @@ Result<std::optional<double>> ProgressEngine::ComputedValue(pqxx::work& txn,
       return std::optional<double>(100.0 * part / static_cast<double>(s.mines));
     }
     case MeasureKind::kHistoricalMineRestored: {
-      NRP_ASSIGN_OR_RETURN(bool any, known(store::FactKind::kRestoration, "restoration acceptance"));
+      NRP_ASSIGN_OR_RETURN(bool any,
+                           known(store::FactKind::kRestoration, "restoration acceptance"));
       if (!any) return std::optional<double>();
       NRP_ASSIGN_OR_RETURN(double m2, store::SumRestoration(txn, {kProjectHistoricalMineSite},
                                                             ind.region_code, plan.start, to));
       return area(m2);
     }
     case MeasureKind::kMineEnvironmentRestored: {
-      NRP_ASSIGN_OR_RETURN(bool any, known(store::FactKind::kRestoration, "restoration acceptance"));
+      NRP_ASSIGN_OR_RETURN(bool any,
+                           known(store::FactKind::kRestoration, "restoration acceptance"));
       if (!any) return std::optional<double>();
-      NRP_ASSIGN_OR_RETURN(double m2, store::SumRestoration(
-                                          txn, {kProjectHistoricalMineSite, kProjectMineHolderRestoration},
-                                          ind.region_code, plan.start, to));
+      NRP_ASSIGN_OR_RETURN(
+          double m2,
+          store::SumRestoration(txn, {kProjectHistoricalMineSite, kProjectMineHolderRestoration},
+                                ind.region_code, plan.start, to));
       return area(m2);
     }
     case MeasureKind::kNewCultivatedLand: {
-      NRP_ASSIGN_OR_RETURN(bool any, known(store::FactKind::kRestoration, "restoration acceptance"));
+      NRP_ASSIGN_OR_RETURN(bool any,
+                           known(store::FactKind::kRestoration, "restoration acceptance"));
       if (!any) return std::optional<double>();
-      NRP_ASSIGN_OR_RETURN(double m2, store::SumRestoration(txn, {}, ind.region_code, plan.start, to,
-                                                            /*new_cultivated=*/true));
+      NRP_ASSIGN_OR_RETURN(double m2,
+                           store::SumRestoration(txn, {}, ind.region_code, plan.start, to,
+                                                 /*new_cultivated=*/true));
       return area(m2);
     }
     case MeasureKind::kStockLandRevitalised: {
-      NRP_ASSIGN_OR_RETURN(bool any, known(store::FactKind::kStockRevitalised, "stock-land revitalisation"));
+      NRP_ASSIGN_OR_RETURN(bool any,
+                           known(store::FactKind::kStockRevitalised, "stock-land revitalisation"));
       if (!any) return std::optional<double>();
-      NRP_ASSIGN_OR_RETURN(double m2, store::SumStockFacts(txn, "revitalised", {}, ind.region_code,
-                                                           plan.start, to));
+      NRP_ASSIGN_OR_RETURN(
+          double m2, store::SumStockFacts(txn, "revitalised", {}, ind.region_code, plan.start, to));
       return area(m2);
     }
     case MeasureKind::kNewConstructionLand: {
       NRP_ASSIGN_OR_RETURN(bool any, known(store::FactKind::kConstructionLand, "approval-batch"));
       if (!any) return std::optional<double>();
-      NRP_ASSIGN_OR_RETURN(double m2, store::SumConstructionLand(txn, ind.region_code, plan.start, to));
+      NRP_ASSIGN_OR_RETURN(double m2,
+                           store::SumConstructionLand(txn, ind.region_code, plan.start, to));
       return area(m2);
     }
     case MeasureKind::kUnsuppliedIdleLandDisposedArea:
     case MeasureKind::kUnsuppliedIdleLandDisposedRate: {
       NRP_ASSIGN_OR_RETURN(bool any, known(store::FactKind::kIdleDisposed, "stock-land"));
       if (!any) return std::optional<double>();
-      NRP_ASSIGN_OR_RETURN(double supplied, store::SumStockFacts(
-                                                txn, "revitalised",
-                                                {kStageApprovedNotExpropriated, kStageExpropriatedNotSupplied},
-                                                ind.region_code, year_start, to));
-      NRP_ASSIGN_OR_RETURN(double idle, store::SumStockFacts(txn, "idle_disposed", {}, ind.region_code,
-                                                             year_start, to));
-      if (ind.measure.kind == MeasureKind::kUnsuppliedIdleLandDisposedArea) return area(supplied + idle);
+      NRP_ASSIGN_OR_RETURN(double supplied, store::SumStockFacts(txn, "revitalised",
+                                                                 {kStageApprovedNotExpropriated,
+                                                                  kStageExpropriatedNotSupplied},
+                                                                 ind.region_code, year_start, to));
+      NRP_ASSIGN_OR_RETURN(double idle, store::SumStockFacts(txn, "idle_disposed", {},
+                                                             ind.region_code, year_start, to));
+      if (ind.measure.kind == MeasureKind::kUnsuppliedIdleLandDisposedArea)
+        return area(supplied + idle);
       NRP_ASSIGN_OR_RETURN(auto stock, store::StockAreaForYear(txn, ind.indicator_id, to.year()));
       if (!stock || *stock <= 0) {
         *missing = "the stock of approved-unsupplied and idle land at the start of " +
@@ -139,10 +150,11 @@ Result<std::optional<double>> ProgressEngine::ComputedValue(pqxx::work& txn,
       return std::optional<double>(100.0 * (supplied + idle) / *stock);
     }
     case MeasureKind::kStockLandRevitalisedRate: {
-      NRP_ASSIGN_OR_RETURN(bool any, known(store::FactKind::kStockRevitalised, "stock-land revitalisation"));
+      NRP_ASSIGN_OR_RETURN(bool any,
+                           known(store::FactKind::kStockRevitalised, "stock-land revitalisation"));
       if (!any) return std::optional<double>();
-      NRP_ASSIGN_OR_RETURN(double m2, store::SumStockFacts(txn, "revitalised", {}, ind.region_code,
-                                                           year_start, to));
+      NRP_ASSIGN_OR_RETURN(
+          double m2, store::SumStockFacts(txn, "revitalised", {}, ind.region_code, year_start, to));
       NRP_ASSIGN_OR_RETURN(auto stock, store::StockAreaForYear(txn, ind.indicator_id, to.year()));
       if (!stock || *stock <= 0) {
         *missing = "the stock of construction land at the start of " + std::to_string(to.year()) +
@@ -255,11 +267,12 @@ Status ProgressEngine::Recompute(pqxx::work& txn, const std::string& indicator_i
     auto projected = ProjectedValue(p.base, *p.value, p.elapsed);
     if (projected) w.set_projected_value(*projected);
     *w.mutable_target() = target;
-    std::string msg = ind.name + (current == ProgressStatus::kBreached ? "已突破目标" : "偏离规划进度") +
-                      "：" + p.as_of->ToString() + " 为 " + Num(*p.value) + " " + ind.unit + "，目标 " +
-                      target.text();
+    std::string msg =
+        ind.name + (current == ProgressStatus::kBreached ? "已突破目标" : "偏离规划进度") + "：" +
+        p.as_of->ToString() + " 为 " + Num(*p.value) + " " + ind.unit + "，目标 " + target.text();
     if (projected && current == ProgressStatus::kAtRisk) {
-      msg += "；按当前速度 " + std::to_string(ind.target_year) + " 年预计 " + Num(*projected) + " " + ind.unit;
+      msg += "；按当前速度 " + std::to_string(ind.target_year) + " 年预计 " + Num(*projected) +
+             " " + ind.unit;
     }
     msg += "（" + p.result.explanation + "）";
     w.set_message(msg);
@@ -297,7 +310,8 @@ Status ProgressEngine::RecomputeAll() {
   for (const auto& id : ids) {
     auto st = db::Transact(rt_.db(), [&](pqxx::work& txn) { return Recompute(txn, id); });
     if (!st.ok()) {
-      log::Error("indicator recomputation failed", {{"indicator_id", id}, {"error", st.error().ToString()}});
+      log::Error("indicator recomputation failed",
+                 {{"indicator_id", id}, {"error", st.error().ToString()}});
       if (first.ok()) first = st;
     }
   }

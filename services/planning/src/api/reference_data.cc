@@ -15,11 +15,13 @@ namespace nrp::planning::api {
 
 namespace fs = std::filesystem;
 
-Result<LoadReport> LoadReferenceData(db::Pool& pool, const std::string& data_dir, const Clock& clock) {
+Result<LoadReport> LoadReferenceData(db::Pool& pool, const std::string& data_dir,
+                                     const Clock& clock) {
   const fs::path dir = fs::path(data_dir) / "plans";
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    return Error::InvalidArgument("NRP_PLANNING_DATA_DIR", dir.string() + " is not a folder of plan files");
+    return Error::InvalidArgument("NRP_PLANNING_DATA_DIR",
+                                  dir.string() + " is not a folder of plan files");
   }
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(dir)) {
@@ -48,7 +50,8 @@ Result<LoadReport> LoadReferenceData(db::Pool& pool, const std::string& data_dir
       row.base_year = p.base_year;
       nrp::common::v1::DocumentReference doc;
       doc.set_kind(nrp::common::v1::DOCUMENT_KIND_OTHER);
-      doc.set_title(p.title + (p.status_of_document.empty() ? "" : "（" + p.status_of_document + "）"));
+      doc.set_title(p.title +
+                    (p.status_of_document.empty() ? "" : "（" + p.status_of_document + "）"));
       doc.set_issuer(p.region_name);
       doc.set_uri(p.source_file);
       doc.SerializeToString(&row.document);

@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "nrp/core/status.h"
 #include "nrp/core/clock.h"
+#include "nrp/core/status.h"
 #include "nrp/db/pool.h"
 
 namespace nrp::planning::api {
@@ -19,6 +19,7 @@ struct LoadReport {
 
 // INVALID_ARGUMENT naming the file and field of a malformed file; nothing is
 // loaded then.
-Result<LoadReport> LoadReferenceData(db::Pool& pool, const std::string& data_dir, const Clock& clock);
+Result<LoadReport> LoadReferenceData(db::Pool& pool, const std::string& data_dir,
+                                     const Clock& clock);
 
 }  // namespace nrp::planning::api

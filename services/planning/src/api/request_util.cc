@@ -42,8 +42,10 @@ Result<std::map<std::string, std::string>> ParseFilter(std::string_view filter,
   auto bad = [&](const std::string& why) {
     std::string fields;
     for (const auto& f : allowed) fields += (fields.empty() ? "" : ", ") + f;
-    return Error::InvalidArgument("filter", why + " (supported: terms `field = value` joined by AND "
-                                               "on " + fields + ")");
+    return Error::InvalidArgument("filter", why +
+                                                " (supported: terms `field = value` joined by AND "
+                                                "on " +
+                                                fields + ")");
   };
   while (!rest.empty()) {
     size_t and_at = std::string_view::npos;
@@ -75,7 +77,8 @@ Result<std::map<std::string, std::string>> ParseFilter(std::string_view filter,
   return out;
 }
 
-Result<rpc::Caller> Admit(service::Runtime& rt, const grpc::ServerContextBase* ctx, std::string_view scope) {
+Result<rpc::Caller> Admit(service::Runtime& rt, const grpc::ServerContextBase* ctx,
+                          std::string_view scope) {
   NRP_ASSIGN_OR_RETURN(rpc::Caller caller, rpc::RequireCaller(ctx, scope));
   NRP_RETURN_IF_ERROR(rt.Admit(caller));
   return caller;

@@ -33,7 +33,8 @@ Result<std::map<std::string, std::string>> ParseFilter(std::string_view filter,
 
 // The caller, holding `scope`, within the per-agency rate limit
 // (RESOURCE_EXHAUSTED when over it). Every handler starts with it.
-Result<rpc::Caller> Admit(service::Runtime& rt, const grpc::ServerContextBase* ctx, std::string_view scope);
+Result<rpc::Caller> Admit(service::Runtime& rt, const grpc::ServerContextBase* ctx,
+                          std::string_view scope);
 
 grpc::Status ToGrpc(const Error& error);
 grpc::Status ToGrpc(const Status& status);

@@ -6,7 +6,8 @@
 namespace nrp::planning::client {
 
 Result<v1::ImportZonesResponse> ImportGeoJson(v1::PlanningService::StubInterface& stub,
-                                              grpc::ClientContext* context, const GeoJsonImport& import,
+                                              grpc::ClientContext* context,
+                                              const GeoJsonImport& import,
                                               std::string_view geojson) {
   NRP_ASSIGN_OR_RETURN(auto features, ParseFeatures(geojson, 0, import.kind));
   if (features.empty()) return Error::InvalidArgument("geojson", "holds no feature");

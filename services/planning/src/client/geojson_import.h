@@ -26,7 +26,8 @@ struct GeoJsonImport {
 // sent then); otherwise the service's response (which lists the zones it
 // refused) or the call's error.
 Result<v1::ImportZonesResponse> ImportGeoJson(v1::PlanningService::StubInterface& stub,
-                                              grpc::ClientContext* context, const GeoJsonImport& import,
+                                              grpc::ClientContext* context,
+                                              const GeoJsonImport& import,
                                               std::string_view geojson);
 
 }  // namespace nrp::planning::client

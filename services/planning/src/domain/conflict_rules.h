@@ -36,7 +36,7 @@ const UseRule& RuleFor(LayerKind kind, ControlLevel level, SpatialUse use);
 // A zone the checked geometry touches (its interior meets the zone's interior;
 // a zone that only shares a boundary is not touched).
 struct TouchedZone {
-  std::string zone_id;    // "<layer_id>/<zone_code>"
+  std::string zone_id;  // "<layer_id>/<zone_code>"
   std::string zone_code;
   std::string zone_name;
   std::string layer_id;

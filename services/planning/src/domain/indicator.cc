@@ -10,33 +10,48 @@ namespace nrp::planning {
 
 std::string_view Name(TargetKind kind) {
   switch (kind) {
-    case TargetKind::kAtLeast: return "at_least";
-    case TargetKind::kAtMost: return "at_most";
-    case TargetKind::kEqual: return "equal";
-    case TargetKind::kRange: return "range";
-    case TargetKind::kText: return "text";
-    case TargetKind::kGreaterThan: return "greater_than";
-    case TargetKind::kLessThan: return "less_than";
+    case TargetKind::kAtLeast:
+      return "at_least";
+    case TargetKind::kAtMost:
+      return "at_most";
+    case TargetKind::kEqual:
+      return "equal";
+    case TargetKind::kRange:
+      return "range";
+    case TargetKind::kText:
+      return "text";
+    case TargetKind::kGreaterThan:
+      return "greater_than";
+    case TargetKind::kLessThan:
+      return "less_than";
   }
   return "unknown";
 }
 
 std::string_view Name(Attribute attribute) {
   switch (attribute) {
-    case Attribute::kBinding: return "binding";
-    case Attribute::kExpected: return "expected";
-    case Attribute::kUnstated: return "unstated";
+    case Attribute::kBinding:
+      return "binding";
+    case Attribute::kExpected:
+      return "expected";
+    case Attribute::kUnstated:
+      return "unstated";
   }
   return "unknown";
 }
 
 std::string_view Name(ProgressStatus status) {
   switch (status) {
-    case ProgressStatus::kNotAssessed: return "not_assessed";
-    case ProgressStatus::kOnTrack: return "on_track";
-    case ProgressStatus::kAtRisk: return "at_risk";
-    case ProgressStatus::kBreached: return "breached";
-    case ProgressStatus::kAchieved: return "achieved";
+    case ProgressStatus::kNotAssessed:
+      return "not_assessed";
+    case ProgressStatus::kOnTrack:
+      return "on_track";
+    case ProgressStatus::kAtRisk:
+      return "at_risk";
+    case ProgressStatus::kBreached:
+      return "breached";
+    case ProgressStatus::kAchieved:
+      return "achieved";
   }
   return "unknown";
 }
@@ -124,8 +139,8 @@ Result<Target> Target::Range(double low, double high, std::string_view field) {
     return Error::InvalidArgument(std::string(field), "range bounds must be finite numbers");
   }
   if (low > high) {
-    return Error::InvalidArgument(std::string(field), "range low " + Num(low) +
-                                                          " is above high " + Num(high));
+    return Error::InvalidArgument(std::string(field),
+                                  "range low " + Num(low) + " is above high " + Num(high));
   }
   Target t;
   t.kind_ = TargetKind::kRange;
@@ -169,8 +184,8 @@ Result<Target> Target::Parse(std::string_view text, std::string_view field) {
     std::string_view sign;
     TargetKind kind;
   };
-  static const Op kOps[] = {{"≥", TargetKind::kAtLeast}, {">=", TargetKind::kAtLeast},
-                            {"≤", TargetKind::kAtMost},  {"<=", TargetKind::kAtMost},
+  static const Op kOps[] = {{"≥", TargetKind::kAtLeast},     {">=", TargetKind::kAtLeast},
+                            {"≤", TargetKind::kAtMost},      {"<=", TargetKind::kAtMost},
                             {">", TargetKind::kGreaterThan}, {"<", TargetKind::kLessThan},
                             {"=", TargetKind::kEqual}};
   for (const Op& op : kOps) {
@@ -183,8 +198,8 @@ Result<Target> Target::Parse(std::string_view text, std::string_view field) {
       return Compare(op.kind, v, field);
     }
   }
-  for (std::string_view sep : {std::string_view("~"), std::string_view("～"),
-                               std::string_view("-"), std::string_view("—")}) {
+  for (std::string_view sep : {std::string_view("~"), std::string_view("～"), std::string_view("-"),
+                               std::string_view("—")}) {
     size_t at = s.find(sep, 1);
     if (at == std::string_view::npos) continue;
     double lo, hi;
@@ -211,13 +226,20 @@ Result<Target> Target::Parse(std::string_view text, std::string_view field) {
 
 bool Target::SatisfiedBy(double v, double equal_tolerance) const {
   switch (kind_) {
-    case TargetKind::kAtLeast: return v >= value_;
-    case TargetKind::kGreaterThan: return v > value_;
-    case TargetKind::kAtMost: return v <= value_;
-    case TargetKind::kLessThan: return v < value_;
-    case TargetKind::kEqual: return std::fabs(v - value_) <= equal_tolerance * std::fabs(value_);
-    case TargetKind::kRange: return v >= low_ && v <= high_;
-    case TargetKind::kText: return false;
+    case TargetKind::kAtLeast:
+      return v >= value_;
+    case TargetKind::kGreaterThan:
+      return v > value_;
+    case TargetKind::kAtMost:
+      return v <= value_;
+    case TargetKind::kLessThan:
+      return v < value_;
+    case TargetKind::kEqual:
+      return std::fabs(v - value_) <= equal_tolerance * std::fabs(value_);
+    case TargetKind::kRange:
+      return v >= low_ && v <= high_;
+    case TargetKind::kText:
+      return false;
   }
   return false;
 }
@@ -233,13 +255,20 @@ double Target::GoalFrom(double base) const {
 
 std::string Target::ToString() const {
   switch (kind_) {
-    case TargetKind::kAtLeast: return "≥" + Num(value_);
-    case TargetKind::kGreaterThan: return ">" + Num(value_);
-    case TargetKind::kAtMost: return "≤" + Num(value_);
-    case TargetKind::kLessThan: return "<" + Num(value_);
-    case TargetKind::kEqual: return "=" + Num(value_);
-    case TargetKind::kRange: return Num(low_) + "~" + Num(high_);
-    case TargetKind::kText: return text_;
+    case TargetKind::kAtLeast:
+      return "≥" + Num(value_);
+    case TargetKind::kGreaterThan:
+      return ">" + Num(value_);
+    case TargetKind::kAtMost:
+      return "≤" + Num(value_);
+    case TargetKind::kLessThan:
+      return "<" + Num(value_);
+    case TargetKind::kEqual:
+      return "=" + Num(value_);
+    case TargetKind::kRange:
+      return Num(low_) + "~" + Num(high_);
+    case TargetKind::kText:
+      return text_;
   }
   return "";
 }
@@ -295,8 +324,8 @@ ProgressResult AssessProgress(const ProgressInput& in, const ProgressOptions& op
     // A limit to keep for the whole period.
     if (!met) {
       r.status = ProgressStatus::kBreached;
-      r.explanation = Num(in.value) + " crosses the limit " + target_text + " kept since the base " +
-                      Num(base);
+      r.explanation =
+          Num(in.value) + " crosses the limit " + target_text + " kept since the base " + Num(base);
       return r;
     }
     // Headroom used: how far the value moved towards the limit beyond the
@@ -321,13 +350,13 @@ ProgressResult AssessProgress(const ProgressInput& in, const ProgressOptions& op
   const double behind = dir * (expected - in.value);  // > 0: lagging the trajectory
   if (behind > allowance) {
     r.status = ProgressStatus::kAtRisk;
-    r.explanation = Num(in.value) + " lags the linear trajectory " + Num(base) + " → " +
-                    Num(goal) + " (" + Num(expected) + " now) by more than the tolerance";
+    r.explanation = Num(in.value) + " lags the linear trajectory " + Num(base) + " → " + Num(goal) +
+                    " (" + Num(expected) + " now) by more than the tolerance";
     return r;
   }
   r.status = ProgressStatus::kOnTrack;
-  r.explanation = Num(in.value) + " is on the linear trajectory " + Num(base) + " → " +
-                  Num(goal) + " (" + Num(expected) + " now)";
+  r.explanation = Num(in.value) + " is on the linear trajectory " + Num(base) + " → " + Num(goal) +
+                  " (" + Num(expected) + " now)";
   return r;
 }
 
@@ -335,9 +364,12 @@ bool RaisesWarning(Attribute attribute, ProgressStatus previous, ProgressStatus 
   if (attribute != Attribute::kBinding) return false;
   auto severity = [](ProgressStatus s) {
     switch (s) {
-      case ProgressStatus::kAtRisk: return 1;
-      case ProgressStatus::kBreached: return 2;
-      default: return 0;
+      case ProgressStatus::kAtRisk:
+        return 1;
+      case ProgressStatus::kBreached:
+        return 2;
+      default:
+        return 0;
     }
   };
   return severity(current) > severity(previous);
@@ -349,7 +381,8 @@ bool ClearsWarning(ProgressStatus previous, ProgressStatus current) {
   return was && fine;
 }
 
-std::optional<double> ProgressRatio(const Target& target, std::optional<double> base, double value) {
+std::optional<double> ProgressRatio(const Target& target, std::optional<double> base,
+                                    double value) {
   if (!target.numeric() || !base) return std::nullopt;
   const double goal = target.GoalFrom(*base);
   if (goal == *base) return std::nullopt;
@@ -366,9 +399,8 @@ Result<double> SquareMetresToUnit(double m2, std::string_view unit) {
     std::string_view name;
     double m2;
   };
-  static const U kUnits[] = {{"平方米", 1.0},          {"亩", 10000.0 / 15.0},
-                             {"万亩", 1e8 / 15.0},     {"公顷", 1e4},
-                             {"万公顷", 1e8},          {"平方公里", 1e6},
+  static const U kUnits[] = {{"平方米", 1.0},  {"亩", 10000.0 / 15.0}, {"万亩", 1e8 / 15.0},
+                             {"公顷", 1e4},    {"万公顷", 1e8},        {"平方公里", 1e6},
                              {"平方千米", 1e6}};
   for (const U& u : kUnits) {
     if (u.name == unit) return m2 / u.m2;
@@ -406,7 +438,8 @@ class Reader {
   }
   Result<int> Int(const json& j, const std::string& key, const std::string& path) const {
     auto it = j.find(key);
-    if (it == j.end() || !it->is_number_integer()) return Fail(path + "." + key, "must be an integer");
+    if (it == j.end() || !it->is_number_integer())
+      return Fail(path + "." + key, "must be an integer");
     return it->get<int>();
   }
 
@@ -428,8 +461,10 @@ Result<Target> ReadTarget(const Reader& rd, const json& j, const std::string& pa
     return Target::Range(*low, *high, path);
   }
   static const std::pair<std::string_view, TargetKind> kKinds[] = {
-      {"at_least", TargetKind::kAtLeast},   {"greater_than", TargetKind::kGreaterThan},
-      {"at_most", TargetKind::kAtMost},     {"less_than", TargetKind::kLessThan},
+      {"at_least", TargetKind::kAtLeast},
+      {"greater_than", TargetKind::kGreaterThan},
+      {"at_most", TargetKind::kAtMost},
+      {"less_than", TargetKind::kLessThan},
       {"equal", TargetKind::kEqual}};
   for (const auto& [name, k] : kKinds) {
     if (kind == name) {

@@ -72,25 +72,27 @@ enum class ProgressStatus : int {
   kOnTrack = 1,
   kAtRisk = 2,
   kBreached = 3,
-  kAchieved = 4,     // a target to reach is met, or the period ended with it met
+  kAchieved = 4,  // a target to reach is met, or the period ended with it met
 };
 std::string_view Name(ProgressStatus status);
 
 // Where an indicator's current value comes from.
 enum class MeasureKind : int {
-  kReported = 1,                        // an agency reports it (with source and date)
-  kLayerArea = 2,                       // area of the current zones of a layer kind in the region
-  kStockLandRevitalised = 3,            // Σ land_supply.stock_land_revitalised area in the period
-  kStockLandRevitalisedRate = 4,        // that sum in the year ÷ stock at the start of the year (reported), %
-  kUnsuppliedIdleLandDisposedRate = 5,  // 批而未供 and idle land disposed in the year ÷ that stock (reported), %
-  kSolidMineCount = 6,                  // valid mining rights for solid minerals
-  kLargeMediumMineShare = 7,            // % of those that are large or medium
-  kGreenMineShare = 8,                  // % of those designated green mines
-  kHistoricalMineRestored = 9,          // accepted restored area of historical mine sites in the period
-  kMineEnvironmentRestored = 10,        // accepted restored area of all mine sites in the period
-  kNewConstructionLand = 11,            // Σ new construction land of approved batches in the period
-  kUnsuppliedIdleLandDisposedArea = 12, // 批而未供 and idle land disposed in the year (area)
-  kNewCultivatedLand = 13,              // Σ new cultivated land of accepted restoration in the period
+  kReported = 1,              // an agency reports it (with source and date)
+  kLayerArea = 2,             // area of the current zones of a layer kind in the region
+  kStockLandRevitalised = 3,  // Σ land_supply.stock_land_revitalised area in the period
+  kStockLandRevitalisedRate =
+      4,  // that sum in the year ÷ stock at the start of the year (reported), %
+  kUnsuppliedIdleLandDisposedRate =
+      5,  // 批而未供 and idle land disposed in the year ÷ that stock (reported), %
+  kSolidMineCount = 6,            // valid mining rights for solid minerals
+  kLargeMediumMineShare = 7,      // % of those that are large or medium
+  kGreenMineShare = 8,            // % of those designated green mines
+  kHistoricalMineRestored = 9,    // accepted restored area of historical mine sites in the period
+  kMineEnvironmentRestored = 10,  // accepted restored area of all mine sites in the period
+  kNewConstructionLand = 11,      // Σ new construction land of approved batches in the period
+  kUnsuppliedIdleLandDisposedArea = 12,  // 批而未供 and idle land disposed in the year (area)
+  kNewCultivatedLand = 13,  // Σ new cultivated land of accepted restoration in the period
 };
 std::string_view Name(MeasureKind kind);
 Result<MeasureKind> ParseMeasureKind(std::string_view text, std::string_view field);
@@ -113,15 +115,15 @@ struct SourceRef {
 };
 
 struct Indicator {
-  std::string code;      // "410300-07"
-  std::string plan_id;   // "410300-2021-2025"
+  std::string code;     // "410300-07"
+  std::string plan_id;  // "410300-2021-2025"
   std::string region_code;
-  std::string group;     // 一级指标
-  std::string name;      // 二级指标 without its unit
-  std::string unit;      // "万公顷", "%", "个", "" when the source gives none
-  std::optional<double> base;          // 2020 value; none for "-"
-  std::string base_as_written;         // when the base cell is text
-  std::string target_as_written;       // the target cell as written
+  std::string group;              // 一级指标
+  std::string name;               // 二级指标 without its unit
+  std::string unit;               // "万公顷", "%", "个", "" when the source gives none
+  std::optional<double> base;     // 2020 value; none for "-"
+  std::string base_as_written;    // when the base cell is text
+  std::string target_as_written;  // the target cell as written
   Target target;
   Attribute attribute = Attribute::kExpected;
   Measure measure;
@@ -129,8 +131,8 @@ struct Indicator {
   // (e.g. 0 for an amount accumulated during the period).
   std::optional<double> trajectory_base;
   std::string trajectory_base_reason;
-  bool annual = false;    // the target applies to every calendar year
-  int target_year = 0;    // the plan's, unless the source sets another
+  bool annual = false;  // the target applies to every calendar year
+  int target_year = 0;  // the plan's, unless the source sets another
   std::string comparator_basis;
   SourceRef source;
 };

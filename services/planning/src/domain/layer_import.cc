@@ -45,12 +45,13 @@ Result<ZoneFeature> ReadFeature(const json& f, size_t index, LayerKind kind,
   if (auto st = CheckZoneCode(z.code, label + ".id"); !st.ok()) return st.error();
   z.name = z.code;
   if (props) {
-    if (auto n = props->find("name"); n != props->end() && n->is_string() &&
-                                      !n->get<std::string>().empty()) {
+    if (auto n = props->find("name");
+        n != props->end() && n->is_string() && !n->get<std::string>().empty()) {
       z.name = n->get<std::string>();
     }
   }
-  if (z.name.size() > 200) return Error::InvalidArgument(label + ".properties.name", "is longer than 200 bytes");
+  if (z.name.size() > 200)
+    return Error::InvalidArgument(label + ".properties.name", "is longer than 200 bytes");
   const json* level = nullptr;
   if (props) {
     if (auto l = props->find("control_level"); l != props->end() && !l->is_null()) level = &*l;
@@ -65,13 +66,14 @@ Result<ZoneFeature> ReadFeature(const json& f, size_t index, LayerKind kind,
     if (!level->is_string()) {
       return Error::InvalidArgument(label + ".properties.control_level", "must be a string");
     }
-    NRP_ASSIGN_OR_RETURN(z.level,
-                         ParseControlLevel(level->get<std::string>(), label + ".properties.control_level"));
+    NRP_ASSIGN_OR_RETURN(
+        z.level, ParseControlLevel(level->get<std::string>(), label + ".properties.control_level"));
     NRP_RETURN_IF_ERROR(CheckLevel(kind, z.level, label + ".properties.control_level"));
   }
   if (props) {
     for (const auto& [key, value] : props->items()) {
-      if (key == "name" || key == "zone_code" || key == "control_level" || value.is_null()) continue;
+      if (key == "name" || key == "zone_code" || key == "control_level" || value.is_null())
+        continue;
       z.attributes[key] = value.is_string() ? value.get<std::string>() : value.dump();
     }
   }
@@ -82,8 +84,8 @@ Result<ZoneFeature> ReadFeature(const json& f, size_t index, LayerKind kind,
   z.geometry_json = g->dump();
   NRP_ASSIGN_OR_RETURN(z.summary, geo::CheckGeoJson(z.geometry_json, label + ".geometry", limits));
   if (z.summary.type != "POLYGON" && z.summary.type != "MULTIPOLYGON") {
-    return Error::InvalidArgument(label + ".geometry",
-                                  "a zone must be a Polygon or MultiPolygon, got " + z.summary.type);
+    return Error::InvalidArgument(
+        label + ".geometry", "a zone must be a Polygon or MultiPolygon, got " + z.summary.type);
   }
   return z;
 }

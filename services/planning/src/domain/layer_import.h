@@ -17,11 +17,11 @@ namespace nrp::planning {
 
 // One zone as read from a GeoJSON Feature.
 struct ZoneFeature {
-  size_t index = 0;          // position in the import, from 0
-  std::string code;          // Feature "id", or properties.zone_code
-  std::string name;          // properties.name (defaults to the code)
+  size_t index = 0;                             // position in the import, from 0
+  std::string code;                             // Feature "id", or properties.zone_code
+  std::string name;                             // properties.name (defaults to the code)
   ControlLevel level = ControlLevel::kUniform;  // properties.control_level
-  std::string geometry_json; // the Feature's geometry object, compact
+  std::string geometry_json;                    // the Feature's geometry object, compact
   // The other properties, as text (numbers and booleans as JSON writes them).
   std::map<std::string, std::string> attributes;
   geo::GeometrySummary summary;
@@ -36,8 +36,8 @@ std::string FeatureLabel(size_t index, std::string_view code);
 // properties.zone_code), a Polygon or MultiPolygon geometry that passes the
 // cheap coordinate checks of libs/geo, and a control level valid for `kind`
 // (properties.control_level, by name or in Chinese; uniform layers may omit
-// it). Other properties become the zone's attributes. Every refusal is INVALID_ARGUMENT naming the feature and the reason;
-// all refusals of the chunk are listed as field violations.
+// it). Other properties become the zone's attributes. Every refusal is INVALID_ARGUMENT naming the
+// feature and the reason; all refusals of the chunk are listed as field violations.
 Result<std::vector<ZoneFeature>> ParseFeatures(std::string_view geojson, size_t first_index,
                                                LayerKind kind,
                                                const geo::GeometryLimits& limits = {});

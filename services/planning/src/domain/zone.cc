@@ -6,91 +6,140 @@ namespace nrp::planning {
 
 std::string_view Name(LayerKind kind) {
   switch (kind) {
-    case LayerKind::kPermanentBasicFarmland: return "permanent_basic_farmland";
-    case LayerKind::kEcologicalRedLine: return "ecological_red_line";
-    case LayerKind::kUrbanDevelopmentBoundary: return "urban_development_boundary";
-    case LayerKind::kProtectedArea: return "protected_area";
-    case LayerKind::kMineralPlanning: return "mineral_planning";
-    case LayerKind::kCultivatedLand: return "cultivated_land";
+    case LayerKind::kPermanentBasicFarmland:
+      return "permanent_basic_farmland";
+    case LayerKind::kEcologicalRedLine:
+      return "ecological_red_line";
+    case LayerKind::kUrbanDevelopmentBoundary:
+      return "urban_development_boundary";
+    case LayerKind::kProtectedArea:
+      return "protected_area";
+    case LayerKind::kMineralPlanning:
+      return "mineral_planning";
+    case LayerKind::kCultivatedLand:
+      return "cultivated_land";
   }
   return "unknown";
 }
 
 std::string_view Name(ControlLevel level) {
   switch (level) {
-    case ControlLevel::kUniform: return "uniform";
-    case ControlLevel::kCoreProtection: return "core_protection";
-    case ControlLevel::kGeneralControl: return "general_control";
-    case ControlLevel::kKeyMining: return "key_mining";
-    case ControlLevel::kRestrictedMining: return "restricted_mining";
-    case ControlLevel::kProhibitedMining: return "prohibited_mining";
-    case ControlLevel::kKeyExploration: return "key_exploration";
+    case ControlLevel::kUniform:
+      return "uniform";
+    case ControlLevel::kCoreProtection:
+      return "core_protection";
+    case ControlLevel::kGeneralControl:
+      return "general_control";
+    case ControlLevel::kKeyMining:
+      return "key_mining";
+    case ControlLevel::kRestrictedMining:
+      return "restricted_mining";
+    case ControlLevel::kProhibitedMining:
+      return "prohibited_mining";
+    case ControlLevel::kKeyExploration:
+      return "key_exploration";
   }
   return "unknown";
 }
 
 std::string_view Name(SpatialUse use) {
   switch (use) {
-    case SpatialUse::kUrbanConstruction: return "urban_construction";
-    case SpatialUse::kRuralConstruction: return "rural_construction";
-    case SpatialUse::kInfrastructure: return "infrastructure";
-    case SpatialUse::kMajorNationalProject: return "major_national_project";
-    case SpatialUse::kMineralExploration: return "mineral_exploration";
-    case SpatialUse::kUndergroundMining: return "underground_mining";
-    case SpatialUse::kOpenPitMining: return "open_pit_mining";
-    case SpatialUse::kEcologicalRestoration: return "ecological_restoration";
-    case SpatialUse::kAfforestation: return "afforestation";
-    case SpatialUse::kAgriculture: return "agriculture";
+    case SpatialUse::kUrbanConstruction:
+      return "urban_construction";
+    case SpatialUse::kRuralConstruction:
+      return "rural_construction";
+    case SpatialUse::kInfrastructure:
+      return "infrastructure";
+    case SpatialUse::kMajorNationalProject:
+      return "major_national_project";
+    case SpatialUse::kMineralExploration:
+      return "mineral_exploration";
+    case SpatialUse::kUndergroundMining:
+      return "underground_mining";
+    case SpatialUse::kOpenPitMining:
+      return "open_pit_mining";
+    case SpatialUse::kEcologicalRestoration:
+      return "ecological_restoration";
+    case SpatialUse::kAfforestation:
+      return "afforestation";
+    case SpatialUse::kAgriculture:
+      return "agriculture";
   }
   return "unknown";
 }
 
 std::string_view Name(Verdict verdict) {
   switch (verdict) {
-    case Verdict::kAllowed: return "allowed";
-    case Verdict::kNeedsApproval: return "needs_approval";
-    case Verdict::kForbidden: return "forbidden";
+    case Verdict::kAllowed:
+      return "allowed";
+    case Verdict::kNeedsApproval:
+      return "needs_approval";
+    case Verdict::kForbidden:
+      return "forbidden";
   }
   return "unknown";
 }
 
 std::string_view ChineseName(LayerKind kind) {
   switch (kind) {
-    case LayerKind::kPermanentBasicFarmland: return "永久基本农田";
-    case LayerKind::kEcologicalRedLine: return "生态保护红线";
-    case LayerKind::kUrbanDevelopmentBoundary: return "城镇开发边界";
-    case LayerKind::kProtectedArea: return "自然保护地";
-    case LayerKind::kMineralPlanning: return "矿产资源规划分区";
-    case LayerKind::kCultivatedLand: return "耕地";
+    case LayerKind::kPermanentBasicFarmland:
+      return "永久基本农田";
+    case LayerKind::kEcologicalRedLine:
+      return "生态保护红线";
+    case LayerKind::kUrbanDevelopmentBoundary:
+      return "城镇开发边界";
+    case LayerKind::kProtectedArea:
+      return "自然保护地";
+    case LayerKind::kMineralPlanning:
+      return "矿产资源规划分区";
+    case LayerKind::kCultivatedLand:
+      return "耕地";
   }
   return "";
 }
 
 std::string_view ChineseName(ControlLevel level) {
   switch (level) {
-    case ControlLevel::kUniform: return "统一管控";
-    case ControlLevel::kCoreProtection: return "核心保护区";
-    case ControlLevel::kGeneralControl: return "一般控制区";
-    case ControlLevel::kKeyMining: return "重点开采区";
-    case ControlLevel::kRestrictedMining: return "限制开采区";
-    case ControlLevel::kProhibitedMining: return "禁止开采区";
-    case ControlLevel::kKeyExploration: return "重点勘查区";
+    case ControlLevel::kUniform:
+      return "统一管控";
+    case ControlLevel::kCoreProtection:
+      return "核心保护区";
+    case ControlLevel::kGeneralControl:
+      return "一般控制区";
+    case ControlLevel::kKeyMining:
+      return "重点开采区";
+    case ControlLevel::kRestrictedMining:
+      return "限制开采区";
+    case ControlLevel::kProhibitedMining:
+      return "禁止开采区";
+    case ControlLevel::kKeyExploration:
+      return "重点勘查区";
   }
   return "";
 }
 
 std::string_view ChineseName(SpatialUse use) {
   switch (use) {
-    case SpatialUse::kUrbanConstruction: return "城镇建设";
-    case SpatialUse::kRuralConstruction: return "乡村建设";
-    case SpatialUse::kInfrastructure: return "基础设施";
-    case SpatialUse::kMajorNationalProject: return "国家重大战略项目";
-    case SpatialUse::kMineralExploration: return "矿产勘查";
-    case SpatialUse::kUndergroundMining: return "地下开采";
-    case SpatialUse::kOpenPitMining: return "露天开采";
-    case SpatialUse::kEcologicalRestoration: return "生态修复";
-    case SpatialUse::kAfforestation: return "造林绿化";
-    case SpatialUse::kAgriculture: return "农业生产";
+    case SpatialUse::kUrbanConstruction:
+      return "城镇建设";
+    case SpatialUse::kRuralConstruction:
+      return "乡村建设";
+    case SpatialUse::kInfrastructure:
+      return "基础设施";
+    case SpatialUse::kMajorNationalProject:
+      return "国家重大战略项目";
+    case SpatialUse::kMineralExploration:
+      return "矿产勘查";
+    case SpatialUse::kUndergroundMining:
+      return "地下开采";
+    case SpatialUse::kOpenPitMining:
+      return "露天开采";
+    case SpatialUse::kEcologicalRestoration:
+      return "生态修复";
+    case SpatialUse::kAfforestation:
+      return "造林绿化";
+    case SpatialUse::kAgriculture:
+      return "农业生产";
   }
   return "";
 }
@@ -100,8 +149,7 @@ Result<LayerKind> LayerKindFromNumber(int value, std::string_view field) {
   for (LayerKind k : kAllLayerKinds) {
     if (static_cast<int>(k) == value) return k;
   }
-  return Error::InvalidArgument(std::string(field),
-                                "unknown layer kind " + std::to_string(value));
+  return Error::InvalidArgument(std::string(field), "unknown layer kind " + std::to_string(value));
 }
 
 Result<ControlLevel> ControlLevelFromNumber(int value, std::string_view field) {
@@ -127,10 +175,9 @@ Result<ControlLevel> ParseControlLevel(std::string_view text, std::string_view f
     if (text == Name(l) || text == ChineseName(l)) return l;
   }
   return Error::InvalidArgument(
-      std::string(field),
-      "unknown control level '" + std::string(text) +
-          "' (expected uniform, core_protection, general_control, key_mining, "
-          "restricted_mining, prohibited_mining or key_exploration)");
+      std::string(field), "unknown control level '" + std::string(text) +
+                              "' (expected uniform, core_protection, general_control, key_mining, "
+                              "restricted_mining, prohibited_mining or key_exploration)");
 }
 
 const std::vector<ControlLevel>& LevelsOf(LayerKind kind) {
@@ -138,8 +185,8 @@ const std::vector<ControlLevel>& LevelsOf(LayerKind kind) {
   static const std::vector<ControlLevel> kCoreGeneral = {ControlLevel::kCoreProtection,
                                                          ControlLevel::kGeneralControl};
   static const std::vector<ControlLevel> kMineral = {
-      ControlLevel::kKeyMining, ControlLevel::kRestrictedMining,
-      ControlLevel::kProhibitedMining, ControlLevel::kKeyExploration};
+      ControlLevel::kKeyMining, ControlLevel::kRestrictedMining, ControlLevel::kProhibitedMining,
+      ControlLevel::kKeyExploration};
   switch (kind) {
     case LayerKind::kEcologicalRedLine:
     case LayerKind::kProtectedArea:
@@ -160,10 +207,9 @@ Status CheckLevel(LayerKind kind, ControlLevel level, std::string_view field) {
     if (!allowed.empty()) allowed += ", ";
     allowed += Name(l);
   }
-  return Error::InvalidArgument(std::string(field),
-                                "control level " + std::string(Name(level)) +
-                                    " does not occur in a " + std::string(Name(kind)) +
-                                    " layer (allowed: " + allowed + ")");
+  return Error::InvalidArgument(
+      std::string(field), "control level " + std::string(Name(level)) + " does not occur in a " +
+                              std::string(Name(kind)) + " layer (allowed: " + allowed + ")");
 }
 
 Status CheckLayerId(std::string_view id, std::string_view field) {
@@ -176,8 +222,7 @@ Status CheckLayerId(std::string_view id, std::string_view field) {
   for (char c : id) {
     unsigned char u = static_cast<unsigned char>(c);
     if (!(std::islower(u) || std::isdigit(u) || c == '-' || c == '_')) {
-      return Error::InvalidArgument(std::string(field),
-                                    "may contain only a-z, 0-9, '-' and '_'");
+      return Error::InvalidArgument(std::string(field), "may contain only a-z, 0-9, '-' and '_'");
     }
   }
   return Ok();

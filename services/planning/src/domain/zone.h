@@ -22,43 +22,42 @@ enum class LayerKind : int {
   kCultivatedLand = 6,            // 耕地
 };
 inline constexpr LayerKind kAllLayerKinds[] = {
-    LayerKind::kPermanentBasicFarmland, LayerKind::kEcologicalRedLine,
+    LayerKind::kPermanentBasicFarmland,   LayerKind::kEcologicalRedLine,
     LayerKind::kUrbanDevelopmentBoundary, LayerKind::kProtectedArea,
-    LayerKind::kMineralPlanning, LayerKind::kCultivatedLand};
+    LayerKind::kMineralPlanning,          LayerKind::kCultivatedLand};
 
 enum class ControlLevel : int {
-  kUniform = 1,              // the layer has one level
-  kCoreProtection = 2,       // 核心保护区
-  kGeneralControl = 3,       // 一般控制区
-  kKeyMining = 4,            // 重点开采区
-  kRestrictedMining = 5,     // 限制开采区
-  kProhibitedMining = 6,     // 禁止开采区
-  kKeyExploration = 7,       // 重点勘查区
+  kUniform = 1,           // the layer has one level
+  kCoreProtection = 2,    // 核心保护区
+  kGeneralControl = 3,    // 一般控制区
+  kKeyMining = 4,         // 重点开采区
+  kRestrictedMining = 5,  // 限制开采区
+  kProhibitedMining = 6,  // 禁止开采区
+  kKeyExploration = 7,    // 重点勘查区
 };
 inline constexpr ControlLevel kAllControlLevels[] = {
-    ControlLevel::kUniform,          ControlLevel::kCoreProtection,
-    ControlLevel::kGeneralControl,   ControlLevel::kKeyMining,
-    ControlLevel::kRestrictedMining, ControlLevel::kProhibitedMining,
+    ControlLevel::kUniform,       ControlLevel::kCoreProtection,   ControlLevel::kGeneralControl,
+    ControlLevel::kKeyMining,     ControlLevel::kRestrictedMining, ControlLevel::kProhibitedMining,
     ControlLevel::kKeyExploration};
 
 enum class SpatialUse : int {
-  kUrbanConstruction = 1,     // 城镇建设
-  kRuralConstruction = 2,     // 乡村建设
-  kInfrastructure = 3,        // 交通、能源、水利基础设施
-  kMajorNationalProject = 4,  // 国家重大战略项目
-  kMineralExploration = 5,    // 矿产勘查
-  kUndergroundMining = 6,     // 地下开采
-  kOpenPitMining = 7,         // 露天开采
-  kEcologicalRestoration = 8, // 生态修复
-  kAfforestation = 9,         // 造林绿化
-  kAgriculture = 10,          // 农业生产
+  kUrbanConstruction = 1,      // 城镇建设
+  kRuralConstruction = 2,      // 乡村建设
+  kInfrastructure = 3,         // 交通、能源、水利基础设施
+  kMajorNationalProject = 4,   // 国家重大战略项目
+  kMineralExploration = 5,     // 矿产勘查
+  kUndergroundMining = 6,      // 地下开采
+  kOpenPitMining = 7,          // 露天开采
+  kEcologicalRestoration = 8,  // 生态修复
+  kAfforestation = 9,          // 造林绿化
+  kAgriculture = 10,           // 农业生产
 };
 inline constexpr SpatialUse kAllSpatialUses[] = {
-    SpatialUse::kUrbanConstruction,    SpatialUse::kRuralConstruction,
-    SpatialUse::kInfrastructure,       SpatialUse::kMajorNationalProject,
-    SpatialUse::kMineralExploration,   SpatialUse::kUndergroundMining,
-    SpatialUse::kOpenPitMining,        SpatialUse::kEcologicalRestoration,
-    SpatialUse::kAfforestation,        SpatialUse::kAgriculture};
+    SpatialUse::kUrbanConstruction,  SpatialUse::kRuralConstruction,
+    SpatialUse::kInfrastructure,     SpatialUse::kMajorNationalProject,
+    SpatialUse::kMineralExploration, SpatialUse::kUndergroundMining,
+    SpatialUse::kOpenPitMining,      SpatialUse::kEcologicalRestoration,
+    SpatialUse::kAfforestation,      SpatialUse::kAgriculture};
 
 // Ordered from least to most restrictive, so max() gives the overall verdict.
 enum class Verdict : int {

@@ -17,10 +17,10 @@ auto Guard(Fn&& fn) -> decltype(fn()) {
   }
 }
 
-#define PLAN_COLUMNS                                                                      \
-  "plan_id, name, region_code, period_start_year, period_end_year, base_year, "          \
-  "coalesce(encode(document, 'hex'), ''), state, reference_data, " TS("create_time") ", " \
-  TS("update_time")
+#define PLAN_COLUMNS                                                                          \
+  "plan_id, name, region_code, period_start_year, period_end_year, base_year, "               \
+  "coalesce(encode(document, 'hex'), ''), state, reference_data, " TS("create_time") ", " TS( \
+      "update_time")
 
 PlanRow ReadPlan(const pqxx::row& r) {
   PlanRow p;
@@ -41,13 +41,20 @@ PlanRow ReadPlan(const pqxx::row& r) {
 // comparator/strict of the contract from the domain's kind, and back.
 std::pair<int, bool> Comparator(TargetKind k) {
   switch (k) {
-    case TargetKind::kAtLeast: return {1, false};
-    case TargetKind::kGreaterThan: return {1, true};
-    case TargetKind::kAtMost: return {2, false};
-    case TargetKind::kLessThan: return {2, true};
-    case TargetKind::kEqual: return {3, false};
-    case TargetKind::kRange: return {4, false};
-    case TargetKind::kText: return {5, false};
+    case TargetKind::kAtLeast:
+      return {1, false};
+    case TargetKind::kGreaterThan:
+      return {1, true};
+    case TargetKind::kAtMost:
+      return {2, false};
+    case TargetKind::kLessThan:
+      return {2, true};
+    case TargetKind::kEqual:
+      return {3, false};
+    case TargetKind::kRange:
+      return {4, false};
+    case TargetKind::kText:
+      return {5, false};
   }
   return {5, false};
 }
@@ -56,16 +63,25 @@ Target ReadTarget(int comparator, bool strict, double value, double lower, doubl
                   const std::string& text) {
   Result<Target> t = Target::Text(text.empty() ? "-" : text);
   switch (comparator) {
-    case 1: t = Target::Compare(strict ? TargetKind::kGreaterThan : TargetKind::kAtLeast, value); break;
-    case 2: t = Target::Compare(strict ? TargetKind::kLessThan : TargetKind::kAtMost, value); break;
-    case 3: t = Target::Compare(TargetKind::kEqual, value); break;
-    case 4: t = Target::Range(lower, upper); break;
-    default: break;
+    case 1:
+      t = Target::Compare(strict ? TargetKind::kGreaterThan : TargetKind::kAtLeast, value);
+      break;
+    case 2:
+      t = Target::Compare(strict ? TargetKind::kLessThan : TargetKind::kAtMost, value);
+      break;
+    case 3:
+      t = Target::Compare(TargetKind::kEqual, value);
+      break;
+    case 4:
+      t = Target::Range(lower, upper);
+      break;
+    default:
+      break;
   }
   return t.ok() ? *t : *Target::Text(text.empty() ? "-" : text);
 }
 
-#define INDICATOR_COLUMNS                                                                        \
+#define INDICATOR_COLUMNS \
   "i.indicator_id, i.plan_id, p.region_code, i.code, i.position, i.name, i.category, i.unit, "  \
   "i.base_value, i.comparator, i.strict, i.target_value, i.target_lower, i.target_upper, "      \
   "i.target_text, i.target_year, i.nature, i.measure, i.measure_layer_kind, i.trajectory_base, " \
@@ -89,7 +105,9 @@ IndicatorRow ReadIndicator(const pqxx::row& r) {
   i.target_as_written = r[14].as<std::string>();
   i.target_year = r[15].as<int>();
   int nature = r[16].as<int>();
-  i.nature = nature == 1 ? Attribute::kBinding : nature == 2 ? Attribute::kExpected : Attribute::kUnstated;
+  i.nature = nature == 1   ? Attribute::kBinding
+             : nature == 2 ? Attribute::kExpected
+                           : Attribute::kUnstated;
   auto mk = ParseMeasureKind(r[17].as<std::string>(), "measure");
   i.measure.kind = mk.ok() ? *mk : MeasureKind::kReported;
   if (!r[18].is_null()) i.measure.layer_kind = static_cast<LayerKind>(r[18].as<int>());
@@ -108,9 +126,10 @@ IndicatorRow ReadIndicator(const pqxx::row& r) {
   return i;
 }
 
-#define VALUE_COLUMNS                                                                       \
-  "value_id, indicator_id, value, text_value, to_char(as_of, 'YYYY-MM-DD'), origin, "       \
-  "coalesce(encode(source, 'hex'), ''), source_note, reported_by, stock_area_m2, " TS("recorded_at")
+#define VALUE_COLUMNS                                                                  \
+  "value_id, indicator_id, value, text_value, to_char(as_of, 'YYYY-MM-DD'), origin, "  \
+  "coalesce(encode(source, 'hex'), ''), source_note, reported_by, stock_area_m2, " TS( \
+      "recorded_at")
 
 ValueRow ReadValue(const pqxx::row& r) {
   ValueRow v;
@@ -155,10 +174,12 @@ Status UpsertPlan(pqxx::work& txn, const PlanRow& p) {
          "EXCLUDED.region_code, period_start_year = EXCLUDED.period_start_year, period_end_year = "
          "EXCLUDED.period_end_year, base_year = EXCLUDED.base_year, document = EXCLUDED.document, "
          "reference_data = EXCLUDED.reference_data, update_time = CASE WHEN (plans.name, "
-         "plans.document) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.document) THEN EXCLUDED.update_time "
+         "plans.document) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.document) THEN "
+         "EXCLUDED.update_time "
          "ELSE plans.update_time END",
          p.plan_id, p.name, p.region_code, p.period_start_year, p.period_end_year, p.base_year,
-         HexEncode(p.document), static_cast<int>(p.state), p.reference_data, TimeParam(p.create_time));
+         HexEncode(p.document), static_cast<int>(p.state), p.reference_data,
+         TimeParam(p.create_time));
     return Ok();
   });
 }
@@ -178,13 +199,15 @@ Status InsertPlan(pqxx::work& txn, const PlanRow& p) {
   });
 }
 
-Result<std::optional<PlanRow>> GetPlan(pqxx::work& txn, const std::string& plan_id, bool for_update) {
+Result<std::optional<PlanRow>> GetPlan(pqxx::work& txn, const std::string& plan_id,
+                                       bool for_update) {
   return Guard([&]() -> Result<std::optional<PlanRow>> {
     pqxx::result r =
-        for_update ? Exec(txn, "planning_get_plan_for_update",
-                          "SELECT " PLAN_COLUMNS " FROM plans WHERE plan_id = $1 FOR UPDATE", plan_id)
-                   : Exec(txn, "planning_get_plan", "SELECT " PLAN_COLUMNS " FROM plans WHERE plan_id = $1",
-                          plan_id);
+        for_update
+            ? Exec(txn, "planning_get_plan_for_update",
+                   "SELECT " PLAN_COLUMNS " FROM plans WHERE plan_id = $1 FOR UPDATE", plan_id)
+            : Exec(txn, "planning_get_plan",
+                   "SELECT " PLAN_COLUMNS " FROM plans WHERE plan_id = $1", plan_id);
     if (r.empty()) return std::optional<PlanRow>();
     return std::optional<PlanRow>(ReadPlan(r[0]));
   });
@@ -193,10 +216,12 @@ Result<std::optional<PlanRow>> GetPlan(pqxx::work& txn, const std::string& plan_
 Result<std::vector<PlanRow>> ListPlans(pqxx::work& txn, const std::string& region_prefix,
                                        const std::string& after_key, int limit) {
   return Guard([&]() -> Result<std::vector<PlanRow>> {
-    pqxx::result r = Exec(txn, "planning_list_plans",
-                          "SELECT " PLAN_COLUMNS " FROM plans WHERE region_code LIKE $1 || '%' AND "
-                          "(region_code || '|' || plan_id) > $2 ORDER BY region_code, plan_id LIMIT $3",
-                          region_prefix, after_key, limit);
+    pqxx::result r =
+        Exec(txn, "planning_list_plans",
+             "SELECT " PLAN_COLUMNS
+             " FROM plans WHERE region_code LIKE $1 || '%' AND "
+             "(region_code || '|' || plan_id) > $2 ORDER BY region_code, plan_id LIMIT $3",
+             region_prefix, after_key, limit);
     std::vector<PlanRow> out;
     for (const auto& row : r) out.push_back(ReadPlan(row));
     return out;
@@ -224,21 +249,22 @@ constexpr const char* kIndicatorInsert =
     "$22, $23, $23) ";
 }  // namespace
 
-#define INDICATOR_ARGS(i)                                                                        \
-  i.indicator_id, i.plan_id, i.code, i.position, i.name, i.category, i.unit,                     \
-      Nullable(NumberOrNull(i.base_value)), Comparator(i.target.kind()).first,                   \
-      Comparator(i.target.kind()).second, i.target.value(), i.target.low(), i.target.high(),    \
-      TargetText(i), i.target_year, NatureNumber(i.nature),                              \
-      std::string(Name(i.measure.kind)),                                                         \
-      Nullable(i.measure.kind == MeasureKind::kLayerArea                                         \
-                   ? std::optional<std::string>(std::to_string(static_cast<int>(i.measure.layer_kind))) \
-                   : std::nullopt),                                                              \
-      Nullable(NumberOrNull(i.trajectory_base)), i.annual, i.source_note, i.status,              \
+#define INDICATOR_ARGS(i)                                                                          \
+  i.indicator_id, i.plan_id, i.code, i.position, i.name, i.category, i.unit,                       \
+      Nullable(NumberOrNull(i.base_value)), Comparator(i.target.kind()).first,                     \
+      Comparator(i.target.kind()).second, i.target.value(), i.target.low(), i.target.high(),       \
+      TargetText(i), i.target_year, NatureNumber(i.nature), std::string(Name(i.measure.kind)),     \
+      Nullable(                                                                                    \
+          i.measure.kind == MeasureKind::kLayerArea                                                \
+              ? std::optional<std::string>(std::to_string(static_cast<int>(i.measure.layer_kind))) \
+              : std::nullopt),                                                                     \
+      Nullable(NumberOrNull(i.trajectory_base)), i.annual, i.source_note, i.status,                \
       TimeParam(i.create_time)
 
 Status UpsertIndicator(pqxx::work& txn, const IndicatorRow& i) {
   return Guard([&]() -> Status {
-    const std::string sql = std::string(kIndicatorInsert) +
+    const std::string sql =
+        std::string(kIndicatorInsert) +
         "ON CONFLICT (indicator_id) DO UPDATE SET code = EXCLUDED.code, position = "
         "EXCLUDED.position, name = EXCLUDED.name, category = EXCLUDED.category, unit = "
         "EXCLUDED.unit, base_value = EXCLUDED.base_value, comparator = EXCLUDED.comparator, "
@@ -256,12 +282,13 @@ Status UpsertIndicator(pqxx::work& txn, const IndicatorRow& i) {
 
 Status InsertIndicator(pqxx::work& txn, const IndicatorRow& i) {
   return Guard([&]() -> Status {
-    const std::string sql = std::string(kIndicatorInsert) +
-                            "ON CONFLICT DO NOTHING RETURNING indicator_id";
+    const std::string sql =
+        std::string(kIndicatorInsert) + "ON CONFLICT DO NOTHING RETURNING indicator_id";
     txn.conn().prepare("planning_insert_indicator", sql);
     pqxx::result r = txn.exec_prepared("planning_insert_indicator", INDICATOR_ARGS(i));
     if (r.empty()) {
-      return Error::AlreadyExists("plan " + i.plan_id + " already has an indicator with code " + i.code);
+      return Error::AlreadyExists("plan " + i.plan_id + " already has an indicator with code " +
+                                  i.code);
     }
     return Ok();
   });
@@ -270,15 +297,17 @@ Status InsertIndicator(pqxx::work& txn, const IndicatorRow& i) {
 Result<std::optional<IndicatorRow>> GetIndicator(pqxx::work& txn, const std::string& id,
                                                  bool for_update) {
   return Guard([&]() -> Result<std::optional<IndicatorRow>> {
-    pqxx::result r =
-        for_update ? Exec(txn, "planning_get_indicator_for_update",
-                          "SELECT " INDICATOR_COLUMNS " FROM indicators i JOIN plans p ON "
-                          "p.plan_id = i.plan_id WHERE i.indicator_id = $1 FOR UPDATE OF i",
-                          id)
-                   : Exec(txn, "planning_get_indicator",
-                          "SELECT " INDICATOR_COLUMNS " FROM indicators i JOIN plans p ON "
-                          "p.plan_id = i.plan_id WHERE i.indicator_id = $1",
-                          id);
+    pqxx::result r = for_update
+                         ? Exec(txn, "planning_get_indicator_for_update",
+                                "SELECT " INDICATOR_COLUMNS
+                                " FROM indicators i JOIN plans p ON "
+                                "p.plan_id = i.plan_id WHERE i.indicator_id = $1 FOR UPDATE OF i",
+                                id)
+                         : Exec(txn, "planning_get_indicator",
+                                "SELECT " INDICATOR_COLUMNS
+                                " FROM indicators i JOIN plans p ON "
+                                "p.plan_id = i.plan_id WHERE i.indicator_id = $1",
+                                id);
     if (r.empty()) return std::optional<IndicatorRow>();
     return std::optional<IndicatorRow>(ReadIndicator(r[0]));
   });
@@ -291,16 +320,17 @@ std::string IndicatorKey(const IndicatorRow& i) {
 }
 
 Result<std::vector<IndicatorRow>> ListIndicators(pqxx::work& txn, const IndicatorFilter& f,
-                                                const std::string& after_key, int limit) {
+                                                 const std::string& after_key, int limit) {
   return Guard([&]() -> Result<std::vector<IndicatorRow>> {
     int nature = f.nature ? NatureNumber(*f.nature) : -1;
-    pqxx::result r = Exec(
-        txn, "planning_list_indicators",
-        "SELECT " INDICATOR_COLUMNS " FROM indicators i JOIN plans p ON p.plan_id = i.plan_id "
-        "WHERE ($1 = '' OR i.plan_id = $1) AND p.region_code LIKE $2 || '%' AND ($3 < 0 OR "
-        "i.nature = $3) AND (i.plan_id || '|' || lpad(i.position::text, 8, '0') || '|' || "
-        "i.indicator_id) > $4 ORDER BY i.plan_id, i.position, i.indicator_id LIMIT $5",
-        f.plan_id, f.region_prefix, nature, after_key, limit);
+    pqxx::result r =
+        Exec(txn, "planning_list_indicators",
+             "SELECT " INDICATOR_COLUMNS
+             " FROM indicators i JOIN plans p ON p.plan_id = i.plan_id "
+             "WHERE ($1 = '' OR i.plan_id = $1) AND p.region_code LIKE $2 || '%' AND ($3 < 0 OR "
+             "i.nature = $3) AND (i.plan_id || '|' || lpad(i.position::text, 8, '0') || '|' || "
+             "i.indicator_id) > $4 ORDER BY i.plan_id, i.position, i.indicator_id LIMIT $5",
+             f.plan_id, f.region_prefix, nature, after_key, limit);
     std::vector<IndicatorRow> out;
     for (const auto& row : r) out.push_back(ReadIndicator(row));
     return out;
@@ -351,12 +381,13 @@ Status InsertValue(pqxx::work& txn, const ValueRow& v) {
 Result<std::vector<ValueRow>> ListValues(pqxx::work& txn, const std::string& indicator_id,
                                          std::optional<int> origin, int64_t offset, int limit) {
   return Guard([&]() -> Result<std::vector<ValueRow>> {
-    pqxx::result r = Exec(
-        txn, "planning_list_values",
-        "SELECT " VALUE_COLUMNS " FROM indicator_values WHERE ($1 = '' OR indicator_id = $1) AND "
-        "($2 = 0 OR origin = $2) ORDER BY as_of DESC, recorded_at DESC, value_id DESC "
-        "OFFSET $3 LIMIT $4",
-        indicator_id, origin.value_or(0), offset, limit);
+    pqxx::result r =
+        Exec(txn, "planning_list_values",
+             "SELECT " VALUE_COLUMNS
+             " FROM indicator_values WHERE ($1 = '' OR indicator_id = $1) AND "
+             "($2 = 0 OR origin = $2) ORDER BY as_of DESC, recorded_at DESC, value_id DESC "
+             "OFFSET $3 LIMIT $4",
+             indicator_id, origin.value_or(0), offset, limit);
     std::vector<ValueRow> out;
     for (const auto& row : r) out.push_back(ReadValue(row));
     return out;
@@ -366,7 +397,8 @@ Result<std::vector<ValueRow>> ListValues(pqxx::work& txn, const std::string& ind
 Result<std::vector<ValueRow>> ValueSeries(pqxx::work& txn, const std::string& indicator_id) {
   return Guard([&]() -> Result<std::vector<ValueRow>> {
     pqxx::result r = Exec(txn, "planning_value_series",
-                          "SELECT " VALUE_COLUMNS " FROM indicator_values WHERE indicator_id = $1 "
+                          "SELECT " VALUE_COLUMNS
+                          " FROM indicator_values WHERE indicator_id = $1 "
                           "ORDER BY as_of, recorded_at, value_id",
                           indicator_id);
     std::vector<ValueRow> out;
@@ -378,7 +410,8 @@ Result<std::vector<ValueRow>> ValueSeries(pqxx::work& txn, const std::string& in
 Result<std::optional<ValueRow>> LatestReported(pqxx::work& txn, const std::string& indicator_id) {
   return Guard([&]() -> Result<std::optional<ValueRow>> {
     pqxx::result r = Exec(txn, "planning_latest_reported",
-                          "SELECT " VALUE_COLUMNS " FROM indicator_values WHERE indicator_id = $1 "
+                          "SELECT " VALUE_COLUMNS
+                          " FROM indicator_values WHERE indicator_id = $1 "
                           "AND origin = 2 AND stock_area_m2 IS NULL ORDER BY as_of DESC, "
                           "recorded_at DESC LIMIT 1",
                           indicator_id);
@@ -390,7 +423,8 @@ Result<std::optional<ValueRow>> LatestReported(pqxx::work& txn, const std::strin
 Result<std::optional<ValueRow>> LatestComputed(pqxx::work& txn, const std::string& indicator_id) {
   return Guard([&]() -> Result<std::optional<ValueRow>> {
     pqxx::result r = Exec(txn, "planning_latest_computed",
-                          "SELECT " VALUE_COLUMNS " FROM indicator_values WHERE indicator_id = $1 "
+                          "SELECT " VALUE_COLUMNS
+                          " FROM indicator_values WHERE indicator_id = $1 "
                           "AND origin = 1 ORDER BY as_of DESC, recorded_at DESC LIMIT 1",
                           indicator_id);
     if (r.empty()) return std::optional<ValueRow>();
@@ -418,7 +452,8 @@ Status UpsertMine(pqxx::work& txn, const MineFact& f, TimePoint now) {
          "updated_at) VALUES ($1, $2, $3, $4, $5, $6, coalesce($7::boolean, false), $8) "
          "ON CONFLICT (right_id) DO UPDATE SET region_code = EXCLUDED.region_code, mining = "
          "EXCLUDED.mining, solid = EXCLUDED.solid, scale_class = EXCLUDED.scale_class, valid = "
-         "EXCLUDED.valid, green = coalesce($7::boolean, mine_facts.green), updated_at = EXCLUDED.updated_at",
+         "EXCLUDED.valid, green = coalesce($7::boolean, mine_facts.green), updated_at = "
+         "EXCLUDED.updated_at",
          f.right_id, f.region_code, f.mining, f.solid, f.scale_class, f.valid,
          Nullable(f.green ? std::optional<std::string>(*f.green ? "true" : "false") : std::nullopt),
          TimeParam(now));
@@ -474,16 +509,18 @@ Status InsertStockFact(pqxx::work& txn, const StockFact& f) {
   });
 }
 
-Result<double> SumStockFacts(pqxx::work& txn, const std::string& kind, const std::vector<int>& stages,
-                             const std::string& region_code, Date from, Date to) {
+Result<double> SumStockFacts(pqxx::work& txn, const std::string& kind,
+                             const std::vector<int>& stages, const std::string& region_code,
+                             Date from, Date to) {
   return Guard([&]() -> Result<double> {
     std::vector<std::string> st;
     for (int s : stages) st.push_back(std::to_string(s));
-    pqxx::result r = Exec(txn, "planning_sum_stock",
-                          "SELECT coalesce(sum(area_m2), 0) FROM stock_land_facts WHERE kind = $1 "
-                          "AND (cardinality($2::int[]) = 0 OR stage = ANY($2::int[])) AND "
-                          "region_code LIKE $3 || '%' AND occurred_on BETWEEN $4::date AND $5::date",
-                          kind, TextArray(st), RegionPrefix(region_code), from.ToString(), to.ToString());
+    pqxx::result r =
+        Exec(txn, "planning_sum_stock",
+             "SELECT coalesce(sum(area_m2), 0) FROM stock_land_facts WHERE kind = $1 "
+             "AND (cardinality($2::int[]) = 0 OR stage = ANY($2::int[])) AND "
+             "region_code LIKE $3 || '%' AND occurred_on BETWEEN $4::date AND $5::date",
+             kind, TextArray(st), RegionPrefix(region_code), from.ToString(), to.ToString());
     return r[0][0].as<double>();
   });
 }
@@ -500,18 +537,21 @@ Status UpsertConstructionLand(pqxx::work& txn, const std::string& batch_id,
   });
 }
 
-Result<double> SumConstructionLand(pqxx::work& txn, const std::string& region_code, Date from, Date to) {
+Result<double> SumConstructionLand(pqxx::work& txn, const std::string& region_code, Date from,
+                                   Date to) {
   return Guard([&]() -> Result<double> {
-    pqxx::result r = Exec(txn, "planning_sum_construction",
-                          "SELECT coalesce(sum(area_m2), 0) FROM construction_land_facts WHERE "
-                          "region_code LIKE $1 || '%' AND approved_on BETWEEN $2::date AND $3::date",
-                          RegionPrefix(region_code), from.ToString(), to.ToString());
+    pqxx::result r =
+        Exec(txn, "planning_sum_construction",
+             "SELECT coalesce(sum(area_m2), 0) FROM construction_land_facts WHERE "
+             "region_code LIKE $1 || '%' AND approved_on BETWEEN $2::date AND $3::date",
+             RegionPrefix(region_code), from.ToString(), to.ToString());
     return r[0][0].as<double>();
   });
 }
 
-Status UpsertRestoration(pqxx::work& txn, const std::string& project_id, const std::string& region_code,
-                         int project_kind, double area_m2, double new_cultivated_m2, Date accepted_on) {
+Status UpsertRestoration(pqxx::work& txn, const std::string& project_id,
+                         const std::string& region_code, int project_kind, double area_m2,
+                         double new_cultivated_m2, Date accepted_on) {
   return Guard([&]() -> Status {
     Exec(txn, "planning_upsert_restoration",
          "INSERT INTO restoration_facts (project_id, region_code, project_kind, restored_area_m2, "
@@ -530,13 +570,13 @@ Result<double> SumRestoration(pqxx::work& txn, const std::vector<int>& kinds,
   return Guard([&]() -> Result<double> {
     std::vector<std::string> k;
     for (int x : kinds) k.push_back(std::to_string(x));
-    pqxx::result r = Exec(txn, "planning_sum_restoration",
-                          "SELECT coalesce(sum(CASE WHEN $5 THEN new_cultivated_m2 ELSE "
-                          "restored_area_m2 END), 0) FROM restoration_facts WHERE "
-                          "(cardinality($1::int[]) = 0 OR project_kind = ANY($1::int[])) AND "
-                          "region_code LIKE $2 || '%' AND accepted_on BETWEEN $3::date AND $4::date",
-                          TextArray(k), RegionPrefix(region_code), from.ToString(), to.ToString(),
-                          new_cultivated);
+    pqxx::result r = Exec(
+        txn, "planning_sum_restoration",
+        "SELECT coalesce(sum(CASE WHEN $5 THEN new_cultivated_m2 ELSE "
+        "restored_area_m2 END), 0) FROM restoration_facts WHERE "
+        "(cardinality($1::int[]) = 0 OR project_kind = ANY($1::int[])) AND "
+        "region_code LIKE $2 || '%' AND accepted_on BETWEEN $3::date AND $4::date",
+        TextArray(k), RegionPrefix(region_code), from.ToString(), to.ToString(), new_cultivated);
     return r[0][0].as<double>();
   });
 }
@@ -548,7 +588,8 @@ Result<bool> HasFacts(pqxx::work& txn, FactKind kind, const std::string& region_
     switch (kind) {
       case FactKind::kMines:
         r = Exec(txn, "planning_has_mines",
-                 "SELECT EXISTS (SELECT 1 FROM mine_facts WHERE region_code LIKE $1 || '%')", prefix);
+                 "SELECT EXISTS (SELECT 1 FROM mine_facts WHERE region_code LIKE $1 || '%')",
+                 prefix);
         break;
       case FactKind::kStockRevitalised:
         r = Exec(txn, "planning_has_revitalised",
@@ -558,16 +599,19 @@ Result<bool> HasFacts(pqxx::work& txn, FactKind kind, const std::string& region_
         break;
       case FactKind::kIdleDisposed:
         r = Exec(txn, "planning_has_stock",
-                 "SELECT EXISTS (SELECT 1 FROM stock_land_facts WHERE region_code LIKE $1 || '%')", prefix);
+                 "SELECT EXISTS (SELECT 1 FROM stock_land_facts WHERE region_code LIKE $1 || '%')",
+                 prefix);
         break;
       case FactKind::kConstructionLand:
         r = Exec(txn, "planning_has_construction",
-                 "SELECT EXISTS (SELECT 1 FROM construction_land_facts WHERE region_code LIKE $1 || '%')",
+                 "SELECT EXISTS (SELECT 1 FROM construction_land_facts WHERE region_code LIKE $1 "
+                 "|| '%')",
                  prefix);
         break;
       case FactKind::kRestoration:
         r = Exec(txn, "planning_has_restoration",
-                 "SELECT EXISTS (SELECT 1 FROM restoration_facts WHERE region_code LIKE $1 || '%')", prefix);
+                 "SELECT EXISTS (SELECT 1 FROM restoration_facts WHERE region_code LIKE $1 || '%')",
+                 prefix);
         break;
     }
     return r[0][0].as<bool>();

@@ -68,7 +68,7 @@ struct ValueRow {
   double value = 0;
   std::string text_value;
   Date as_of;
-  int origin = 2;  // 1 computed, 2 reported
+  int origin = 2;      // 1 computed, 2 reported
   std::string source;  // serialized DocumentReference
   std::string source_note;
   std::string reported_by;
@@ -100,7 +100,7 @@ struct IndicatorFilter {
 };
 // Ordered by (plan_id, position, indicator_id), paged by that key.
 Result<std::vector<IndicatorRow>> ListIndicators(pqxx::work& txn, const IndicatorFilter& filter,
-                                                const std::string& after_key, int limit);
+                                                 const std::string& after_key, int limit);
 std::string IndicatorKey(const IndicatorRow& ind);
 // Indicators of plans in force measured by `kind` (any kind when nullopt).
 Result<std::vector<std::string>> IndicatorIdsByMeasure(pqxx::work& txn,

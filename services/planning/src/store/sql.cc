@@ -62,7 +62,8 @@ std::string MicrosSql(std::string_view column) {
 }
 
 TimePoint FromMicros(int64_t micros) {
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::microseconds(micros)));
+  return TimePoint(
+      std::chrono::duration_cast<TimePoint::duration>(std::chrono::microseconds(micros)));
 }
 
 std::optional<TimePoint> OptionalTime(const pqxx::field& f) {

@@ -12,7 +12,8 @@ namespace {
 #define TS(col) "(extract(epoch from " col ") * 1000000)::bigint"
 
 constexpr const char* kLayerColumns =
-    "layer_id, kind, region_code, name, description, current_version, " TS("create_time") ", " TS("update_time");
+    "layer_id, kind, region_code, name, description, current_version, " TS("create_time") ", " TS(
+        "update_time");
 
 LayerRow ReadLayer(const pqxx::row& r) {
   LayerRow l;
@@ -27,10 +28,10 @@ LayerRow ReadLayer(const pqxx::row& r) {
   return l;
 }
 
-#define VERSION_COLUMNS                                                                        \
-  "layer_id, version, state, zone_count, total_area_m2, checksum, encode(approval, 'hex'), "                  \
-  "to_char(effective_from, 'YYYY-MM-DD'), note, discard_reason, " TS("published_at") ", "     \
-  TS("superseded_at") ", " TS("create_time")
+#define VERSION_COLUMNS                                                                       \
+  "layer_id, version, state, zone_count, total_area_m2, checksum, encode(approval, 'hex'), "  \
+  "to_char(effective_from, 'YYYY-MM-DD'), note, discard_reason, " TS("published_at") ", " TS( \
+      "superseded_at") ", " TS("create_time")
 
 VersionRow ReadVersion(const pqxx::row& r) {
   VersionRow v;
@@ -134,15 +135,16 @@ Result<std::optional<LayerRow>> GetLayer(pqxx::work& txn, const std::string& lay
                                          bool for_update) {
   return Guard([&]() -> Result<std::optional<LayerRow>> {
     pqxx::result r =
-        for_update
-            ? Exec(txn, "planning_get_layer_for_update",
-                   "SELECT layer_id, kind, region_code, name, description, current_version, " TS(
-                       "create_time") ", " TS("update_time") " FROM zone_layers WHERE layer_id = $1 FOR UPDATE",
-                   layer_id)
-            : Exec(txn, "planning_get_layer",
-                   "SELECT layer_id, kind, region_code, name, description, current_version, " TS(
-                       "create_time") ", " TS("update_time") " FROM zone_layers WHERE layer_id = $1",
-                   layer_id);
+        for_update ? Exec(txn, "planning_get_layer_for_update",
+                          "SELECT layer_id, kind, region_code, name, description, "
+                          "current_version, " TS("create_time") ", " TS(
+                              "update_time") " FROM zone_layers WHERE layer_id = $1 FOR UPDATE",
+                          layer_id)
+                   : Exec(txn, "planning_get_layer",
+                          "SELECT layer_id, kind, region_code, name, description, "
+                          "current_version, " TS("create_time") ", " TS(
+                              "update_time") " FROM zone_layers WHERE layer_id = $1",
+                          layer_id);
     if (r.empty()) return std::optional<LayerRow>();
     return std::optional<LayerRow>(ReadLayer(r[0]));
   });
@@ -170,14 +172,14 @@ Result<VersionRow> InsertDraftVersion(pqxx::work& txn, const std::string& layer_
                                       const std::optional<Date>& effective_from,
                                       const std::string& note, TimePoint now) {
   return Guard([&]() -> Result<VersionRow> {
-    pqxx::result draft = Exec(txn, "planning_find_draft",
-                              "SELECT version FROM layer_versions WHERE layer_id = $1 AND state = 1",
-                              layer_id);
+    pqxx::result draft =
+        Exec(txn, "planning_find_draft",
+             "SELECT version FROM layer_versions WHERE layer_id = $1 AND state = 1", layer_id);
     if (!draft.empty()) {
-      return Error::FailedPrecondition(
-          "DRAFT_EXISTS", layer_id,
-          "layer " + layer_id + " already has draft version " + draft[0][0].as<std::string>() +
-              "; publish or discard it first");
+      return Error::FailedPrecondition("DRAFT_EXISTS", layer_id,
+                                       "layer " + layer_id + " already has draft version " +
+                                           draft[0][0].as<std::string>() +
+                                           "; publish or discard it first");
     }
     auto dates = DateOrNull(effective_from);
     pqxx::result r = Exec(
@@ -274,8 +276,7 @@ Result<std::vector<StagedZone>> StageZones(pqxx::work& txn, const std::vector<Im
         "UPDATE import_stage s SET g = p.geom, error = p.error "
         "FROM (SELECT idx, (planning_parse_geometry(encoding, txt)).* FROM import_stage) p "
         "WHERE p.idx = s.idx");
-    txn.exec(
-        "UPDATE import_stage SET g = ST_GeomFromText(ST_AsText(g), 4490) WHERE g IS NOT NULL");
+    txn.exec("UPDATE import_stage SET g = ST_GeomFromText(ST_AsText(g), 4490) WHERE g IS NOT NULL");
     txn.exec(
         "UPDATE import_stage SET error = 'not a valid geometry: ' || ST_IsValidReason(g) "
         "WHERE g IS NOT NULL AND NOT ST_IsValid(g)");
@@ -295,7 +296,8 @@ Result<std::vector<StagedZone>> StageZones(pqxx::work& txn, const std::vector<Im
         "jsonb_each_text(attributes)), ''), 'UTF8')), 'hex') WHERE wkt IS NOT NULL");
     pqxx::result r = txn.exec(
         "SELECT idx, zone_id, coalesce(error, ''), coalesce(GeometryType(g), ''), "
-        "coalesce(wkt, ''), coalesce(digest, ''), coalesce(area_m2, 0) FROM import_stage ORDER BY idx");
+        "coalesce(wkt, ''), coalesce(digest, ''), coalesce(area_m2, 0) FROM import_stage ORDER BY "
+        "idx");
     std::vector<StagedZone> out;
     out.reserve(r.size());
     for (const auto& row : r) {
@@ -346,7 +348,8 @@ Status CommitStaged(pqxx::work& txn, const std::string& layer_id, int64_t versio
            "ON CONFLICT (layer_id, version, zone_id) DO UPDATE SET reason = EXCLUDED.reason",
            layer_id, version, id_array, TextArray(reasons));
       Exec(txn, "planning_drop_rejected_zones",
-           "DELETE FROM draft_zones WHERE layer_id = $1 AND version = $2 AND zone_id = ANY($3::text[])",
+           "DELETE FROM draft_zones WHERE layer_id = $1 AND version = $2 AND zone_id = "
+           "ANY($3::text[])",
            layer_id, version, id_array);
     }
     return Ok();
@@ -379,14 +382,15 @@ Result<Publication> PublishVersion(pqxx::work& txn, const LayerRow& layer, int64
                            " FROM layer_versions WHERE layer_id = $1 AND version = $2 FOR UPDATE",
                            layer.layer_id, version);
     if (vr.empty()) {
-      return Error::NotFound("layer " + layer.layer_id + " has no version " + std::to_string(version));
+      return Error::NotFound("layer " + layer.layer_id + " has no version " +
+                             std::to_string(version));
     }
     VersionRow v = ReadVersion(vr[0]);
     const std::string subject = layer.layer_id + "@" + std::to_string(version);
     if (v.state != VersionState::kDraft) {
-      return Error::FailedPrecondition("VERSION_NOT_DRAFT", subject,
-                                       "version " + std::to_string(version) + " of layer " +
-                                           layer.layer_id + " is not a draft");
+      return Error::FailedPrecondition(
+          "VERSION_NOT_DRAFT", subject,
+          "version " + std::to_string(version) + " of layer " + layer.layer_id + " is not a draft");
     }
     NRP_ASSIGN_OR_RETURN(int64_t rejections, DraftRejectionCount(txn, layer.layer_id, version));
     if (rejections > 0) {
@@ -409,15 +413,15 @@ Result<Publication> PublishVersion(pqxx::work& txn, const LayerRow& layer, int64
     pub.previous_version = layer.current_version;
 
     // Zones of the draft with their change against the current version.
-    pqxx::result zr = Exec(
-        txn, "planning_publish_diff",
-        "SELECT d.zone_id, d.name, d.control_level, d.region_code, d.attributes::text, d.wkt, "
-        "d.digest, d.area_m2, CASE WHEN c.zone_id IS NULL THEN 1 WHEN c.digest = d.digest AND "
-        "c.name = d.name AND c.region_code = d.region_code THEN 3 ELSE 2 END "
-        "FROM draft_zones d LEFT JOIN zones c ON c.layer_id = d.layer_id AND c.zone_id = "
-        "d.zone_id AND c.to_version IS NULL WHERE d.layer_id = $1 AND d.version = $2 "
-        "ORDER BY d.zone_id COLLATE \"C\"",
-        layer.layer_id, version);
+    pqxx::result zr =
+        Exec(txn, "planning_publish_diff",
+             "SELECT d.zone_id, d.name, d.control_level, d.region_code, d.attributes::text, d.wkt, "
+             "d.digest, d.area_m2, CASE WHEN c.zone_id IS NULL THEN 1 WHEN c.digest = d.digest AND "
+             "c.name = d.name AND c.region_code = d.region_code THEN 3 ELSE 2 END "
+             "FROM draft_zones d LEFT JOIN zones c ON c.layer_id = d.layer_id AND c.zone_id = "
+             "d.zone_id AND c.to_version IS NULL WHERE d.layer_id = $1 AND d.version = $2 "
+             "ORDER BY d.zone_id COLLATE \"C\"",
+             layer.layer_id, version);
     int64_t seq = 0;
     pub.zones.reserve(zr.size());
     for (const auto& row : zr) {
@@ -528,18 +532,20 @@ Result<std::vector<LayerInForce>> LayersInForce(pqxx::work& txn, const std::stri
     std::vector<std::string> kind_numbers;
     for (LayerKind k : kinds) kind_numbers.push_back(std::to_string(static_cast<int>(k)));
     pqxx::result r =
-        as_of ? Exec(txn, "planning_layers_as_of",
-                     "SELECT l.layer_id, l.kind, l.region_code, v.version FROM zone_layers l "
-                     "JOIN layer_versions v ON v.layer_id = l.layer_id AND v.state IN (2, 3) AND "
-                     "v.published_at <= $2::timestamptz AND (v.superseded_at IS NULL OR "
-                     "v.superseded_at > $2::timestamptz) "
-                     "WHERE (cardinality($1::int[]) = 0 OR l.kind = ANY($1::int[])) ORDER BY l.kind, l.layer_id",
-                     TextArray(kind_numbers), TimeParam(*as_of))
-              : Exec(txn, "planning_layers_current",
-                     "SELECT l.layer_id, l.kind, l.region_code, l.current_version FROM zone_layers l "
-                     "WHERE l.current_version > 0 AND (cardinality($1::int[]) = 0 OR l.kind = "
-                     "ANY($1::int[])) ORDER BY l.kind, l.layer_id",
-                     TextArray(kind_numbers));
+        as_of
+            ? Exec(txn, "planning_layers_as_of",
+                   "SELECT l.layer_id, l.kind, l.region_code, v.version FROM zone_layers l "
+                   "JOIN layer_versions v ON v.layer_id = l.layer_id AND v.state IN (2, 3) AND "
+                   "v.published_at <= $2::timestamptz AND (v.superseded_at IS NULL OR "
+                   "v.superseded_at > $2::timestamptz) "
+                   "WHERE (cardinality($1::int[]) = 0 OR l.kind = ANY($1::int[])) ORDER BY l.kind, "
+                   "l.layer_id",
+                   TextArray(kind_numbers), TimeParam(*as_of))
+            : Exec(txn, "planning_layers_current",
+                   "SELECT l.layer_id, l.kind, l.region_code, l.current_version FROM zone_layers l "
+                   "WHERE l.current_version > 0 AND (cardinality($1::int[]) = 0 OR l.kind = "
+                   "ANY($1::int[])) ORDER BY l.kind, l.layer_id",
+                   TextArray(kind_numbers));
     std::vector<LayerInForce> out;
     for (const auto& row : r) {
       LayerInForce l;
@@ -588,8 +594,8 @@ Result<CheckFacts> CollectCheckFacts(pqxx::work& txn, const CheckGeometry& g,
     // Zones of the consulted versions whose interior meets the geometry's
     // interior (ST_Relate 'T********'): a zone sharing only a boundary is not
     // touched. Overlap area on the ellipsoid.
-    pqxx::result r = Exec(txn, "planning_check_zones", kCheckZonesSql, g.encoding, g.text, TextArray(ids),
-                          TextArray(versions));
+    pqxx::result r = Exec(txn, "planning_check_zones", kCheckZonesSql, g.encoding, g.text,
+                          TextArray(ids), TextArray(versions));
     for (const auto& row : r) {
       TouchedZone t;
       t.layer_id = row[0].as<std::string>();
@@ -628,15 +634,16 @@ Result<CheckFacts> CollectCheckFacts(pqxx::work& txn, const CheckGeometry& g,
       return c;
     };
     NRP_ASSIGN_OR_RETURN(facts.urban_boundary, coverage(LayerKind::kUrbanDevelopmentBoundary, 0));
-    NRP_ASSIGN_OR_RETURN(facts.key_mining,
-                         coverage(LayerKind::kMineralPlanning, static_cast<int>(ControlLevel::kKeyMining)));
+    NRP_ASSIGN_OR_RETURN(facts.key_mining, coverage(LayerKind::kMineralPlanning,
+                                                    static_cast<int>(ControlLevel::kKeyMining)));
     return facts;
   });
 }
 
 Result<std::string> InstanceId(pqxx::work& txn) {
   return Guard([&]() -> Result<std::string> {
-    pqxx::result r = Exec(txn, "planning_instance_id", "SELECT instance_id FROM planning_instance LIMIT 1");
+    pqxx::result r =
+        Exec(txn, "planning_instance_id", "SELECT instance_id FROM planning_instance LIMIT 1");
     if (r.empty()) return Error::Internal("planning_instance holds no row");
     return r[0][0].as<std::string>();
   });
