@@ -1,0 +1,76 @@
+// Loads the demo province into running services through their gRPC contracts,
+// as the agencies of a province would enter it: planning's zone layers and a
+// monitoring plan, land supply's parcels, batches, offers, bids, contracts,
+// payments and deliveries, and registration's first registrations opened by
+// those deliveries. Every step first reads what is already there and does only
+// what is missing, with request ids derived from the step, so a second run (or
+// a run after an interruption) changes nothing that was done.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "demo_data.h"
+#include "nrp/land_supply/v1/land_supply.grpc.pb.h"
+#include "nrp/planning/v1/planning.grpc.pb.h"
+#include "nrp/registration/v1/registration.grpc.pb.h"
+
+namespace nrp::demo {
+
+struct LoaderOptions {
+  std::string planning;      // host:port
+  std::string land_supply;   // host:port
+  std::string registration;  // host:port
+  std::string token;         // bearer token of an agency with write scopes in every region
+  // Seconds from the notices to the start of bidding, and of bidding, for the
+  // sales made while the loader runs (the stack's minimum notice and listing
+  // periods must allow them; otherwise the sales stay on notice).
+  int notice_seconds = 20;
+  int bidding_seconds = 40;
+  // Longest wait for an effect of an event (a replica, a case, an indicator).
+  std::chrono::seconds wait{180};
+};
+
+class Loader {
+ public:
+  Loader(LoaderOptions options, DemoData data, std::ostream& out);
+  // Runs every step; 0 when the province is loaded as described, 1 otherwise.
+  int Run();
+
+ private:
+  void ReferencePlans();
+  void Layers();
+  void MonitoringPlans();
+  void Parcels();
+  void Batches();
+  void Reserve();
+  void Supply();
+  void Registrations();
+  void Summary();
+
+  void Line(const std::string& who, const std::string& what);
+  void Fail(const std::string& who, const std::string& what);
+
+  LoaderOptions options_;
+  DemoData data_;
+  std::ostream& out_;
+  int failures_ = 0;
+  std::unique_ptr<nrp::planning::v1::PlanningService::Stub> planning_;
+  std::unique_ptr<nrp::land_supply::v1::LandSupplyService::Stub> land_;
+  std::unique_ptr<nrp::registration::v1::RegistrationService::Stub> registration_;
+  // By parcel code.
+  std::map<std::string, nrp::land_supply::v1::Parcel> parcels_;
+  std::map<std::string, nrp::land_supply::v1::GrantContract> contracts_;
+  // Monitoring indicator ids by region code.
+  std::map<std::string, std::vector<std::string>> monitoring_indicators_;
+};
+
+// A request id for a step: the same step always gets the same id (a UUID
+// derived from SHA-256 of "nrp-demo-load:" + `step`).
+std::string StepRequestId(const std::string& step);
+
+}  // namespace nrp::demo
