@@ -965,8 +965,10 @@ void Loader::Registrations() {
           c.state() == rv1::CASE_STATE_RECORDED) {
         rv1::IssueCertificateRequest req;
         req.set_delivery(rv1::CERTIFICATE_DELIVERY_PAPER_AND_ELECTRONIC);
-        *req.mutable_recipient() = spec.supply->competitive() ? contract.grantee()
-                                                              : *spec.supply->agreed_grantee;
+        // The grantee as the data names it (the contract masks personal numbers).
+        const SupplySpec& s = *spec.supply;
+        *req.mutable_recipient() = s.competitive() ? s.bidders[s.bids.back().bidder]
+                                                   : *s.agreed_grantee;
         ok = step("issue", &RStub::IssueCertificate, req);
       }
       Line(code, "case " + c.case_number() + " (" + rv1::CaseState_Name(c.state()) + ")" +
