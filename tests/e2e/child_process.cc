@@ -19,11 +19,13 @@
 namespace nrp::e2e {
 
 ChildProcess::ChildProcess(std::string name, std::string binary,
-                           std::map<std::string, std::string> env, std::string log_path)
+                           std::map<std::string, std::string> env, std::string log_path,
+                           std::vector<std::string> args)
     : name_(std::move(name)),
       binary_(std::move(binary)),
       env_(std::move(env)),
-      log_path_(std::move(log_path)) {}
+      log_path_(std::move(log_path)),
+      args_(std::move(args)) {}
 
 ChildProcess::~ChildProcess() {
   if (pid_ > 0 && !exit_code_) Stop(std::chrono::seconds(20));
@@ -37,8 +39,11 @@ bool ChildProcess::Start(std::string* error) {
   std::vector<char*> envp;
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
-  std::string arg0 = binary_;
-  char* argv[] = {arg0.data(), nullptr};
+  std::vector<std::string> arg_strings = {binary_};
+  arg_strings.insert(arg_strings.end(), args_.begin(), args_.end());
+  std::vector<char*> argv;
+  for (auto& a : arg_strings) argv.push_back(a.data());
+  argv.push_back(nullptr);
 
   int log_fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log_fd < 0) {
@@ -67,7 +72,7 @@ bool ChildProcess::Start(std::string* error) {
     ::dup2(null_fd, STDIN_FILENO);
     ::dup2(log_fd, STDOUT_FILENO);
     ::dup2(log_fd, STDERR_FILENO);
-    ::execve(binary_.c_str(), argv, envp.data());
+    ::execve(binary_.c_str(), argv.data(), envp.data());
     static const char kMsg[] = "execve failed\n";
     ssize_t ignored = ::write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
     (void)ignored;
@@ -101,6 +106,15 @@ bool ChildProcess::Running() {
     return false;
   }
   return r == 0;
+}
+
+std::optional<int> ChildProcess::Wait(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (Running()) {
+    if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return exit_code_;
 }
 
 std::optional<int> ChildProcess::Stop(std::chrono::milliseconds grace) {

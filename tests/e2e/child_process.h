@@ -10,13 +10,14 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace nrp::e2e {
 
 class ChildProcess {
  public:
   ChildProcess(std::string name, std::string binary, std::map<std::string, std::string> env,
-               std::string log_path);
+               std::string log_path, std::vector<std::string> args = {});
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
@@ -25,6 +26,9 @@ class ChildProcess {
   bool Start(std::string* error);
   // True while the child has not exited (reaps it when it has).
   bool Running();
+  // Waits up to `timeout` for the child to exit by itself; its exit code, or
+  // nullopt (the child still runs) when the time is up.
+  std::optional<int> Wait(std::chrono::milliseconds timeout);
   // SIGTERM, then waits up to `grace` for the exit; SIGKILL after that. The
   // exit code (128 + signal when killed by one); nullopt when never started.
   std::optional<int> Stop(std::chrono::milliseconds grace);
@@ -44,6 +48,7 @@ class ChildProcess {
   std::string binary_;
   std::map<std::string, std::string> env_;
   std::string log_path_;
+  std::vector<std::string> args_;
   pid_t pid_ = -1;
   std::optional<int> exit_code_;
   std::string exit_description_;

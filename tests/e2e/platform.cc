@@ -60,7 +60,7 @@ bool Serving(const std::shared_ptr<grpc::Channel>& channel, const std::string& s
 
 }  // namespace
 
-Platform::Platform() {
+Platform::Platform(std::vector<std::string> regions) {
   id_ = Hex(8);
   prefix_ = "e2e" + id_ + ".";
   agency_ = "e2e-henan-nrd-" + id_;
@@ -72,11 +72,13 @@ Platform::Platform() {
     dir_ = "/tmp/nrp-e2e-" + id_;
   }
   std::filesystem::create_directories(dir_);
+  std::string region_list;
+  for (const auto& r : regions) region_list += (region_list.empty() ? "\"" : ", \"") + r + "\"";
   const std::string tokens = R"({
   ")" + token_ + R"(": {"agency": ")" + agency_ + R"(",
     "scopes": ["planning.read", "planning.write", "land_supply.read", "land_supply.write",
                "land_supply.pii", "registration.read", "registration.write", "registration.pii"],
-    "regions": ["41"]}
+    "regions": [)" + region_list + R"(]}
 })";
   WriteFile(dir_ + "/tokens.json", tokens, 0600);
   KeyPair key = GenerateSm2KeyPair();

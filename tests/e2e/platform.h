@@ -29,7 +29,8 @@ struct ServiceBinary {
 
 class Platform {
  public:
-  Platform();
+  // The province's agency may act in the region-code prefixes `regions`.
+  explicit Platform(std::vector<std::string> regions = {"41"});
   ~Platform();
   Platform(const Platform&) = delete;
   Platform& operator=(const Platform&) = delete;
@@ -52,6 +53,7 @@ class Platform {
   const std::string& topic_prefix() const { return prefix_; }
   const std::string& agency() const { return agency_; }
   const std::string& dir() const { return dir_; }
+  std::string tokens_file() const { return dir_ + "/tokens.json"; }
   const std::string& registry_public_key_pem() const { return public_pem_; }
   // The file registration writes its public key to (NRP_REGISTRATION_PUBLIC_KEY_OUT).
   std::string registry_public_key_out() const { return dir_ + "/registry-public.pem"; }

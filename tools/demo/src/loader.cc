@@ -101,10 +101,10 @@ bool OfferLive(const lv1::SupplyOffer& o) {
 
 }  // namespace
 
-std::string StepRequestId(const std::string& step) {
+std::string StepRequestId(const std::string& step, const std::string& stack) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  std::string in = "nrp-demo-load:" + step;
+  std::string in = "nrp-demo-load:" + stack + ":" + step;
   EVP_Digest(in.data(), in.size(), md, &len, EVP_sha256(), nullptr);
   md[6] = static_cast<unsigned char>((md[6] & 0x0f) | 0x50);  // name-based
   md[8] = static_cast<unsigned char>((md[8] & 0x3f) | 0x80);  // RFC 4122 variant
@@ -118,6 +118,7 @@ std::string StepRequestId(const std::string& step) {
 
 Loader::Loader(LoaderOptions options, DemoData data, std::ostream& out)
     : options_(std::move(options)), data_(std::move(data)), out_(out) {
+  stack_ = StepRequestId(options_.token).substr(0, 8);
   auto channel = [&](const std::string& target) {
     rpc::ChannelOptions o;
     o.target = target;
@@ -202,7 +203,7 @@ void Loader::Layers() {
       Status st = Call(planning_.get(), &PStub::GetZoneLayer, get, &layer);
       if (!st.ok() && st.error().code() == Code::kNotFound) {
         pv1::CreateZoneLayerRequest req;
-        req.set_request_id(StepRequestId("layer:" + layer_id));
+        req.set_request_id(Rid("layer:" + layer_id));
         req.mutable_layer()->set_kind(spec.kind);
         req.mutable_layer()->set_region_code(j.region_code);
         req.mutable_layer()->set_name(spec.name);
@@ -234,7 +235,7 @@ void Loader::Layers() {
         int64_t draft = found.versions_size() > 0 ? found.versions(0).version() : 0;
         if (draft == 0) {
           pv1::CreateLayerVersionRequest req;
-          req.set_request_id(StepRequestId(step + ":create"));
+          req.set_request_id(Rid(step + ":create"));
           req.set_layer_id(layer_id);
           *req.mutable_approval() = v.approval;
           req.set_note(v.note);
@@ -251,7 +252,7 @@ void Loader::Layers() {
         pv1::ImportZonesResponse imported;
         auto writer = planning_->ImportZones(&ctx, &imported);
         pv1::ImportZonesRequest chunk;
-        chunk.set_request_id(StepRequestId(step + ":import:" + std::to_string(draft)));
+        chunk.set_request_id(Rid(step + ":import:" + std::to_string(draft)));
         chunk.set_layer_id(layer_id);
         chunk.set_version(draft);
         for (const auto& z : v.zones) *chunk.add_zones() = z;
@@ -264,7 +265,7 @@ void Loader::Layers() {
           break;
         }
         pv1::PublishLayerVersionRequest pub;
-        pub.set_request_id(StepRequestId(step + ":publish:" + std::to_string(draft)));
+        pub.set_request_id(Rid(step + ":publish:" + std::to_string(draft)));
         pub.set_layer_id(layer_id);
         pub.set_version(draft);
         pv1::LayerVersion published;
@@ -303,7 +304,7 @@ void Loader::MonitoringPlans() {
     }
     if (plan.plan_id().empty()) {
       pv1::CreatePlanRequest req;
-      req.set_request_id(StepRequestId("plan:" + m.plan.region_code() + ":" + m.plan.name()));
+      req.set_request_id(Rid("plan:" + m.plan.region_code() + ":" + m.plan.name()));
       *req.mutable_plan() = m.plan;
       st = Call(planning_.get(), &PStub::CreatePlan, req, &plan);
       if (!st.ok()) {
@@ -325,7 +326,7 @@ void Loader::MonitoringPlans() {
     for (const auto& spec : m.indicators) {
       if (id_of.count(spec.code())) continue;
       pv1::CreateIndicatorRequest req;
-      req.set_request_id(StepRequestId("indicator:" + plan.plan_id() + ":" + spec.code()));
+      req.set_request_id(Rid("indicator:" + plan.plan_id() + ":" + spec.code()));
       *req.mutable_indicator() = spec;
       req.mutable_indicator()->set_plan_id(plan.plan_id());
       pv1::Indicator created;
@@ -338,7 +339,7 @@ void Loader::MonitoringPlans() {
     }
     if (plan.state() == pv1::PLAN_STATE_DRAFT) {
       pv1::ApprovePlanRequest req;
-      req.set_request_id(StepRequestId("plan-approve:" + plan.plan_id()));
+      req.set_request_id(Rid("plan-approve:" + plan.plan_id()));
       req.set_plan_id(plan.plan_id());
       *req.mutable_document() = m.plan.document();
       st = Call(planning_.get(), &PStub::ApprovePlan, req, &plan);
@@ -355,7 +356,7 @@ void Loader::MonitoringPlans() {
       st = Call(planning_.get(), &PStub::ListIndicatorValues, vlist, &values);
       if (st.ok() && values.values_size() > 0) continue;
       pv1::ReportIndicatorValueRequest req;
-      req.set_request_id(StepRequestId("stock:" + id + ":" + std::to_string(r.as_of.year())));
+      req.set_request_id(Rid("stock:" + id + ":" + std::to_string(r.as_of.year())));
       pv1::IndicatorValue* v = req.mutable_value();
       v->set_indicator_id(id);
       *v->mutable_as_of() = r.as_of;
@@ -390,7 +391,7 @@ void Loader::Parcels() {
         continue;
       }
       lv1::CreateParcelRequest req;
-      req.set_request_id(StepRequestId("parcel:" + code));
+      req.set_request_id(Rid("parcel:" + code));
       *req.mutable_parcel() = p.input;
       lv1::Parcel created;
       st = Call(land_.get(), &LStub::CreateParcel, req, &created);
@@ -428,7 +429,7 @@ void Loader::Batches() {
         double total = 0;
         for (const auto* p : members) total += p->area().square_metres();
         lv1::CreateApprovalBatchRequest req;
-        req.set_request_id(StepRequestId("batch:" + b.name));
+        req.set_request_id(Rid("batch:" + b.name));
         lv1::ApprovalBatch* in = req.mutable_batch();
         in->set_region_code(b.region_code);
         in->set_name(b.name);
@@ -445,7 +446,7 @@ void Loader::Batches() {
       }
       if (batch.state() == lv1::BATCH_STATE_APPLIED) {
         lv1::ApproveBatchRequest req;
-        req.set_request_id(StepRequestId("batch-approve:" + batch.batch_id()));
+        req.set_request_id(Rid("batch-approve:" + batch.batch_id()));
         req.set_batch_id(batch.batch_id());
         req.set_authority(lv1::APPROVAL_AUTHORITY_PROVINCE);
         *req.mutable_approval() = b.approval;
@@ -457,7 +458,7 @@ void Loader::Batches() {
       }
       if (batch.state() == lv1::BATCH_STATE_APPROVED) {
         lv1::RecordBatchExpropriationRequest req;
-        req.set_request_id(StepRequestId("batch-expropriate:" + batch.batch_id()));
+        req.set_request_id(Rid("batch-expropriate:" + batch.batch_id()));
         req.set_batch_id(batch.batch_id());
         *req.add_documents() = b.expropriation;
         st = Call(land_.get(), &LStub::RecordBatchExpropriation, req, &batch);
@@ -487,7 +488,7 @@ void Loader::Reserve() {
       lv1::Parcel& p = parcels_[code];
       if (p.state() == lv1::PARCEL_STATE_REGISTERED) {
         lv1::ReserveParcelRequest req;
-        req.set_request_id(StepRequestId("reserve:" + code));
+        req.set_request_id(Rid("reserve:" + code));
         req.set_parcel_id(p.parcel_id());
         *req.mutable_reserve_decision() = Doc("国有建设用地收储决定");
         Status st = Error::Unavailable("not tried");
@@ -520,7 +521,7 @@ void Loader::Reserve() {
       }
       if (p.state() == lv1::PARCEL_STATE_RESERVED) {
         lv1::ClearParcelRequest req;
-        req.set_request_id(StepRequestId("clear:" + code));
+        req.set_request_id(Rid("clear:" + code));
         req.set_parcel_id(p.parcel_id());
         *req.mutable_evidence() = Doc("净地证明（补偿安置完成、地上物已拆除）");
         Status st = Call(land_.get(), &LStub::ClearParcel, req, &p);
@@ -553,7 +554,7 @@ void Loader::Supply() {
     const SupplySpec& s = *spec.supply;
     const lv1::Parcel& p = parcels_[spec.input.parcel_code()];
     lv1::CreateOfferRequest req;
-    req.set_request_id(StepRequestId("offer:" + spec.input.parcel_code() + ":" + std::to_string(attempt)));
+    req.set_request_id(Rid("offer:" + spec.input.parcel_code() + ":" + std::to_string(attempt)));
     lv1::SupplyOffer* o = req.mutable_offer();
     o->set_region_code(p.region_code().substr(0, 4) + "00");
     o->set_parcel_id(p.parcel_id());
@@ -575,7 +576,7 @@ void Loader::Supply() {
   };
   auto publish = [&](const std::string& offer_id, lv1::SupplyOffer* out) {
     lv1::PublishOfferRequest req;
-    req.set_request_id(StepRequestId("publish:" + offer_id));
+    req.set_request_id(Rid("publish:" + offer_id));
     req.set_offer_id(offer_id);
     *req.mutable_notice() = Doc("国有建设用地使用权出让公告");
     return Call(land_.get(), &LStub::PublishOffer, req, out);
@@ -583,7 +584,7 @@ void Loader::Supply() {
   auto register_bidders = [&](const Sale& sale) {
     for (size_t i = 0; i < sale.spec->supply->bidders.size(); ++i) {
       lv1::RegisterBidderRequest req;
-      req.set_request_id(StepRequestId("bidder:" + sale.offer.offer_id() + ":" + std::to_string(i)));
+      req.set_request_id(Rid("bidder:" + sale.offer.offer_id() + ":" + std::to_string(i)));
       req.set_offer_id(sale.offer.offer_id());
       *req.mutable_bidder() = sale.spec->supply->bidders[i];
       req.mutable_deposit_paid()->set_fen(sale.spec->supply->deposit_yuan * 100);
@@ -628,7 +629,7 @@ void Loader::Supply() {
           s.competitive() && spec.story != Story::kOfferRefused &&
           FromTs(sale.offer.bidding_start()) < Clock::now() + 5s) {
         lv1::CancelOfferRequest cancel;
-        cancel.set_request_id(StepRequestId("cancel:" + sale.offer.offer_id()));
+        cancel.set_request_id(Rid("cancel:" + sale.offer.offer_id()));
         cancel.set_offer_id(sale.offer.offer_id());
         cancel.set_reason("演示：公告前竞价期已过，重新拟定");
         lv1::SupplyOffer cancelled;
@@ -676,7 +677,7 @@ void Loader::Supply() {
         if (!st.ok() && st.error().reason() == "NOTICE_PERIOD_TOO_SHORT") {
           Line(code, "the stack enforces the legal notice period; this sale stays on notice");
           lv1::CancelOfferRequest cancel;
-          cancel.set_request_id(StepRequestId("cancel:" + sale.offer.offer_id()));
+          cancel.set_request_id(Rid("cancel:" + sale.offer.offer_id()));
           cancel.set_offer_id(sale.offer.offer_id());
           cancel.set_reason("演示：公告期不足，重新拟定");
           lv1::SupplyOffer cancelled;
@@ -744,7 +745,7 @@ void Loader::Supply() {
       const auto& bids = sale.spec->supply->bids;
       for (size_t i = static_cast<size_t>(board.bid_count()); i < bids.size(); ++i) {
         lv1::PlaceBidRequest req;
-        req.set_request_id(StepRequestId("bid:" + sale.offer.offer_id() + ":" + std::to_string(i)));
+        req.set_request_id(Rid("bid:" + sale.offer.offer_id() + ":" + std::to_string(i)));
         req.set_offer_id(sale.offer.offer_id());
         char number[16];
         std::snprintf(number, sizeof number, "%03d", bids[i].bidder + 1);
@@ -788,7 +789,7 @@ void Loader::Supply() {
     }
     if (!s.competitive() && sale.offer.state() == lv1::OFFER_STATE_PUBLISHED) {
       lv1::CloseOfferRequest req;
-      req.set_request_id(StepRequestId("close:" + sale.offer.offer_id()));
+      req.set_request_id(Rid("close:" + sale.offer.offer_id()));
       req.set_offer_id(sale.offer.offer_id());
       *req.mutable_agreed_grantee() = *s.agreed_grantee;
       req.mutable_agreed_price()->set_fen(s.agreed_price_yuan * 100);
@@ -825,7 +826,7 @@ void Loader::Supply() {
       contract = found.contracts(0);
     } else {
       lv1::SignContractRequest req;
-      req.set_request_id(StepRequestId("contract:" + sale.offer.offer_id()));
+      req.set_request_id(Rid("contract:" + sale.offer.offer_id()));
       lv1::GrantContract* c = req.mutable_contract();
       c->set_offer_id(sale.offer.offer_id());
       const int year = static_cast<int>(std::chrono::year_month_day(today).year());
@@ -874,7 +875,7 @@ void Loader::Supply() {
     }
     for (size_t i = static_cast<size_t>(paid.payments_size()); i < std::min(due_now, plan.size()); ++i) {
       lv1::RecordPaymentRequest req;
-      req.set_request_id(StepRequestId("payment:" + contract.contract_id() + ":" + std::to_string(i)));
+      req.set_request_id(Rid("payment:" + contract.contract_id() + ":" + std::to_string(i)));
       lv1::Payment* pay = req.mutable_payment();
       pay->set_contract_id(contract.contract_id());
       pay->set_kind(plan[i].first);
@@ -896,7 +897,7 @@ void Loader::Supply() {
     }
     if (spec.story == Story::kDelivered && contract.state() == lv1::CONTRACT_STATE_FULLY_PAID) {
       lv1::DeliverLandRequest req;
-      req.set_request_id(StepRequestId("deliver:" + contract.contract_id()));
+      req.set_request_id(Rid("deliver:" + contract.contract_id()));
       req.set_contract_id(contract.contract_id());
       *req.mutable_delivered_on() = ProtoDate(today);
       *req.mutable_handover_record() = Doc("国有建设用地交地确认书");
@@ -940,7 +941,7 @@ void Loader::Registrations() {
         continue;
       }
       auto step = [&](const char* name, auto method, auto req) {
-        req.set_request_id(StepRequestId(std::string("case:") + c.case_id() + ":" + name));
+        req.set_request_id(Rid(std::string("case:") + c.case_id() + ":" + name));
         req.set_case_id(c.case_id());
         Status st = Call(registration_.get(), method, req, &c);
         if (!st.ok()) Fail(code, std::string(name) + ": " + Why(st));

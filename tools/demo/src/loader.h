@@ -21,6 +21,13 @@
 
 namespace nrp::demo {
 
+// A request id for a step: the same step against the same stack always gets
+// the same id (a UUID from SHA-256 of "nrp-demo-load:" + `stack` + ":" + `step`).
+// `stack` keeps two stacks apart whose services share a Redis (request ids are
+// replayed from Redis before the database is asked): the loader passes a
+// digest of the stack's bearer token, which each stack makes for itself.
+std::string StepRequestId(const std::string& step, const std::string& stack = "");
+
 struct LoaderOptions {
   std::string planning;      // host:port
   std::string land_supply;   // host:port
@@ -53,12 +60,14 @@ class Loader {
   void Summary();
 
   void Line(const std::string& who, const std::string& what);
+  std::string Rid(const std::string& step) const { return StepRequestId(step, stack_); }
   void Fail(const std::string& who, const std::string& what);
 
   LoaderOptions options_;
   DemoData data_;
   std::ostream& out_;
   int failures_ = 0;
+  std::string stack_;
   std::unique_ptr<nrp::planning::v1::PlanningService::Stub> planning_;
   std::unique_ptr<nrp::land_supply::v1::LandSupplyService::Stub> land_;
   std::unique_ptr<nrp::registration::v1::RegistrationService::Stub> registration_;
@@ -68,9 +77,5 @@ class Loader {
   // Monitoring indicator ids by region code.
   std::map<std::string, std::vector<std::string>> monitoring_indicators_;
 };
-
-// A request id for a step: the same step always gets the same id (a UUID
-// derived from SHA-256 of "nrp-demo-load:" + `step`).
-std::string StepRequestId(const std::string& step);
 
 }  // namespace nrp::demo
