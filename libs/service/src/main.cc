@@ -1,10 +1,15 @@
 #include "nrp/service/main.h"
 
+#include <csignal>
+
 #include "nrp/core/log.h"
 
 namespace nrp::service {
 
 int ServiceMain(const ServiceMainSpec& spec) {
+  // hiredis writes with write(2): a Redis connection the server closed must
+  // give EPIPE to the client (which reconnects), not end the process.
+  std::signal(SIGPIPE, SIG_IGN);
   Env env;
   log::Level level = log::Level::kInfo;
   log::ParseLevel(env.OneOf("NRP_LOG_LEVEL", "info", {"debug", "info", "warn", "error"}), &level);

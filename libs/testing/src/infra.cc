@@ -180,7 +180,7 @@ void TcpProxy::Pump(int from, int to) {
     if (n <= 0 || cut_) break;
     ssize_t off = 0;
     while (off < n) {
-      ssize_t w = ::write(to, buf + off, n - off);
+      ssize_t w = ::send(to, buf + off, n - off, MSG_NOSIGNAL);
       if (w <= 0) break;
       off += w;
     }
