@@ -98,7 +98,7 @@ bool ParseCertificateUri(const std::string& uri, ElectronicCertificate* out, std
   out->algorithm = j["algorithm"].get<std::string>();
   out->key_id = j["key_id"].get<std::string>();
   out->sm2_id = j.contains("sm2_id") && j["sm2_id"].is_string() ? j["sm2_id"].get<std::string>()
-                                                                 : std::string();
+                                                                : std::string();
   if (!Base64Decode(j["signature"].get<std::string>(), &out->signature)) {
     *error = "the signature is not base64";
     return false;
@@ -124,7 +124,8 @@ bool VerifySignature(const std::string& public_pem, const std::string& algorithm
     *error = "unknown algorithm '" + algorithm + "'";
     return false;
   }
-  if (!ctx || EVP_DigestVerifyInit_ex(ctx.get(), &pctx, md, nullptr, nullptr, key.get(), nullptr) != 1) {
+  if (!ctx ||
+      EVP_DigestVerifyInit_ex(ctx.get(), &pctx, md, nullptr, nullptr, key.get(), nullptr) != 1) {
     *error = "verify init: " + OpenSslError();
     return false;
   }
@@ -133,9 +134,9 @@ bool VerifySignature(const std::string& public_pem, const std::string& algorithm
     *error = "SM2 distinguishing id: " + OpenSslError();
     return false;
   }
-  int rc = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-                            signature.size(), reinterpret_cast<const unsigned char*>(document.data()),
-                            document.size());
+  int rc = EVP_DigestVerify(
+      ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+      reinterpret_cast<const unsigned char*>(document.data()), document.size());
   if (rc != 1) {
     *error = "the signature does not verify: " + OpenSslError();
     return false;

@@ -84,12 +84,12 @@ class DemoLoad : public ::testing::Test {
   // Runs nrp-demo-load to its end; its exit code and output.
   int Load(const std::string& name, std::string* output, double* seconds) {
     const std::string log = platform_->dir() + "/" + name + ".log";
-    ChildProcess loader(name, NRP_E2E_DEMO_LOAD_BIN, {{"PATH", "/usr/bin:/bin"}}, log,
-                        {"--planning", platform_->Target("planning"), "--land-supply",
-                         platform_->Target("land_supply"), "--registration",
-                         platform_->Target("registration"), "--tokens-json",
-                         platform_->tokens_file(), "--data", NRP_E2E_DEMO_DATA_DIR,
-                         "--wait-seconds", "120"});
+    ChildProcess loader(
+        name, NRP_E2E_DEMO_LOAD_BIN, {{"PATH", "/usr/bin:/bin"}}, log,
+        {"--planning", platform_->Target("planning"), "--land-supply",
+         platform_->Target("land_supply"), "--registration", platform_->Target("registration"),
+         "--tokens-json", platform_->tokens_file(), "--data", NRP_E2E_DEMO_DATA_DIR,
+         "--wait-seconds", "120"});
     std::string why;
     auto start = std::chrono::steady_clock::now();
     if (!loader.Start(&why)) {
@@ -127,7 +127,8 @@ TEST_F(DemoLoad, TheDemoProvinceLoadsAndLoadingItAgainChangesNothing) {
     lv1::ListContractsRequest contracts;
     contracts.set_page_size(1000);
     lv1::ListContractsResponse cr;
-    EXPECT_TRUE(Call(land.get(), &lv1::LandSupplyService::Stub::ListContracts, contracts, &cr).ok());
+    EXPECT_TRUE(
+        Call(land.get(), &lv1::LandSupplyService::Stub::ListContracts, contracts, &cr).ok());
     for (const auto& c : cr.contracts()) ++s["contract " + lv1::ContractState_Name(c.state())];
     lv1::ListOffersRequest offers;
     offers.set_page_size(1000);
@@ -137,7 +138,8 @@ TEST_F(DemoLoad, TheDemoProvinceLoadsAndLoadingItAgainChangesNothing) {
     rv1::ListCasesRequest cases;
     cases.set_page_size(1000);
     rv1::ListCasesResponse cs;
-    EXPECT_TRUE(Call(registration.get(), &rv1::RegistrationService::Stub::ListCases, cases, &cs).ok());
+    EXPECT_TRUE(
+        Call(registration.get(), &rv1::RegistrationService::Stub::ListCases, cases, &cs).ok());
     for (const auto& c : cs.cases()) ++s["case " + rv1::CaseState_Name(c.state())];
     return s;
   };
@@ -158,14 +160,16 @@ TEST_F(DemoLoad, TheDemoProvinceLoadsAndLoadingItAgainChangesNothing) {
   pv1::GetIndicatorRequest get;
   get.set_indicator_id("140000-2021-2025-01");
   pv1::Indicator cultivated;
-  ASSERT_TRUE(Call(planning.get(), &pv1::PlanningService::Stub::GetIndicator, get, &cultivated).ok());
+  ASSERT_TRUE(
+      Call(planning.get(), &pv1::PlanningService::Stub::GetIndicator, get, &cultivated).ok());
   EXPECT_EQ(cultivated.status(), pv1::PROGRESS_STATUS_BREACHED);
   EXPECT_NEAR(cultivated.latest_value(), 5598, 5);
   pv1::ListIndicatorsRequest monitoring;
   monitoring.set_filter("region_code = \"410300\"");
   monitoring.set_page_size(1000);
   pv1::ListIndicatorsResponse inds;
-  ASSERT_TRUE(Call(planning.get(), &pv1::PlanningService::Stub::ListIndicators, monitoring, &inds).ok());
+  ASSERT_TRUE(
+      Call(planning.get(), &pv1::PlanningService::Stub::ListIndicators, monitoring, &inds).ok());
   bool found = false;
   for (const auto& i : inds.indicators()) {
     if (i.code() != "demo-stock-revitalised") continue;

@@ -25,7 +25,8 @@ bool StringAt(const gp::Message& m, const std::string& path, std::string* out) {
   size_t start = 0;
   while (true) {
     size_t dot = path.find('.', start);
-    std::string name = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    std::string name =
+        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     const gp::FieldDescriptor* f = cur->GetDescriptor()->FindFieldByName(name);
     if (f == nullptr || f->is_repeated()) return false;
     if (dot == std::string::npos) {
@@ -66,8 +67,8 @@ DecodedEvent CheckEventContract(const KafkaRecord& r, const std::string& topic_p
                                 std::vector<std::string>* problems) {
   DecodedEvent e;
   e.record = r;
-  const std::string where = r.topic + "[" + std::to_string(r.partition) + "]@" +
-                            std::to_string(r.offset) + ": ";
+  const std::string where =
+      r.topic + "[" + std::to_string(r.partition) + "]@" + std::to_string(r.offset) + ": ";
   auto problem = [&](const std::string& what) { problems->push_back(where + what); };
 
   if (r.topic.rfind(topic_prefix, 0) != 0) problem("topic lacks the prefix " + topic_prefix);
@@ -104,7 +105,8 @@ DecodedEvent CheckEventContract(const KafkaRecord& r, const std::string& topic_p
     problem("content-type is '" + content_type + "', not application/protobuf");
   }
   static const std::regex kRfc3339(
-      "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$");
+      "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})"
+      "$");
   if (!std::regex_match(e.time, kRfc3339)) {
     problem("ce_time '" + e.time + "' is not RFC 3339");
   } else if (auto t = ParseRfc3339(e.time); !t.ok()) {
@@ -118,10 +120,12 @@ DecodedEvent CheckEventContract(const KafkaRecord& r, const std::string& topic_p
       problem("traceparent '" + *tp + "' is not W3C trace context");
     }
   }
-  if (e.subject != r.key) problem("ce_subject '" + e.subject + "' differs from the key '" + r.key + "'");
+  if (e.subject != r.key)
+    problem("ce_subject '" + e.subject + "' differs from the key '" + r.key + "'");
 
   // The payload, decoded with nothing but the descriptors of protos/.
-  const gp::Descriptor* d = gp::DescriptorPool::generated_pool()->FindMessageTypeByName(e.dataschema);
+  const gp::Descriptor* d =
+      gp::DescriptorPool::generated_pool()->FindMessageTypeByName(e.dataschema);
   if (d == nullptr) {
     problem("ce_dataschema '" + e.dataschema + "' names no message of protos/");
     return e;
@@ -151,7 +155,8 @@ DecodedEvent CheckEventContract(const KafkaRecord& r, const std::string& topic_p
   if (!StringAt(*m, spec.key(), &key)) {
     problem("key field '" + spec.key() + "' of " + e.dataschema + " is not a string");
   } else if (key != r.key) {
-    problem("Kafka key '" + r.key + "' differs from the payload's " + spec.key() + " '" + key + "'");
+    problem("Kafka key '" + r.key + "' differs from the payload's " + spec.key() + " '" + key +
+            "'");
   }
   std::string region;
   if (StringAt(*m, "region_code", &region) && !region.empty()) {

@@ -96,11 +96,11 @@ void ExternalSubscriber::Loop() {
       const char* name = nullptr;
       const void* value = nullptr;
       size_t size = 0;
-      for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &value, &size) ==
-                         RD_KAFKA_RESP_ERR_NO_ERROR;
+      for (size_t i = 0;
+           rd_kafka_header_get_all(hdrs, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
            ++i) {
-        r.headers.emplace_back(name, value ? std::string(static_cast<const char*>(value), size)
-                                           : std::string());
+        r.headers.emplace_back(
+            name, value ? std::string(static_cast<const char*>(value), size) : std::string());
       }
     }
     rd_kafka_message_destroy(m);
@@ -122,9 +122,8 @@ std::vector<std::string> ExternalSubscriber::Errors() const {
   return errors_;
 }
 
-bool ExternalSubscriber::WaitUntil(
-    const std::function<bool(const std::vector<KafkaRecord>&)>& pred,
-    std::chrono::milliseconds timeout) const {
+bool ExternalSubscriber::WaitUntil(const std::function<bool(const std::vector<KafkaRecord>&)>& pred,
+                                   std::chrono::milliseconds timeout) const {
   std::unique_lock<std::mutex> lock(mu_);
   return cv_.wait_for(lock, timeout, [&] { return pred(records_); });
 }

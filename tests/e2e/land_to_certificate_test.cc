@@ -195,20 +195,20 @@ struct ZoneSpec {
   std::string wkt;
 };
 
-const std::vector<ZoneSpec> kBoundary = {
-    {"udb-luoyang-central", "洛阳中心城区城镇开发边界", cv1::ZONE_CONTROL_LEVEL_UNIFORM,
-     Box(112.38, 34.58, 112.50, 34.66)}};
-const std::vector<ZoneSpec> kFarmland = {
-    {"pbf-luolong-east", "洛龙区东部永久基本农田保护区", cv1::ZONE_CONTROL_LEVEL_UNIFORM,
-     Box(112.50, 34.58, 112.56, 34.64)}};
+const std::vector<ZoneSpec> kBoundary = {{"udb-luoyang-central", "洛阳中心城区城镇开发边界",
+                                          cv1::ZONE_CONTROL_LEVEL_UNIFORM,
+                                          Box(112.38, 34.58, 112.50, 34.66)}};
+const std::vector<ZoneSpec> kFarmland = {{"pbf-luolong-east", "洛龙区东部永久基本农田保护区",
+                                          cv1::ZONE_CONTROL_LEVEL_UNIFORM,
+                                          Box(112.50, 34.58, 112.56, 34.64)}};
 const std::vector<ZoneSpec> kRedLineV1 = {
     {"erl-yiluo-wetland", "伊洛河湿地生态保护红线", cv1::ZONE_CONTROL_LEVEL_GENERAL_CONTROL,
      Box(112.44, 34.640, 112.46, 34.655)},
     {"erl-wanan-hill", "万安山生态保护红线（评估前）", cv1::ZONE_CONTROL_LEVEL_GENERAL_CONTROL,
      Box(112.470, 34.600, 112.480, 34.610)}};
-const std::vector<ZoneSpec> kRedLineV2 = {
-    {"erl-yiluo-wetland", "伊洛河湿地生态保护红线", cv1::ZONE_CONTROL_LEVEL_GENERAL_CONTROL,
-     Box(112.44, 34.632, 112.46, 34.655)}};
+const std::vector<ZoneSpec> kRedLineV2 = {{"erl-yiluo-wetland", "伊洛河湿地生态保护红线",
+                                           cv1::ZONE_CONTROL_LEVEL_GENERAL_CONTROL,
+                                           Box(112.44, 34.632, 112.46, 34.655)}};
 
 // Parcel A lies inside the boundary and south of the wetland of version 1;
 // version 2 covers its northern half. Q lies in the mountain zone of version 1
@@ -302,7 +302,8 @@ class LandToCertificate : public ::testing::Test {
     *vreq.mutable_effective_from() = ProtoDate(TodayInChina());
     vreq.set_note(note);
     pv1::LayerVersion draft;
-    Status st = Call(planning_.get(), &pv1::PlanningService::Stub::CreateLayerVersion, vreq, &draft);
+    Status st =
+        Call(planning_.get(), &pv1::PlanningService::Stub::CreateLayerVersion, vreq, &draft);
     EXPECT_TRUE(st.ok()) << Describe(st);
 
     grpc::ClientContext ctx;
@@ -341,7 +342,8 @@ class LandToCertificate : public ::testing::Test {
     return published;
   }
 
-  lv1::Parcel CreateParcel(const std::string& code, const std::string& name, const std::string& wkt) {
+  lv1::Parcel CreateParcel(const std::string& code, const std::string& name,
+                           const std::string& wkt) {
     lv1::CreateParcelRequest req;
     req.set_request_id(Rid());
     lv1::Parcel* p = req.mutable_parcel();
@@ -370,7 +372,8 @@ class LandToCertificate : public ::testing::Test {
     lv1::ReserveParcelRequest req;
     req.set_request_id(Rid());
     req.set_parcel_id(parcel_id);
-    *req.mutable_reserve_decision() = Doc("国有建设用地收储决定", "洛储〔2026〕8号", "洛阳市土地储备中心");
+    *req.mutable_reserve_decision() =
+        Doc("国有建设用地收储决定", "洛储〔2026〕8号", "洛阳市土地储备中心");
     return Call(land_.get(), &lv1::LandSupplyService::Stub::ReserveParcel, req, out);
   }
 
@@ -475,7 +478,8 @@ class LandToCertificate : public ::testing::Test {
   std::unique_ptr<rv1::RegistrationService::Stub> registration_;
 };
 
-TEST_F(LandToCertificate, ZonesGateTheListingsTheSaleEndsInASignedCertificateAndEveryEventIsPublic) {
+TEST_F(LandToCertificate,
+       ZonesGateTheListingsTheSaleEndsInASignedCertificateAndEveryEventIsPublic) {
   using PStub = pv1::PlanningService::Stub;
   using LStub = lv1::LandSupplyService::Stub;
   using RStub = rv1::RegistrationService::Stub;
@@ -598,9 +602,12 @@ TEST_F(LandToCertificate, ZonesGateTheListingsTheSaleEndsInASignedCertificateAnd
   phases_.Mark("planning: import and publish three layers (v1)");
 
   // ---- land supply: parcels; the reserve waits for the replica of farmland and red line
-  lv1::Parcel a = CreateParcel("410311003001GB00101", "洛龙区 LLQ-2026-101 号地块（伊洛河南岸）", kParcelA);
-  lv1::Parcel q = CreateParcel("410311003001GB00102", "洛龙区 LLQ-2026-102 号地块（万安山北麓）", kParcelQ);
-  lv1::Parcel b = CreateParcel("410311003001GB00103", "洛龙区 LLQ-2026-103 号地块（开元大道南）", kParcelB);
+  lv1::Parcel a =
+      CreateParcel("410311003001GB00101", "洛龙区 LLQ-2026-101 号地块（伊洛河南岸）", kParcelA);
+  lv1::Parcel q =
+      CreateParcel("410311003001GB00102", "洛龙区 LLQ-2026-102 号地块（万安山北麓）", kParcelQ);
+  lv1::Parcel b =
+      CreateParcel("410311003001GB00103", "洛龙区 LLQ-2026-103 号地块（开元大道南）", kParcelB);
   ASSERT_FALSE(HasFatalFailure());
   Status reserved_a = Error::Unavailable("not tried");
   bool replica = Eventually(
@@ -609,7 +616,8 @@ TEST_F(LandToCertificate, ZonesGateTheListingsTheSaleEndsInASignedCertificateAnd
         return reserved_a.ok() || reserved_a.error().reason() != "ZONE_LAYER_MISSING";
       },
       90s);
-  ASSERT_TRUE(replica) << "land supply's replica never received the layers: " << Describe(reserved_a);
+  ASSERT_TRUE(replica) << "land supply's replica never received the layers: "
+                       << Describe(reserved_a);
   ASSERT_TRUE(reserved_a.ok()) << Describe(reserved_a);
   EXPECT_EQ(a.state(), lv1::PARCEL_STATE_RESERVED);
   EXPECT_EQ(a.zone_check().verdict(), cv1::ZONE_VERDICT_ALLOWED);
@@ -653,7 +661,8 @@ TEST_F(LandToCertificate, ZonesGateTheListingsTheSaleEndsInASignedCertificateAnd
     approve.set_request_id(Rid());
     approve.set_batch_id(batch_id);
     approve.set_authority(lv1::APPROVAL_AUTHORITY_PROVINCE);
-    *approve.mutable_approval() = Doc("关于洛阳市城镇建设用地的批复", "豫政土〔2026〕113号", "河南省人民政府");
+    *approve.mutable_approval() =
+        Doc("关于洛阳市城镇建设用地的批复", "豫政土〔2026〕113号", "河南省人民政府");
     st = Call(land_.get(), &LStub::ApproveBatch, approve, &out);
     ASSERT_TRUE(st.ok()) << Describe(st);
     EXPECT_EQ(out.state(), lv1::BATCH_STATE_APPROVED);
@@ -674,10 +683,9 @@ TEST_F(LandToCertificate, ZonesGateTheListingsTheSaleEndsInASignedCertificateAnd
   phases_.Mark("land supply: batch approved and expropriated, parcels ready");
 
   // ---- planning: the red line re-evaluated (version 2)
-  pv1::LayerVersion erl_v2 = PublishLayer(cv1::ZONE_LAYER_KIND_ECOLOGICAL_RED_LINE,
-                                          "洛阳市生态保护红线", kRedLineV2,
-                                          "生态保护红线评估调整：伊洛河湿地向南扩展，万安山片区调出",
-                                          &erl_layer);
+  pv1::LayerVersion erl_v2 =
+      PublishLayer(cv1::ZONE_LAYER_KIND_ECOLOGICAL_RED_LINE, "洛阳市生态保护红线", kRedLineV2,
+                   "生态保护红线评估调整：伊洛河湿地向南扩展，万安山片区调出", &erl_layer);
   ASSERT_FALSE(HasFatalFailure());
   ASSERT_EQ(erl_v2.version(), 2);
   // Land supply switches to version 2 on its marker: Q, which version 2 releases, enters the
@@ -690,7 +698,8 @@ TEST_F(LandToCertificate, ZonesGateTheListingsTheSaleEndsInASignedCertificateAnd
         return reserved_q.ok() || reserved_q.error().reason() != "OVERLAPS_ECOLOGICAL_RED_LINE";
       },
       90s);
-  ASSERT_TRUE(switched) << "the replica never switched to red line version 2: " << Describe(reserved_q);
+  ASSERT_TRUE(switched) << "the replica never switched to red line version 2: "
+                        << Describe(reserved_q);
   ASSERT_TRUE(reserved_q.ok()) << Describe(reserved_q);
   phases_.Mark("planning → land supply: red line v2 in the replica");
 
@@ -780,9 +789,11 @@ TEST_F(LandToCertificate, ZonesGateTheListingsTheSaleEndsInASignedCertificateAnd
   ASSERT_LT(Clock::now(), bidding_end - 10s) << "too late to bid; the machine is too slow";
   phases_.Mark("land supply: listing published, bidders registered, notice over");
   // 甲 1.20, 乙 1.21, 甲 1.23 亿元; 乙 under the increment refused; 乙 1.24, 甲 1.26.
-  const std::vector<std::pair<std::string, int64_t>> bids = {
-      {n_jia, 12'000'000'000}, {n_yi, 12'100'000'000}, {n_jia, 12'300'000'000},
-      {n_yi, 12'400'000'000},  {n_jia, 12'600'000'000}};
+  const std::vector<std::pair<std::string, int64_t>> bids = {{n_jia, 12'000'000'000},
+                                                             {n_yi, 12'100'000'000},
+                                                             {n_jia, 12'300'000'000},
+                                                             {n_yi, 12'400'000'000},
+                                                             {n_jia, 12'600'000'000}};
   for (size_t i = 0; i < bids.size(); ++i) {
     if (i == 3) {
       Status low = Bid(offer_b.offer_id(), n_yi, 12'350'000'000);
@@ -852,7 +863,9 @@ TEST_F(LandToCertificate, ZonesGateTheListingsTheSaleEndsInASignedCertificateAnd
     EXPECT_EQ(contract.price().fen(), price);
   }
   ASSERT_TRUE(Pay(contract.contract_id(), lv1::PAYMENT_KIND_DEPOSIT_CONVERTED, kDepositFen).ok());
-  ASSERT_TRUE(Pay(contract.contract_id(), lv1::PAYMENT_KIND_PRICE, price / 2 + price % 2 - kDepositFen).ok());
+  ASSERT_TRUE(
+      Pay(contract.contract_id(), lv1::PAYMENT_KIND_PRICE, price / 2 + price % 2 - kDepositFen)
+          .ok());
   {
     Status st = Pay(contract.contract_id(), lv1::PAYMENT_KIND_PRICE, price / 2);
     ASSERT_TRUE(st.ok()) << Describe(st);
@@ -1119,7 +1132,8 @@ TEST_F(LandToCertificate, ZonesGateTheListingsTheSaleEndsInASignedCertificateAnd
   std::vector<const KafkaRecord*> ordered;
   for (const auto& r : records) ordered.push_back(&r);
   std::stable_sort(ordered.begin(), ordered.end(), [](const KafkaRecord* x, const KafkaRecord* y) {
-    return std::tie(x->topic, x->partition, x->offset) < std::tie(y->topic, y->partition, y->offset);
+    return std::tie(x->topic, x->partition, x->offset) <
+           std::tie(y->topic, y->partition, y->offset);
   });
   std::set<std::string> services_seen;
   size_t dlq = 0;
@@ -1166,10 +1180,10 @@ TEST_F(LandToCertificate, ZonesGateTheListingsTheSaleEndsInASignedCertificateAnd
   EXPECT_EQ(offer_types.front(), ls + "offer_drafted.v1");
   EXPECT_EQ(offer_types.back(), ls + "offer_awarded.v1");
   std::vector<std::string> layer_types = order_of("nrp.planning.events.v1", erl_layer);
-  EXPECT_EQ(layer_types,
-            (std::vector<std::string>{pl + "zone_published.v1", pl + "zone_published.v1",
-                                      pl + "layer_version_published.v1", pl + "zone_published.v1",
-                                      pl + "zone_withdrawn.v1", pl + "layer_version_published.v1"}));
+  EXPECT_EQ(layer_types, (std::vector<std::string>{
+                             pl + "zone_published.v1", pl + "zone_published.v1",
+                             pl + "layer_version_published.v1", pl + "zone_published.v1",
+                             pl + "zone_withdrawn.v1", pl + "layer_version_published.v1"}));
   // The delivery event carries everything registration needed, readable by anyone.
   for (const auto& [id, r] : by_id) {
     if (r->Header("ce_type") != ls + "land_delivered.v1") continue;

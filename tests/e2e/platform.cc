@@ -50,8 +50,8 @@ bool Serving(const std::shared_ptr<grpc::Channel>& channel, const std::string& s
       return false;
     }
     if (resp.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
-      *status = "Check('" + name + "'): " +
-                grpc::health::v1::HealthCheckResponse::ServingStatus_Name(resp.status());
+      *status = "Check('" + name +
+                "'): " + grpc::health::v1::HealthCheckResponse::ServingStatus_Name(resp.status());
       return false;
     }
   }
@@ -75,10 +75,12 @@ Platform::Platform(std::vector<std::string> regions) {
   std::string region_list;
   for (const auto& r : regions) region_list += (region_list.empty() ? "\"" : ", \"") + r + "\"";
   const std::string tokens = R"({
-  ")" + token_ + R"(": {"agency": ")" + agency_ + R"(",
+  ")" + token_ + R"(": {"agency": ")" +
+                             agency_ + R"(",
     "scopes": ["planning.read", "planning.write", "land_supply.read", "land_supply.write",
                "land_supply.pii", "registration.read", "registration.write", "registration.pii"],
-    "regions": [)" + region_list + R"(]}
+    "regions": [)" + region_list +
+                             R"(]}
 })";
   WriteFile(dir_ + "/tokens.json", tokens, 0600);
   KeyPair key = GenerateSm2KeyPair();
@@ -142,8 +144,8 @@ bool Platform::Start(std::vector<ServiceBinary> services, std::chrono::seconds t
     for (auto it = waiting.begin(); it != waiting.end();) {
       Running& r = running_[it->first];
       if (!r.process->Running()) {
-        *error = it->first + " stopped during start (" + r.process->ExitDescription() +
-                 "); log " + r.process->log_path() + ":\n" + r.process->LogTail(30);
+        *error = it->first + " stopped during start (" + r.process->ExitDescription() + "); log " +
+                 r.process->log_path() + ":\n" + r.process->LogTail(30);
         return false;
       }
       if (Serving(AnonymousChannel(it->first), r.grpc_service, &it->second)) {
@@ -156,8 +158,8 @@ bool Platform::Start(std::vector<ServiceBinary> services, std::chrono::seconds t
     if (std::chrono::steady_clock::now() > deadline) {
       *error = "not SERVING within " + std::to_string(timeout.count()) + " s:";
       for (const auto& [name, why] : waiting) {
-        *error += "\n" + name + ": " + why + "; log " + running_[name].process->log_path() +
-                  ":\n" + running_[name].process->LogTail(20);
+        *error += "\n" + name + ": " + why + "; log " + running_[name].process->log_path() + ":\n" +
+                  running_[name].process->LogTail(20);
       }
       return false;
     }

@@ -38,8 +38,7 @@ class Platform {
   // Starts every service and waits (bounded) until each reports SERVING on
   // grpc.health.v1 for "" and its service name. False with `error` (and the
   // tail of the failing service's log) otherwise.
-  bool Start(std::vector<ServiceBinary> services, std::chrono::seconds timeout,
-             std::string* error);
+  bool Start(std::vector<ServiceBinary> services, std::chrono::seconds timeout, std::string* error);
   // SIGTERM to every service, waiting for each to drain and exit; the exit
   // descriptions by service name.
   std::map<std::string, std::string> Stop();

@@ -93,9 +93,9 @@ int main(int argc, char** argv) {
     } else {
       return Usage("--" + name + " needs a value");
     }
-    static const char* kKnown[] = {"planning",       "land-supply",     "registration", "token-file",
-                                   "tokens-json",    "data",            "notice-seconds",
-                                   "bidding-seconds", "wait-seconds"};
+    static const char* kKnown[] = {"planning",       "land-supply",     "registration",
+                                   "token-file",     "tokens-json",     "data",
+                                   "notice-seconds", "bidding-seconds", "wait-seconds"};
     bool known = false;
     for (const char* k : kKnown) known = known || name == k;
     if (!known) return Usage("unknown flag --" + name);
@@ -110,7 +110,8 @@ int main(int argc, char** argv) {
 
   auto data = nrp::demo::LoadDemoData(flags["data"]);
   if (!data.ok()) {
-    std::cerr << "nrp-demo-load: data set " << flags["data"] << ": " << data.error().message() << "\n";
+    std::cerr << "nrp-demo-load: data set " << flags["data"] << ": " << data.error().message()
+              << "\n";
     return 2;
   }
   auto problems = nrp::demo::CheckDemoData(*data);

@@ -78,10 +78,12 @@ Result<cv1::Party> Party(const json& j, const std::string& where) {
 }
 
 Result<Story> ParseStory(const std::string& s, const std::string& where) {
-  static const std::map<std::string, Story> kStories = {
-      {"reserve_refused", Story::kReserveRefused}, {"offer_refused", Story::kOfferRefused},
-      {"on_notice", Story::kOnNotice},             {"signed", Story::kSigned},
-      {"partly_paid", Story::kPartlyPaid},         {"delivered", Story::kDelivered}};
+  static const std::map<std::string, Story> kStories = {{"reserve_refused", Story::kReserveRefused},
+                                                        {"offer_refused", Story::kOfferRefused},
+                                                        {"on_notice", Story::kOnNotice},
+                                                        {"signed", Story::kSigned},
+                                                        {"partly_paid", Story::kPartlyPaid},
+                                                        {"delivered", Story::kDelivered}};
   auto it = kStories.find(s);
   if (it == kStories.end()) return Error::InvalidArgument(where, "unknown story '" + s + "'");
   return it->second;
@@ -95,7 +97,8 @@ Result<CaseTarget> ParseCaseTarget(const std::string& s, const std::string& wher
       {"recorded", CaseTarget::kRecorded},
       {"certificate_issued", CaseTarget::kCertificateIssued}};
   auto it = kTargets.find(s);
-  if (it == kTargets.end()) return Error::InvalidArgument(where, "unknown registration '" + s + "'");
+  if (it == kTargets.end())
+    return Error::InvalidArgument(where, "unknown registration '" + s + "'");
   return it->second;
 }
 
@@ -182,9 +185,9 @@ Result<ParcelSpec> Parcel(const json& f, const std::string& where) {
   NRP_ASSIGN_OR_RETURN(int use, EnumValue(lv1::LandUse_descriptor(), "LAND_USE",
                                           Str(props, "planned_use"), where + ".planned_use"));
   in.set_planned_use(static_cast<lv1::LandUse>(use));
-  NRP_ASSIGN_OR_RETURN(int soil, EnumValue(lv1::SoilPollutionStatus_descriptor(),
-                                           "SOIL_POLLUTION_STATUS", Str(props, "soil_status", "CLEAN"),
-                                           where + ".soil_status"));
+  NRP_ASSIGN_OR_RETURN(int soil,
+                       EnumValue(lv1::SoilPollutionStatus_descriptor(), "SOIL_POLLUTION_STATUS",
+                                 Str(props, "soil_status", "CLEAN"), where + ".soil_status"));
   in.set_soil_status(static_cast<lv1::SoilPollutionStatus>(soil));
   in.mutable_soil_survey()->set_title("土壤污染状况调查报告");
   if (props.contains("planning_conditions")) {
@@ -235,8 +238,9 @@ Result<MonitoringPlanSpec> Monitoring(const json& j, const std::string& where) {
     NRP_ASSIGN_OR_RETURN(int metric, EnumValue(pv1::ComputedMetric_descriptor(), "COMPUTED_METRIC",
                                                Str(d, "metric"), w + ".metric"));
     ind.set_metric(static_cast<pv1::ComputedMetric>(metric));
-    NRP_ASSIGN_OR_RETURN(int nature, EnumValue(pv1::IndicatorNature_descriptor(), "INDICATOR_NATURE",
-                                               Str(d, "nature"), w + ".nature"));
+    NRP_ASSIGN_OR_RETURN(int nature,
+                         EnumValue(pv1::IndicatorNature_descriptor(), "INDICATOR_NATURE",
+                                   Str(d, "nature"), w + ".nature"));
     ind.set_nature(static_cast<pv1::IndicatorNature>(nature));
     const json& t = d.value("target", json::object());
     NRP_ASSIGN_OR_RETURN(int cmp, EnumValue(pv1::TargetComparator_descriptor(), "TARGET_COMPARATOR",
@@ -304,13 +308,15 @@ Result<DemoData> LoadDemoData(const std::string& dir) {
     for (const auto& lj : jj.value("layers", json::array())) {
       LayerSpec l;
       std::string kind = Str(lj, "kind");
-      NRP_ASSIGN_OR_RETURN(int k, EnumValue(cv1::ZoneLayerKind_descriptor(), "ZONE_LAYER_KIND",
-                                            [&] {
-                                              std::string up;
-                                              for (char c : kind) up += static_cast<char>(std::toupper(c));
-                                              return up;
-                                            }(),
-                                            where + ".layers.kind"));
+      NRP_ASSIGN_OR_RETURN(int k, EnumValue(
+                                      cv1::ZoneLayerKind_descriptor(), "ZONE_LAYER_KIND",
+                                      [&] {
+                                        std::string up;
+                                        for (char c : kind)
+                                          up += static_cast<char>(std::toupper(c));
+                                        return up;
+                                      }(),
+                                      where + ".layers.kind"));
       l.kind = static_cast<cv1::ZoneLayerKind>(k);
       l.slug = kind;
       for (char& c : l.slug) {
@@ -333,7 +339,8 @@ Result<DemoData> LoadDemoData(const std::string& dir) {
       NRP_ASSIGN_OR_RETURN(json fc, ReadJson(dir + "/" + parcels_file));
       int pi = 0;
       for (const auto& f : fc.value("features", json::array())) {
-        NRP_ASSIGN_OR_RETURN(auto p, Parcel(f, parcels_file + ".features[" + std::to_string(pi++) + "]"));
+        NRP_ASSIGN_OR_RETURN(auto p,
+                             Parcel(f, parcels_file + ".features[" + std::to_string(pi++) + "]"));
         j.parcels.push_back(std::move(p));
       }
     }
@@ -342,7 +349,8 @@ Result<DemoData> LoadDemoData(const std::string& dir) {
       b.name = Str(bj, "name");
       b.region_code = Str(bj, "region_code");
       b.year = static_cast<int>(Int(bj, "year"));
-      for (const auto& c : bj.value("parcels", json::array())) b.parcel_codes.push_back(c.get<std::string>());
+      for (const auto& c : bj.value("parcels", json::array()))
+        b.parcel_codes.push_back(c.get<std::string>());
       b.agricultural_share = Num(bj, "agricultural_share");
       b.approval = Doc(bj.value("approval", json::object()));
       b.expropriation = Doc(bj.value("expropriation", json::object()));
@@ -400,11 +408,13 @@ std::vector<std::string> CheckDemoData(const DemoData& data) {
           }
           int64_t minimum = i == 0 ? s.starting_price_yuan : last + s.bid_increment_yuan;
           if (b.yuan < minimum) {
-            problems.push_back(w + "bid " + std::to_string(i) + " is below " + std::to_string(minimum));
+            problems.push_back(w + "bid " + std::to_string(i) + " is below " +
+                               std::to_string(minimum));
           }
           last = b.yuan;
         }
-        if (last < s.reserve_price_yuan) problems.push_back(w + "the highest bid misses the reserve");
+        if (last < s.reserve_price_yuan)
+          problems.push_back(w + "the highest bid misses the reserve");
       } else if (!s.agreed_grantee || s.agreed_price_yuan < s.reserve_price_yuan) {
         problems.push_back(w + "an agreed supply needs the grantee and a price at the reserve");
       }
@@ -417,8 +427,10 @@ std::vector<std::string> CheckDemoData(const DemoData& data) {
     if (j.monitoring) {
       for (const auto& r : j.monitoring->stock_reports) {
         bool found = false;
-        for (const auto& i : j.monitoring->indicators) found = found || i.code() == r.indicator_code;
-        if (!found) problems.push_back(j.name + ": stock report of unknown indicator " + r.indicator_code);
+        for (const auto& i : j.monitoring->indicators)
+          found = found || i.code() == r.indicator_code;
+        if (!found)
+          problems.push_back(j.name + ": stock report of unknown indicator " + r.indicator_code);
       }
     }
   }

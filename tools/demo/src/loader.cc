@@ -186,7 +186,8 @@ void Loader::ReferencePlans() {
     pv1::ListIndicatorsResponse inds;
     st = Call(planning_.get(), &PStub::ListIndicators, list, &inds);
     int computed = 0;
-    for (const auto& i : inds.indicators()) computed += i.metric() != pv1::COMPUTED_METRIC_UNSPECIFIED;
+    for (const auto& i : inds.indicators())
+      computed += i.metric() != pv1::COMPUTED_METRIC_UNSPECIFIED;
     Line(j.name, plan.name() + " (" + plan.plan_id() + "), " +
                      std::to_string(inds.indicators_size()) + " indicators, " +
                      std::to_string(computed) + " computed by planning");
@@ -275,8 +276,8 @@ void Loader::Layers() {
           break;
         }
         layer.set_current_version(published.version());
-        Line(layer_id, "version " + std::to_string(published.version()) + " published: " +
-                           std::to_string(published.zone_count()) + " zones, " +
+        Line(layer_id, "version " + std::to_string(published.version()) +
+                           " published: " + std::to_string(published.zone_count()) + " zones, " +
                            Fmt("%.2f", published.total_area().square_metres() / 1e6) + " km²" +
                            (v.note.empty() ? "" : " (" + v.note + ")"));
       }
@@ -506,8 +507,8 @@ void Loader::Reserve() {
             Line(code, "reserve refused as the story says (" + st.error().reason() +
                            "): " + st.error().message());
           } else {
-            Fail(code, "expected the reserve to be refused with " + spec.expect_refusal +
-                           ", got " + Why(st));
+            Fail(code, "expected the reserve to be refused with " + spec.expect_refusal + ", got " +
+                           Why(st));
           }
           continue;
         }
@@ -654,20 +655,21 @@ void Loader::Supply() {
           Fail(code, "draft offer: " + Why(st));
           continue;
         }
-        sale.short_schedule = s.competitive() && !weeks_ahead &&
-                              FromTs(sale.offer.bidding_end()) <= short_end + 1s;
+        sale.short_schedule =
+            s.competitive() && !weeks_ahead && FromTs(sale.offer.bidding_end()) <= short_end + 1s;
       } else {
-        sale.short_schedule = s.competitive() && sale.offer.has_bidding_end() &&
-                              FromTs(sale.offer.bidding_end()) - FromTs(sale.offer.bidding_start()) <
-                                  std::chrono::hours(24);
+        sale.short_schedule =
+            s.competitive() && sale.offer.has_bidding_end() &&
+            FromTs(sale.offer.bidding_end()) - FromTs(sale.offer.bidding_start()) <
+                std::chrono::hours(24);
       }
       if (sale.offer.state() == lv1::OFFER_STATE_DRAFT) {
         lv1::SupplyOffer published;
         st = publish(sale.offer.offer_id(), &published);
         if (spec.story == Story::kOfferRefused) {
           if (!st.ok() && st.error().reason() == spec.expect_refusal) {
-            Line(code, "notice refused as the story says (" + st.error().reason() + "): " +
-                           st.error().message());
+            Line(code, "notice refused as the story says (" + st.error().reason() +
+                           "): " + st.error().message());
           } else {
             Fail(code, "expected the notice to be refused with " + spec.expect_refusal + ", got " +
                            Why(st));
@@ -696,9 +698,10 @@ void Loader::Supply() {
         sale.offer = published;
         Line(code, std::string(lv1::SupplyMethod_Name(s.method)) + " offer " +
                        sale.offer.offer_id() + " published" +
-                       (s.competitive() ? ", bidding " + FormatRfc3339(FromTs(sale.offer.bidding_start())) +
-                                              " to " + FormatRfc3339(FromTs(sale.offer.bidding_end()))
-                                        : std::string()));
+                       (s.competitive()
+                            ? ", bidding " + FormatRfc3339(FromTs(sale.offer.bidding_start())) +
+                                  " to " + FormatRfc3339(FromTs(sale.offer.bidding_end()))
+                            : std::string()));
       } else if (spec.story == Story::kOfferRefused) {
         Fail(code, "the story expects its notice refused, the offer is " +
                        lv1::OfferState_Name(sale.offer.state()));
@@ -717,7 +720,8 @@ void Loader::Supply() {
   Clock::time_point latest_end = now;
   for (const auto& sale : sales) {
     if (!sale.short_schedule || sale.spec->story == Story::kOnNotice) continue;
-    if (sale.offer.state() != lv1::OFFER_STATE_PUBLISHED && sale.offer.state() != lv1::OFFER_STATE_BIDDING) {
+    if (sale.offer.state() != lv1::OFFER_STATE_PUBLISHED &&
+        sale.offer.state() != lv1::OFFER_STATE_BIDDING) {
       continue;
     }
     any_short = true;
@@ -758,8 +762,8 @@ void Loader::Supply() {
           break;
         }
       }
-      Line(sale.spec->input.parcel_code(), std::to_string(bids.size()) + " bids, highest " +
-                                               Yuan(bids.back().yuan * 100));
+      Line(sale.spec->input.parcel_code(),
+           std::to_string(bids.size()) + " bids, highest " + Yuan(bids.back().yuan * 100));
     }
     Line("bidding", "waiting for bidding to close at " + FormatRfc3339(latest_end));
   }
@@ -774,7 +778,8 @@ void Loader::Supply() {
           sale.offer = o;
           return o.state() != lv1::OFFER_STATE_PUBLISHED && o.state() != lv1::OFFER_STATE_BIDDING;
         },
-        std::chrono::duration_cast<std::chrono::milliseconds>(latest_end - Clock::now()) + options_.wait);
+        std::chrono::duration_cast<std::chrono::milliseconds>(latest_end - Clock::now()) +
+            options_.wait);
     if (!closed) Fail(sale.spec->input.parcel_code(), "the sale was not closed after its bidding");
   }
 
@@ -793,23 +798,28 @@ void Loader::Supply() {
       req.set_offer_id(sale.offer.offer_id());
       *req.mutable_agreed_grantee() = *s.agreed_grantee;
       req.mutable_agreed_price()->set_fen(s.agreed_price_yuan * 100);
-      *req.mutable_confirmation() = Doc(s.method == lv1::SUPPLY_METHOD_ALLOCATION
-                                            ? "国有建设用地划拨决定"
-                                            : "国有建设用地使用权协议出让确认书");
+      *req.mutable_confirmation() =
+          Doc(s.method == lv1::SUPPLY_METHOD_ALLOCATION ? "国有建设用地划拨决定"
+                                                        : "国有建设用地使用权协议出让确认书");
       Status st = Call(land_.get(), &LStub::CloseOffer, req, &sale.offer);
       if (!st.ok()) {
         Fail(code, "close: " + Why(st));
         continue;
       }
     }
-    if (sale.offer.state() == lv1::OFFER_STATE_PUBLISHED || sale.offer.state() == lv1::OFFER_STATE_BIDDING) {
+    if (sale.offer.state() == lv1::OFFER_STATE_PUBLISHED ||
+        sale.offer.state() == lv1::OFFER_STATE_BIDDING) {
       Line(code, "on notice until " + FormatRfc3339(FromTs(sale.offer.bidding_end())) +
                      " (the stack's notice period)");
       continue;
     }
-    if (sale.offer.state() != lv1::OFFER_STATE_AWARDED && sale.offer.state() != lv1::OFFER_STATE_CONTRACTED) {
-      Fail(code, "offer " + sale.offer.offer_id() + " ended " + lv1::OfferState_Name(sale.offer.state()) +
-                     (sale.offer.result().failure_reason().empty() ? "" : ": " + sale.offer.result().failure_reason()));
+    if (sale.offer.state() != lv1::OFFER_STATE_AWARDED &&
+        sale.offer.state() != lv1::OFFER_STATE_CONTRACTED) {
+      Fail(code, "offer " + sale.offer.offer_id() + " ended " +
+                     lv1::OfferState_Name(sale.offer.state()) +
+                     (sale.offer.result().failure_reason().empty()
+                          ? ""
+                          : ": " + sale.offer.result().failure_reason()));
       continue;
     }
     const int64_t price = sale.offer.result().price().fen();
@@ -830,7 +840,8 @@ void Loader::Supply() {
       lv1::GrantContract* c = req.mutable_contract();
       c->set_offer_id(sale.offer.offer_id());
       const int year = static_cast<int>(std::chrono::year_month_day(today).year());
-      c->set_contract_number(spec.input.region_code() + "-" + std::to_string(year) + "-" + code.substr(14));
+      c->set_contract_number(spec.input.region_code() + "-" + std::to_string(year) + "-" +
+                             code.substr(14));
       c->set_grantor(s.grantor);
       *c->mutable_agreed_delivery_date() = ProtoDate(today + std::chrono::days(30));
       *c->mutable_agreed_construction_start() = ProtoDate(today + std::chrono::days(180));
@@ -844,9 +855,9 @@ void Loader::Supply() {
         *second->mutable_due_date() = ProtoDate(today + std::chrono::days(300));
         second->mutable_amount()->set_fen(price / 2);
       }
-      *c->mutable_document() = Doc(s.method == lv1::SUPPLY_METHOD_ALLOCATION
-                                       ? "国有建设用地划拨决定书"
-                                       : "国有建设用地使用权出让合同");
+      *c->mutable_document() =
+          Doc(s.method == lv1::SUPPLY_METHOD_ALLOCATION ? "国有建设用地划拨决定书"
+                                                        : "国有建设用地使用权出让合同");
       Status st = Call(land_.get(), &LStub::SignContract, req, &contract);
       if (!st.ok()) {
         Fail(code, "sign: " + Why(st));
@@ -873,7 +884,8 @@ void Loader::Supply() {
       Fail(code, "payments: " + Why(st));
       continue;
     }
-    for (size_t i = static_cast<size_t>(paid.payments_size()); i < std::min(due_now, plan.size()); ++i) {
+    for (size_t i = static_cast<size_t>(paid.payments_size()); i < std::min(due_now, plan.size());
+         ++i) {
       lv1::RecordPaymentRequest req;
       req.set_request_id(Rid("payment:" + contract.contract_id() + ":" + std::to_string(i)));
       lv1::Payment* pay = req.mutable_payment();
@@ -953,13 +965,15 @@ void Loader::Registrations() {
         req.set_comment("材料齐全，予以受理");
         ok = step("accept", &RStub::AcceptCase, req);
       }
-      if (ok && spec.registration >= CaseTarget::kRecorded && c.state() == rv1::CASE_STATE_ACCEPTED) {
+      if (ok && spec.registration >= CaseTarget::kRecorded &&
+          c.state() == rv1::CASE_STATE_ACCEPTED) {
         rv1::ReviewCaseRequest req;
         req.set_outcome(rv1::REVIEW_OUTCOME_APPROVED);
         req.set_opinion("权属来源清楚，价款已缴清，符合首次登记条件");
         ok = step("review", &RStub::ReviewCase, req);
       }
-      if (ok && spec.registration >= CaseTarget::kRecorded && c.state() == rv1::CASE_STATE_REVIEWED) {
+      if (ok && spec.registration >= CaseTarget::kRecorded &&
+          c.state() == rv1::CASE_STATE_REVIEWED) {
         ok = step("record", &RStub::RecordCase, rv1::RecordCaseRequest());
       }
       if (ok && spec.registration >= CaseTarget::kCertificateIssued &&
@@ -968,12 +982,13 @@ void Loader::Registrations() {
         req.set_delivery(rv1::CERTIFICATE_DELIVERY_PAPER_AND_ELECTRONIC);
         // The grantee as the data names it (the contract masks personal numbers).
         const SupplySpec& s = *spec.supply;
-        *req.mutable_recipient() = s.competitive() ? s.bidders[s.bids.back().bidder]
-                                                   : *s.agreed_grantee;
+        *req.mutable_recipient() =
+            s.competitive() ? s.bidders[s.bids.back().bidder] : *s.agreed_grantee;
         ok = step("issue", &RStub::IssueCertificate, req);
       }
-      Line(code, "case " + c.case_number() + " (" + rv1::CaseState_Name(c.state()) + ")" +
-                     (c.certificate_number().empty() ? "" : ", certificate " + c.certificate_number()));
+      Line(code,
+           "case " + c.case_number() + " (" + rv1::CaseState_Name(c.state()) + ")" +
+               (c.certificate_number().empty() ? "" : ", certificate " + c.certificate_number()));
     }
   }
 }
@@ -991,7 +1006,8 @@ void Loader::Summary() {
           [&] {
             pv1::Indicator ind;
             if (!Call(planning_.get(), &PStub::GetIndicator, req, &ind).ok()) return false;
-            return ind.has_latest_value() || ind.metric() != pv1::COMPUTED_METRIC_STOCK_LAND_REVITALISED_AREA;
+            return ind.has_latest_value() ||
+                   ind.metric() != pv1::COMPUTED_METRIC_STOCK_LAND_REVITALISED_AREA;
           },
           std::min<std::chrono::milliseconds>(options_.wait, 60s), 1s);
     }
@@ -1017,9 +1033,11 @@ void Loader::Summary() {
       if (!Call(planning_.get(), &PStub::ListIndicators, req, &inds).ok()) continue;
       for (const auto& i : inds.indicators()) {
         if (i.metric() == pv1::COMPUTED_METRIC_UNSPECIFIED) continue;
-        std::string value = i.has_latest_value() ? Fmt("%.4g", i.latest_value()) + " " + i.unit() : "—";
+        std::string value =
+            i.has_latest_value() ? Fmt("%.4g", i.latest_value()) + " " + i.unit() : "—";
         out_ << "   " << plan_id << "  " << i.name() << ": " << value << "  target "
-             << i.target().text() << "  " << pv1::ProgressStatus_Name(i.status()).substr(16) << "\n";
+             << i.target().text() << "  " << pv1::ProgressStatus_Name(i.status()).substr(16)
+             << "\n";
       }
     }
     for (const auto& spec : j.parcels) {
@@ -1030,7 +1048,8 @@ void Loader::Summary() {
       lv1::Parcel p;
       if (!Call(land_.get(), &LStub::GetParcel, req, &p).ok()) continue;
       out_ << "   parcel " << code << "  " << p.name() << "  "
-           << lv1::ParcelState_Name(p.state()).substr(13) << "  (" << StoryName(spec.story) << ")\n";
+           << lv1::ParcelState_Name(p.state()).substr(13) << "  (" << StoryName(spec.story)
+           << ")\n";
     }
   }
   out_.flush();

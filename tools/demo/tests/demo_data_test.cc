@@ -1,4 +1,6 @@
 // The demo data set reads, keeps its rules and sits where the five plans are.
+#include "demo_data.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -7,7 +9,6 @@
 #include <regex>
 #include <set>
 
-#include "demo_data.h"
 #include "loader.h"
 
 namespace nrp::demo {
@@ -60,9 +61,11 @@ TEST(DemoData, TheFiveJurisdictionsOfThePlansAreThere) {
 
 TEST(DemoData, GeometryLiesAtTheRealPlacesAndIsSmall) {
   // Where each plan's jurisdiction is (lon, lat) and how far the synthetic data may reach.
-  const std::map<std::string, std::pair<double, double>> centre = {
-      {"410300", {112.45, 34.62}}, {"410200", {114.35, 34.80}}, {"220000", {125.3, 43.9}},
-      {"640300", {106.2, 37.99}},  {"140000", {112.55, 37.87}}};
+  const std::map<std::string, std::pair<double, double>> centre = {{"410300", {112.45, 34.62}},
+                                                                   {"410200", {114.35, 34.80}},
+                                                                   {"220000", {125.3, 43.9}},
+                                                                   {"640300", {106.2, 37.99}},
+                                                                   {"140000", {112.55, 37.87}}};
   const std::map<std::string, double> reach = {
       {"410300", 1.2}, {"410200", 0.6}, {"220000", 5.5}, {"640300", 1.0}, {"140000", 3.0}};
   for (const auto& j : Data().jurisdictions) {
