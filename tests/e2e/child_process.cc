@@ -108,6 +108,12 @@ bool ChildProcess::Running() {
   return r == 0;
 }
 
+void ChildProcess::Terminate() {
+  if (terminated_ || !Running()) return;
+  ::kill(pid_, SIGTERM);
+  terminated_ = true;
+}
+
 std::optional<int> ChildProcess::Wait(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (Running()) {
@@ -121,7 +127,7 @@ std::optional<int> ChildProcess::Stop(std::chrono::milliseconds grace) {
   if (pid_ <= 0) return std::nullopt;
   if (exit_code_) return exit_code_;
   if (!Running()) return exit_code_;
-  ::kill(pid_, SIGTERM);
+  Terminate();
   auto deadline = std::chrono::steady_clock::now() + grace;
   while (std::chrono::steady_clock::now() < deadline) {
     if (!Running()) return exit_code_;

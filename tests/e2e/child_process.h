@@ -29,7 +29,10 @@ class ChildProcess {
   // Waits up to `timeout` for the child to exit by itself; its exit code, or
   // nullopt (the child still runs) when the time is up.
   std::optional<int> Wait(std::chrono::milliseconds timeout);
-  // SIGTERM, then waits up to `grace` for the exit; SIGKILL after that. The
+  // Sends SIGTERM (when running) without waiting; once.
+  void Terminate();
+  // SIGTERM (unless Terminate sent it: a second one would cut the drain
+  // short), then waits up to `grace` for the exit; SIGKILL after that. The
   // exit code (128 + signal when killed by one); nullopt when never started.
   std::optional<int> Stop(std::chrono::milliseconds grace);
   // How the child ended, once it has: "exit 0", "signal 9".
@@ -50,6 +53,7 @@ class ChildProcess {
   std::string log_path_;
   std::vector<std::string> args_;
   pid_t pid_ = -1;
+  bool terminated_ = false;
   std::optional<int> exit_code_;
   std::string exit_description_;
 };

@@ -268,6 +268,9 @@ class LandToCertificate : public ::testing::Test {
       std::printf("service logs (last lines):\n%s", platform_->LogTails(40).c_str());
     }
     subscriber_.reset();
+    planning_.reset();
+    land_.reset();
+    registration_.reset();
     if (platform_) {
       for (const auto& [name, how] : platform_->Stop()) {
         // SIGTERM drains calls, commits the consumer and flushes the relay, then exits 0.

@@ -170,6 +170,10 @@ bool Platform::Start(std::vector<ServiceBinary> services, std::chrono::seconds t
 
 std::map<std::string, std::string> Platform::Stop() {
   std::map<std::string, std::string> out;
+  // All drain at once.
+  for (auto& [name, r] : running_) {
+    if (r.process && r.process->pid() > 0) r.process->Terminate();
+  }
   for (auto& [name, r] : running_) {
     if (r.process && r.process->pid() > 0) {
       r.process->Stop(std::chrono::seconds(60));
