@@ -305,7 +305,7 @@ class Relay::Impl {
     try {
       if (!leader_conn_) {
         leader_conn_ = std::make_unique<pqxx::connection>(LeaderConninfo());
-        // The lock lives and dies with this session: libpqxx must never
+        // The lock lives and dies with this database connection: libpqxx must never
         // reconnect it behind our back.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
