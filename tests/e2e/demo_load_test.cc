@@ -33,6 +33,11 @@ Status Call(Stub* stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const
   return rpc::FromGrpcStatus((stub->*method)(&ctx, req, resp));
 }
 
+std::map<std::string, std::string> WithClock(std::map<std::string, std::string> env) {
+  for (const auto& [k, v] : ClockEnvironment()) env[k] = v;
+  return env;
+}
+
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path);
   std::stringstream s;
@@ -85,7 +90,7 @@ class DemoLoad : public ::testing::Test {
   int Load(const std::string& name, std::string* output, double* seconds) {
     const std::string log = platform_->dir() + "/" + name + ".log";
     ChildProcess loader(
-        name, NRP_E2E_DEMO_LOAD_BIN, {{"PATH", "/usr/bin:/bin"}}, log,
+        name, NRP_E2E_DEMO_LOAD_BIN, WithClock({{"PATH", "/usr/bin:/bin"}}), log,
         {"--planning", platform_->Target("planning"), "--land-supply",
          platform_->Target("land_supply"), "--registration", platform_->Target("registration"),
          "--tokens-json", platform_->tokens_file(), "--data", NRP_E2E_DEMO_DATA_DIR,

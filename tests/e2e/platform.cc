@@ -10,6 +10,7 @@
 
 #include "certificate_check.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "nrp/core/calendar.h"
 #include "nrp/core/uuid.h"
 #include "nrp/rpc/client.h"
 
@@ -97,6 +98,32 @@ Platform::~Platform() {
   }
 }
 
+std::chrono::seconds ClockOffset() {
+  static const std::chrono::seconds offset = [] {
+    const char* text = std::getenv("NRP_E2E_DATE");
+    if (text == nullptr || *text == '\0') return std::chrono::seconds(0);
+    auto day = Date::Parse(text, "NRP_E2E_DATE");
+    if (!day.ok()) {
+      std::fprintf(stderr, "%s\n", day.error().ToString().c_str());
+      std::abort();
+    }
+    using namespace std::chrono;
+    const auto now = system_clock::now();
+    const auto china_today = floor<days>(now + hours(8));
+    return duration_cast<seconds>(day->sys_days() - china_today);
+  }();
+  return offset;
+}
+
+std::chrono::system_clock::time_point PlatformNow() {
+  return std::chrono::system_clock::now() + ClockOffset();
+}
+
+std::map<std::string, std::string> ClockEnvironment() {
+  if (ClockOffset().count() == 0) return {};
+  return {{"NRP_CLOCK_OFFSET_SECONDS", std::to_string(ClockOffset().count())}};
+}
+
 bool Platform::Start(std::vector<ServiceBinary> services, std::chrono::seconds timeout,
                      std::string* error) {
   const auto& infra = nrp::testing::GetInfra();
@@ -126,6 +153,7 @@ bool Platform::Start(std::vector<ServiceBinary> services, std::chrono::seconds t
         {"NRP_RATE_LIMIT_BURST", "1000"},
         {"NRP_CONSUMER_RETRY_INITIAL", "100ms"},
     };
+    for (const auto& [k, v] : ClockEnvironment()) env[k] = v;
     for (const auto& [k, v] : s.env) env[k] = v;
     r.process = std::make_unique<ChildProcess>(s.name, s.binary, std::move(env),
                                                dir_ + "/" + s.name + ".log");

@@ -19,6 +19,17 @@
 
 namespace nrp::e2e {
 
+// The day the platform runs on. NRP_E2E_DATE ("2028-01-25") moves every service's clock, the
+// demo loader's and the test's own to that day at the present China time of day
+// (NRP_CLOCK_OFFSET_SECONDS for the processes); unset, the platform runs today. It shows the
+// platform keeps working on any day, whatever year the test is run in.
+std::chrono::seconds ClockOffset();
+// The platform's time: the system clock moved by ClockOffset(). gRPC deadlines stay on the
+// system clock.
+std::chrono::system_clock::time_point PlatformNow();
+// The environment entry that shifts a child process like the platform ({} when not shifted).
+std::map<std::string, std::string> ClockEnvironment();
+
 struct ServiceBinary {
   std::string name;          // "planning", "land_supply", "registration"
   std::string binary;        // path to the executable

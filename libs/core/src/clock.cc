@@ -1,13 +1,32 @@
 #include "nrp/core/clock.h"
 
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 
 namespace nrp {
 
 SystemClock& SystemClock::Instance() {
   static SystemClock clock;
   return clock;
+}
+
+Result<const Clock*> ProcessClockFromEnvironment() {
+  const char* text = std::getenv("NRP_CLOCK_OFFSET_SECONDS");
+  if (text == nullptr || *text == '\0') return &SystemClock::Instance();
+  char* end = nullptr;
+  errno = 0;
+  long long seconds = std::strtoll(text, &end, 10);
+  constexpr long long kLimit = 50LL * 366 * 24 * 3600;
+  if (errno != 0 || end == text || *end != '\0' || seconds < -kLimit || seconds > kLimit) {
+    return Error::InvalidArgument(
+        "NRP_CLOCK_OFFSET_SECONDS",
+        "expected whole seconds within ±50 years, got '" + std::string(text) + "'");
+  }
+  if (seconds == 0) return &SystemClock::Instance();
+  static ShiftedClock shifted{std::chrono::seconds(seconds)};
+  return &shifted;
 }
 
 std::string FormatRfc3339(TimePoint t) {

@@ -28,7 +28,20 @@ int ServiceMain(const ServiceMainSpec& spec) {
     log::Error("bad configuration", {{"error", own.error().message()}});
     return 2;
   }
-  Runtime runtime(std::move(*options));
+  auto clock = ProcessClockFromEnvironment();
+  if (!clock.ok()) {
+    log::Error("bad configuration", {{"error", clock.error().message()}});
+    return 2;
+  }
+  if (*clock != &SystemClock::Instance()) {
+    log::Warn(
+        "the clock is shifted (NRP_CLOCK_OFFSET_SECONDS): for end-to-end runs and drills "
+        "only, never in production",
+        {{"now", FormatRfc3339((*clock)->Now())},
+         {"offset_seconds",
+          static_cast<int64_t>(static_cast<const ShiftedClock*>(*clock)->offset().count())}});
+  }
+  Runtime runtime(std::move(*options), **clock);
   if (auto st = runtime.Init(spec.migrations); !st.ok()) {
     log::Error("start failed", {{"error", st.error().ToString()}});
     return 1;

@@ -16,8 +16,8 @@ Result<RuntimeOptions> RuntimeOptions::FromEnv(Env& env, std::string service, in
                                                int metrics_port) {
   RuntimeOptions o;
   o.service = std::move(service);
-  o.db_url = env.String("NRP_DB_URL", "host=127.0.0.1 port=55432 user=postgres dbname=nrp_" +
-                                          o.service);
+  o.db_url =
+      env.String("NRP_DB_URL", "host=127.0.0.1 port=55432 user=postgres dbname=nrp_" + o.service);
   o.pool.conninfo = o.db_url;
   o.pool.application_name = "nrp-" + o.service;
   o.pool.size = static_cast<size_t>(env.Int("NRP_DB_POOL_SIZE", 16, 1, 1000));
@@ -30,6 +30,8 @@ Result<RuntimeOptions> RuntimeOptions::FromEnv(Env& env, std::string service, in
   o.topic_prefix = env.String("NRP_KAFKA_TOPIC_PREFIX", "");
   o.ensure_topics = env.Bool("NRP_KAFKA_ENSURE_TOPICS", false);
   o.replay_ttl = env.Duration("NRP_REPLAY_TTL", std::chrono::hours(24));
+  o.calendar_dir = env.String("NRP_CALENDAR_DIR", DefaultCalendarDir().string());
+  o.calendar_poll = env.Duration("NRP_CALENDAR_POLL", std::chrono::seconds(10));
   o.server = rpc::ServerOptions::FromEnv(env, grpc_port, metrics_port);
   o.server.error_domain = o.service + ".nrp";
   auto relay = events::RelayOptions::FromEnv(env, o.service, o.db_url);
@@ -60,6 +62,18 @@ Status Runtime::Init(const std::vector<db::MigrationSet>& migrations) {
   redis_ = std::make_unique<cache::RedisClient>(options_.redis);
   replay_ = std::make_unique<cache::ReplayCache>(*redis_);
   limiter_ = std::make_unique<cache::RateLimiter>(*redis_, options_.rate_limit);
+  CalendarSourceOptions calendar_options;
+  calendar_options.dir = options_.calendar_dir.empty()
+                             ? DefaultCalendarDir()
+                             : std::filesystem::path(options_.calendar_dir);
+  calendar_options.poll = options_.calendar_poll;
+  calendar_options.service = options_.service;
+  auto calendar = CalendarSource::Open(calendar_options, clock_);
+  if (!calendar.ok()) {
+    return Error::InvalidArgument("NRP_CALENDAR_DIR", calendar.error().message());
+  }
+  calendar_ = std::move(calendar).value();
+  deadlines_ = std::make_unique<Deadlines>(*pool_, clock_);
   std::vector<db::MigrationSet> all = {events::Migrations(), nrp_migrations_service()};
   all.insert(all.end(), migrations.begin(), migrations.end());
   // The database may still be starting (a cluster restart, a pod scheduled
@@ -68,8 +82,8 @@ Status Runtime::Init(const std::vector<db::MigrationSet>& migrations) {
   for (int attempt = 0; attempt < 30; ++attempt) {
     auto report = db::ApplyMigrations(*pool_, all);
     if (report.ok()) {
-      log::Info("database ready", {{"applied", report->applied},
-                                   {"already_applied", report->already_applied}});
+      log::Info("database ready",
+                {{"applied", report->applied}, {"already_applied", report->already_applied}});
       return Ok();
     }
     if (report.error().code() != Code::kUnavailable) return std::move(report.error());
@@ -145,6 +159,18 @@ Status Runtime::Start() {
     for (auto& h : handlers_) consumer_->Handle(h.second.first, h.second.second);
     NRP_RETURN_IF_ERROR(consumer_->Start());
   }
+  if (!calendar_job_added_) {
+    calendar_job_added_ = true;
+    Every("calendar", std::chrono::seconds(1), [this] {
+      std::lock_guard lock(recount_mu_);
+      calendar_->Tick();
+      auto report = RecountIfChanged();
+      if (!report.ok()) {
+        log::Warn("deadline recount failed; the next tick retries",
+                  {{"error", report.error().ToString()}});
+      }
+    });
+  }
   {
     std::lock_guard lock(jobs_mu_);
     stopping_ = false;
@@ -161,7 +187,23 @@ Status Runtime::Start() {
   return Ok();
 }
 
+Result<RecountReport> Runtime::RecountIfChanged() {
+  const uint64_t generation = calendar_->generation();
+  if (generation == recounted_generation_) return RecountReport{};
+  auto report = deadlines_->Recount(*calendar_->Current());
+  if (report.ok() && report->failed == 0) recounted_generation_ = generation;
+  return report;
+}
+
+Result<RecountReport> Runtime::RefreshCalendar() {
+  std::lock_guard lock(recount_mu_);
+  auto refreshed = calendar_->Refresh();
+  if (!refreshed.ok()) return std::move(refreshed.error());
+  return RecountIfChanged();
+}
+
 Status Runtime::Run() {
+  CalendarSource::InstallReloadSignal();
   NRP_RETURN_IF_ERROR(Start());
   Status s = server_->Run();
   Stop();
@@ -226,8 +268,8 @@ Status EnsureTopics(const events::KafkaOptions& kafka, const std::vector<std::st
     }
     rd_kafka_topic_destroy(t);
     if (!ready) {
-      return Error::Unavailable("topic " + name + " is not available: " +
-                                events::KafkaErrorText(err));
+      return Error::Unavailable("topic " + name +
+                                " is not available: " + events::KafkaErrorText(err));
     }
   }
   return Ok();

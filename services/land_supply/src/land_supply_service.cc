@@ -10,7 +10,6 @@ LandSupplyConfig LandSupplyConfig::FromEnv(Env& env) {
   c.scheduler = env.Bool("NRP_LAND_SUPPLY_SCHEDULER", true);
   c.scheduler_interval =
       env.Duration("NRP_LAND_SUPPLY_SCHEDULER_INTERVAL", std::chrono::seconds(1));
-  c.calendar_dir = env.String("NRP_CALENDAR_DIR", "");
   return c;
 }
 
@@ -18,17 +17,17 @@ LandSupplyService::LandSupplyService(service::Runtime& runtime, LandSupplyConfig
     : rt_(runtime), config_(std::move(config)) {}
 
 Status LandSupplyService::Wire() {
-  auto dir = config_.calendar_dir.empty() ? DefaultCalendarDir()
-                                          : std::filesystem::path(config_.calendar_dir);
-  NRP_ASSIGN_OR_RETURN(calendar_, WorkingCalendar::LoadDirectory(dir));
   board_ = std::make_unique<LiveBoard>(rt_.redis(), rt_.Topic("land_supply"));
-  Deps deps{rt_, config_.rules, calendar_, *board_};
+  Deps deps{rt_, config_.rules, *board_};
   ops_ = std::make_unique<Operations>(deps);
   api_ = std::make_unique<LandSupplyApi>(deps, *ops_);
   scheduler_ = std::make_unique<Scheduler>(*ops_);
   handlers_ = std::make_unique<EventHandlers>(deps);
   NRP_RETURN_IF_ERROR(rt_.AddService(api_.get(), "nrp.land_supply.v1.LandSupplyService"));
   handlers_->Subscribe(rt_);
+  rt_.deadlines().Handle("offers/", [this](pqxx::work& tx, const service::DeadlineChange& c) {
+    return ops_->ApplyContractDueRecount(tx, c);
+  });
   if (config_.scheduler) {
     rt_.Every("land-supply-scheduler", config_.scheduler_interval, [this] {
       SchedulerReport r = scheduler_->RunOnce();
@@ -45,8 +44,7 @@ Status LandSupplyService::Wire() {
     });
   }
   log::Info("land supply wired",
-            {{"calendar_years", static_cast<int64_t>(calendar_.years().size())},
-             {"scheduler", config_.scheduler}});
+            {{"calendar", rt_.calendar().Describe()}, {"scheduler", config_.scheduler}});
   return Ok();
 }
 

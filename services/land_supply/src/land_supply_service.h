@@ -23,8 +23,7 @@ struct LandSupplyConfig {
   bool scheduler = true;
   // NRP_LAND_SUPPLY_SCHEDULER_INTERVAL (1s).
   std::chrono::milliseconds scheduler_interval{1000};
-  // NRP_CALENDAR_DIR (the shipped calendars): working-day calendar files.
-  std::string calendar_dir;
+  // The working-day calendar is the runtime's (NRP_CALENDAR_DIR, reloaded while running).
 
   // Problems are recorded in `env` (Env::Check).
   static LandSupplyConfig FromEnv(Env& env);
@@ -47,7 +46,6 @@ class LandSupplyService {
  private:
   service::Runtime& rt_;
   LandSupplyConfig config_;
-  WorkingCalendar calendar_;
   std::unique_ptr<LiveBoard> board_;
   std::unique_ptr<Operations> ops_;
   std::unique_ptr<LandSupplyApi> api_;

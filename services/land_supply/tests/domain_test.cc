@@ -674,7 +674,9 @@ TEST(Close, AgreedSupplyClosesWithGranteeAndPrice) {
 
 // ---------------------------------------------------------------- contracts
 
-WorkingCalendar Calendar() { return WorkingCalendar::LoadDirectory(DefaultCalendarDir()).value(); }
+WorkingCalendar Calendar() {
+  return WorkingCalendar::LoadDirectory(DefaultCalendarDir(), Date(2026, 6, 1)).value();
+}
 
 TEST(Contract, DueTenWorkingDaysAfterTheResult) {
   // Result on Friday 2025-09-26; National Day holiday 10-01..10-08 with
@@ -839,6 +841,21 @@ TEST(Idle, OneFullYearWithoutStartOpensTheFeeCase) {
   EXPECT_EQ(found[0].ground, IdleGround::kNoStartOneYear);
   EXPECT_EQ(found[0].idle_since, Date(2025, 3, 1));
   EXPECT_DOUBLE_EQ(found[0].idle_area_m2, 30000);
+}
+
+// The one-year mark falls on any day, including days of a year whose holiday arrangement is
+// not yet published: it counts calendar days, never working days.
+TEST(Idle, TheOneYearMarkOnDaysOfTheProvisionalYear) {
+  for (Date first_idle_day : {Date(2026, 12, 20), Date(2027, 2, 3), Date(2027, 9, 30)}) {
+    SCOPED_TRACE(first_idle_day.ToString());
+    auto f = NotStartedContract();
+    f.agreed_construction_start = first_idle_day.AddDays(-1).AddYears(-1);
+    EXPECT_TRUE(FindIdleGrounds(f, first_idle_day.AddDays(-1), R()).empty());
+    auto found = FindIdleGrounds(f, first_idle_day, R());
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].ground, IdleGround::kNoStartOneYear);
+    EXPECT_EQ(found[0].idle_since, f.agreed_construction_start);
+  }
 }
 
 TEST(Idle, TwoFullYearsOpensTheTakeBackCase) {

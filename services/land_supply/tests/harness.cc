@@ -72,6 +72,9 @@ Harness::Harness(TimePoint start, bool scheduler_job) : clock_(start) {
   prefix_ = "t" + NewUuidV4().substr(0, 8) + ".";
   service::RuntimeOptions o;
   o.service = "land_supply";
+  o.calendar_dir = calendar_.dir().string();
+  // Tests load calendar files with RefreshCalendar(), not by waiting for the poll.
+  o.calendar_poll = std::chrono::hours(1);
   o.db_url = db_->conninfo();
   o.pool.conninfo = db_->conninfo();
   o.pool.size = 24;

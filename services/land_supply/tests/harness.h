@@ -17,6 +17,7 @@
 #include "nrp/land_supply/v1/events.pb.h"
 #include "nrp/land_supply/v1/land_supply.grpc.pb.h"
 #include "nrp/rpc/errors.h"
+#include "nrp/testing/calendar_folder.h"
 #include "nrp/testing/infra.h"
 
 namespace nrp::land_supply::testing {
@@ -43,6 +44,8 @@ class Harness {
   ~Harness();
 
   ManualClock& clock() { return clock_; }
+  // The service's calendar folder: a copy of the shipped years the test may add to.
+  const nrp::testing::CalendarFolder& calendar() const { return calendar_; }
   service::Runtime& runtime() { return *rt_; }
   LandSupplyService& service() { return *svc_; }
   v1::LandSupplyService::Stub& stub() { return *stub_; }
@@ -110,6 +113,7 @@ class Harness {
 
  private:
   ManualClock clock_;
+  nrp::testing::CalendarFolder calendar_;
   std::unique_ptr<nrp::testing::TestDatabase> db_;
   std::unique_ptr<service::Runtime> rt_;
   std::unique_ptr<LandSupplyService> svc_;

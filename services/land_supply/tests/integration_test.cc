@@ -224,7 +224,7 @@ TEST(LandSupplyIntegration, FullListingFromNoticeToContractToDelivery) {
   // Bidding ended Monday 2025-07-03 10:00 CST: ten working days later is 2025-07-17.
   Date result_day = DateInChina(BiddingEnd(offer));
   EXPECT_EQ(FromProtoDate(offer.result().contract_due_date())->ToString(),
-            WorkingCalendar::LoadDirectory(DefaultCalendarDir())
+            WorkingCalendar::LoadDirectory(DefaultCalendarDir(), result_day)
                 ->AddWorkingDays(result_day, 10)
                 ->ToString());
 
@@ -919,6 +919,82 @@ TEST(LandSupplyIntegration, OverdueSigningAndPaymentRaiseTheirEventsOnce) {
   EXPECT_EQ(overdue[0].installment_number(), 1);
   EXPECT_EQ(overdue[0].due_total().fen(), 50'000'000);
   EXPECT_EQ(overdue[0].paid_total().fen(), 0);
+}
+
+// ------------------------------------------------------------------ the working-day calendar
+
+// China Standard Time 10:00 on `d`.
+TimePoint TenAm(const Date& d) { return StartOfDayInChina(d) + 10h; }
+
+// After the last official year an award still fixes its contract deadline, counted by the
+// statutory rule and labelled provisional.
+TEST(LandSupplyCalendar, AnAwardFixesItsContractDeadlineOnAnyDayOfTheProvisionalYear) {
+  struct Case {
+    Date awarded;
+    const char* due;
+    const char* calendar;
+  };
+  const Case cases[] = {
+      // Sunday 2026-12-20: 12-21..12-25, 12-28..12-31, 元旦 off, Monday 2027-01-04 the 10th.
+      {Date(2026, 12, 20), "2027-01-04", "CN-2026 official, CN-2027 provisional"},
+      // Wednesday 2027-02-03: 02-04, Spring Festival 02-05..02-10 off, then 02-11 … 02-23.
+      {Date(2027, 2, 3), "2027-02-23", "CN-2027 provisional"},
+      // Thursday 2027-09-30: National Day 10-01..10-05 off, then 10-06 … 10-19.
+      {Date(2027, 9, 30), "2027-10-19", "CN-2027 provisional"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.awarded.ToString());
+    // ListAndClose closes 31 days after the clock's reading, at the end of bidding.
+    Harness h(TenAm(c.awarded) - 31 * 24h);
+    h.PublishStandardZones();
+    v1::Parcel parcel = h.ReadyParcel(GoodBox(6), v1::LAND_USE_COMMERCIAL);
+    v1::SupplyOffer offer = ListAndClose(h, parcel, 100'000'000, {100'000'000});
+    ASSERT_EQ(offer.state(), v1::OFFER_STATE_AWARDED);
+    EXPECT_EQ(DateInChina(FromTimestamp(offer.result().determined_at())), c.awarded);
+    EXPECT_EQ(FromProtoDate(offer.result().contract_due_date())->ToString(), c.due);
+    EXPECT_EQ(offer.result().contract_due_date_calendar().label(), c.calendar);
+    EXPECT_TRUE(offer.result().contract_due_date_calendar().provisional());
+    auto awarded = h.Events<v1::OfferAwarded>("nrp.land_supply.offer_awarded.v1");
+    ASSERT_EQ(awarded.size(), 1u);
+    EXPECT_EQ(awarded[0].result().contract_due_date_calendar().label(), c.calendar);
+  }
+}
+
+TEST(LandSupplyCalendar, TheOfficialYearMovesTheContractDeadlineAndTheOverdueCheckFollows) {
+  Harness h(TenAm(Date(2026, 12, 20)) - 31 * 24h);
+  h.PublishStandardZones();
+  v1::Parcel parcel = h.ReadyParcel(GoodBox(7), v1::LAND_USE_COMMERCIAL);
+  v1::SupplyOffer offer = ListAndClose(h, parcel, 100'000'000, {100'000'000});
+  ASSERT_EQ(FromProtoDate(offer.result().contract_due_date())->ToString(), "2027-01-04");
+
+  // A made-up 2027 arrangement (not the State Council's): 1 to 5 January off.
+  h.calendar().Write("CN-2027.cal",
+                     "# Test data, not an official arrangement.\nyear 2027\n"
+                     "holiday 2027-01-01..2027-01-05 元旦\n");
+  auto report = h.runtime().RefreshCalendar();
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  EXPECT_EQ(report->moved, 1);
+  offer = GetOffer(h, offer.offer_id());
+  EXPECT_EQ(FromProtoDate(offer.result().contract_due_date())->ToString(), "2027-01-06");
+  EXPECT_EQ(offer.result().contract_due_date_calendar().label(),
+            "CN-2026 official, CN-2027 official");
+  auto moved = h.Events<v1::ContractDueDateMoved>("nrp.land_supply.contract_due_date_moved.v1");
+  ASSERT_EQ(moved.size(), 1u);
+  EXPECT_EQ(moved[0].offer_id(), offer.offer_id());
+  EXPECT_EQ(FromProtoDate(moved[0].old_date())->ToString(), "2027-01-04");
+  EXPECT_EQ(FromProtoDate(moved[0].new_date())->ToString(), "2027-01-06");
+  EXPECT_EQ(moved[0].old_calendar(), "CN-2026 official, CN-2027 provisional");
+  EXPECT_EQ(h.runtime().RefreshCalendar()->recounted, 0);
+
+  // The day after the old date is within the new one; the day after the new one is not.
+  h.clock().Set(TenAm(Date(2027, 1, 5)));
+  EXPECT_EQ(h.RunScheduler().signing_overdue, 0);
+  h.clock().Set(TenAm(Date(2027, 1, 7)));
+  EXPECT_EQ(h.RunScheduler().signing_overdue, 1);
+  auto raised = h.Events<v1::ContractSigningOverdue>("nrp.land_supply.contract_signing_overdue.v1");
+  ASSERT_EQ(raised.size(), 1u);
+  EXPECT_EQ(FromProtoDate(raised[0].contract_due_date())->ToString(), "2027-01-06");
+  EXPECT_EQ(raised[0].contract_due_date_calendar().label(), "CN-2026 official, CN-2027 official");
 }
 
 // ------------------------------------------------------------------ requests and access

@@ -196,9 +196,6 @@ int main() {
   nrp::service::Runtime rt(std::move(o), clock);
   if (auto s = rt.Init({nrp_migrations_registration()}); !s.ok()) Fail(s.error().ToString());
   RegistrationConfig config;
-  auto cal = nrp::WorkingCalendar::LoadDirectory(nrp::DefaultCalendarDir());
-  if (!cal.ok()) Fail(cal.error().ToString());
-  config.calendar = std::make_shared<const nrp::WorkingCalendar>(std::move(cal).value());
   config.cache_prefix = "nrp:" + prefix + "registration:";
   auto signer = LoadSigner(rt, config);
   if (!signer.ok()) Fail(signer.error().ToString());

@@ -23,7 +23,6 @@ Result<RegistrationConfig> RegistrationConfig::FromEnv(Env& env) {
   c.overdue_batch = static_cast<int>(env.Int("NRP_REGISTRATION_OVERDUE_BATCH", 100, 1, 10000));
   c.cache_ttl = env.Duration("NRP_REGISTRATION_CACHE_TTL", std::chrono::minutes(5));
   c.cache_prefix = env.String("NRP_REGISTRATION_CACHE_PREFIX", "nrp:registration:");
-  std::string calendar_dir = env.String("NRP_CALENDAR_DIR", DefaultCalendarDir().string());
   NRP_RETURN_IF_ERROR(env.Check());
 
   c.limits.per_kind.clear();
@@ -39,11 +38,6 @@ Result<RegistrationConfig> RegistrationConfig::FromEnv(Env& env) {
     text << in.rdbuf();
     NRP_RETURN_IF_ERROR(c.registries.AddLines(text.str(), names_file));
   }
-  auto calendar = WorkingCalendar::LoadDirectory(calendar_dir);
-  if (!calendar.ok()) {
-    return Error::InvalidArgument("NRP_CALENDAR_DIR", calendar.error().message());
-  }
-  c.calendar = std::make_shared<const WorkingCalendar>(std::move(calendar).value());
   return c;
 }
 

@@ -43,8 +43,7 @@ struct RegistrationConfig {
   std::chrono::milliseconds cache_ttl{300000};
   // NRP_REGISTRATION_CACHE_PREFIX ("nrp:registration:"): Redis key prefix of the caches.
   std::string cache_prefix = "nrp:registration:";
-  // NRP_CALENDAR_DIR (core): the working-day calendar.
-  std::shared_ptr<const WorkingCalendar> calendar;
+  // The working-day calendar is the runtime's (NRP_CALENDAR_DIR, reloaded while running).
 
   static Result<RegistrationConfig> FromEnv(Env& env);
 };

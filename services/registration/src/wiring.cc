@@ -20,6 +20,13 @@ Status Wire(service::Runtime& rt, RegistrationApi& api, bool run_scheduler) {
                [&api](pqxx::work& tx, const events::CloudEvent& e) {
                  return api.OnLayerVersionPublished(tx, e);
                });
+  rt.deadlines().Handle("cases/", [&api](pqxx::work& tx, const service::DeadlineChange& c) {
+    return api.ApplyCaseDeadline(tx, c);
+  });
+  rt.deadlines().Handle("naturalResourceUnits/",
+                        [&api](pqxx::work& tx, const service::DeadlineChange& c) {
+                          return api.ApplyUnitNotice(tx, c);
+                        });
   if (run_scheduler) {
     rt.Every("case-overdue", api.config().overdue_interval, [&api] {
       auto n = api.RaiseOverdueCases();

@@ -14,7 +14,7 @@ const char* kCaseId = "0190d4a6-0000-7000-8000-000000000001";
 
 class CaseFlowTest : public ::testing::Test {
  protected:
-  FlowContext Ctx(TimePoint now) { return FlowContext{now, &Calendar(), &limits_}; }
+  FlowContext Ctx(TimePoint now) { return FlowContext{now, CalendarPtr(), &limits_}; }
 
   v1::RegistrationCase Submitted(const v1::RegistrationCase& app, TimePoint now) {
     auto t = Submit(app, kCaseId, "410302-2026-0000001", Ctx(now));

@@ -21,6 +21,7 @@
 #include "nrp/rpc/client.h"
 #include "nrp/rpc/errors.h"
 #include "nrp/service/runtime.h"
+#include "nrp/testing/calendar_folder.h"
 #include "nrp/testing/infra.h"
 #include "nrp_migrations_registration.h"
 #include "test_support.h"
@@ -54,6 +55,9 @@ class Harness {
     db_ = std::make_unique<nrp::testing::TestDatabase>("reg");
     service::RuntimeOptions o;
     o.service = "registration";
+    o.calendar_dir = calendar_.dir().string();
+    // Tests load calendar files with RefreshCalendar(), not by waiting for the poll.
+    o.calendar_poll = std::chrono::hours(1);
     o.db_url = db_->conninfo();
     o.pool.conninfo = db_->conninfo();
     o.pool.size = 16;
@@ -78,8 +82,6 @@ class Harness {
     auto s = rt_->Init({nrp_migrations_registration()});
     if (!s.ok()) ADD_FAILURE() << s.error().ToString();
     RegistrationConfig config;
-    auto cal = WorkingCalendar::LoadDirectory(NRP_SOURCE_CALENDAR_DIR);
-    config.calendar = std::make_shared<const WorkingCalendar>(std::move(cal).value());
     config.cache_prefix = "nrp:" + prefix_ + "registration:";
     auto signer = LoadSigner(*rt_, config);
     if (!signer.ok()) ADD_FAILURE() << signer.error().ToString();
@@ -101,6 +103,8 @@ class Harness {
   service::Runtime& rt() { return *rt_; }
   RegistrationApi& api() { return *api_; }
   ManualClock& clock() { return clock_; }
+  service::Runtime& runtime() { return *rt_; }
+  const nrp::testing::CalendarFolder& calendar() const { return calendar_; }
   const std::string& prefix() const { return prefix_; }
   const nrp::testing::TestDatabase& db() const { return *db_; }
 
@@ -119,6 +123,7 @@ class Harness {
 
  private:
   ManualClock clock_;
+  nrp::testing::CalendarFolder calendar_;
   std::string prefix_;
   std::unique_ptr<nrp::testing::TestDatabase> db_;
   std::unique_ptr<service::Runtime> rt_;

@@ -1,6 +1,7 @@
 // The registration service through gRPC and Kafka against the real PostgreSQL/PostGIS, Redis
 // and the development broker.
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -835,6 +836,198 @@ TEST_F(RegistrationIT, UnitAndRegisterLookupsAreCachedAndInvalidatedOnChange) {
   ASSERT_FALSE(not_found.ok());
   EXPECT_EQ(not_found.error().code(), Code::kNotFound);
   EXPECT_EQ(not_found.error().message(), "unit " + UnitCodeN(999) + " not found");
+}
+
+// ------------------------------------------------------------------ the working-day calendar
+
+// A homestead case (notice required) submitted, accepted and reviewed on the harness's day,
+// its public notice started that day for the minimum.
+v1::RegistrationCase NoticedHomesteadCase(Harness& h, Stub* writer) {
+  const std::string code = "410302001001JC00013F00010001";
+  v1::CreateRealEstateUnitRequest unit;
+  unit.set_request_id(NewUuidV4());
+  *unit.mutable_unit() = UnitInput(code);
+  v1::RealEstateUnit created;
+  EXPECT_TRUE(Call(writer, &Stub::CreateRealEstateUnit, unit, &created).ok());
+  v1::RegistrationCase app = FirstCase(Zhang());
+  app.set_unit_code(code);
+  app.set_right_kind(v1::RIGHT_KIND_HOMESTEAD_USE_AND_HOUSE_OWNERSHIP);
+  app.mutable_proposed_right()->set_right_kind(v1::RIGHT_KIND_HOMESTEAD_USE_AND_HOUSE_OWNERSHIP);
+  v1::SubmitCaseRequest sub;
+  sub.set_request_id(NewUuidV4());
+  *sub.mutable_registration_case() = app;
+  v1::RegistrationCase c;
+  auto submitted = Call(writer, &Stub::SubmitCase, sub, &c);
+  EXPECT_TRUE(submitted.ok()) << submitted.error().ToString();
+  v1::AcceptCaseRequest acc;
+  acc.set_request_id(NewUuidV4());
+  acc.set_case_id(c.case_id());
+  auto accepted = Call(writer, &Stub::AcceptCase, acc, &c);
+  EXPECT_TRUE(accepted.ok()) << accepted.error().ToString();
+  v1::ReviewCaseRequest rev;
+  rev.set_request_id(NewUuidV4());
+  rev.set_case_id(c.case_id());
+  rev.set_outcome(v1::REVIEW_OUTCOME_APPROVED);
+  rev.set_opinion("符合登记条件");
+  EXPECT_TRUE(Call(writer, &Stub::ReviewCase, rev, &c).ok());
+  v1::StartPublicNoticeRequest notice;
+  notice.set_request_id(NewUuidV4());
+  notice.set_case_id(c.case_id());
+  *notice.mutable_notice_start() = ToProtoDate(ChinaDate(h.clock().Now()));
+  auto noticed = Call(writer, &Stub::StartPublicNotice, notice, &c);
+  EXPECT_TRUE(noticed.ok()) << noticed.error().ToString();
+  return c;
+}
+
+struct CalendarDay {
+  TimePoint now;
+  const char* due_after_notice;
+  const char* due_calendar;
+  const char* notice_end;
+  const char* notice_calendar;
+};
+
+// Past the last official year the service keeps taking cases: the time limit and the public
+// notice are counted by the statutory rule and say so.
+TEST(RegistrationCalendar, CasesWithANoticeRunOnAnyDayOfTheProvisionalYear) {
+  const CalendarDay days[] = {
+      // Sunday 2026-12-20: due Fri 12-25, moved by the 15 notice days to 2027-01-18; the
+      // notice from Mon 12-21 to 2027-01-11 (元旦 is the only day off in between).
+      {At(2026, 12, 20), "2027-01-18", "CN-2026 official, CN-2027 provisional", "2027-01-11",
+       "CN-2026 official, CN-2027 provisional"},
+      // Wednesday 2027-02-03, before Spring Festival (02-05 to 02-10 off, 补假 included): due
+      // 02-16, moved to 03-09; the notice from 02-03 to 03-01.
+      {At(2027, 2, 3), "2027-03-09", "CN-2027 provisional", "2027-03-01", "CN-2027 provisional"},
+      // Thursday 2027-09-30, before National Day (10-01 to 10-05 off): due 10-12, moved to
+      // 11-02; the notice from 09-30 to 10-25.
+      {At(2027, 9, 30), "2027-11-02", "CN-2027 provisional", "2027-10-25", "CN-2027 provisional"},
+  };
+  for (const CalendarDay& d : days) {
+    SCOPED_TRACE(FormatRfc3339(d.now));
+    Harness h(d.now);
+    auto writer = h.Client(kWriter);
+    v1::RegistrationCase c = NoticedHomesteadCase(h, writer.get());
+    ASSERT_EQ(c.state(), v1::CASE_STATE_PUBLIC_NOTICE);
+    EXPECT_EQ(FromProtoDate(c.due_date(), "due_date")->ToString(), d.due_after_notice);
+    EXPECT_EQ(c.due_date_calendar().label(), d.due_calendar);
+    EXPECT_TRUE(c.due_date_calendar().provisional());
+    EXPECT_EQ(c.time_limit_working_days(), 5);
+    EXPECT_EQ(FromProtoDate(c.notice_end(), "notice_end")->ToString(), d.notice_end);
+    EXPECT_EQ(c.notice_end_calendar().label(), d.notice_calendar);
+    EXPECT_EQ(c.notice_end_calendar().provisional_years(0), 2027);
+  }
+}
+
+// A made-up arrangement for 2027 (not the State Council's): 元旦 1-3 January and two more
+// days off, Monday 4 and Tuesday 5 January, with Saturday 9 January worked.
+constexpr char kTest2027[] =
+    "# Test data, not an official arrangement.\n"
+    "year 2027\n"
+    "holiday 2027-01-01..2027-01-05 元旦\n"
+    "workday 2027-01-09 元旦调休\n";
+
+TEST(RegistrationCalendar, LoadingTheOfficialYearMovesOpenDeadlinesAndPublishesTheMove) {
+  // Monday 2026-12-21: due 12-28, moved by the notice to 2027-01-19; the notice from 12-21
+  // to 2027-01-11, both provisional.
+  Harness h(At(2026, 12, 21));
+  auto writer = h.Client(kWriter);
+  v1::RegistrationCase c = NoticedHomesteadCase(h, writer.get());
+  ASSERT_EQ(FromProtoDate(c.notice_end(), "notice_end")->ToString(), "2027-01-11");
+  ASSERT_EQ(FromProtoDate(c.due_date(), "due_date")->ToString(), "2027-01-19");
+  ASSERT_TRUE(c.notice_end_calendar().provisional());
+
+  // Nothing changed, nothing recounted.
+  auto idle = h.runtime().RefreshCalendar();
+  ASSERT_TRUE(idle.ok()) << idle.error().ToString();
+  EXPECT_EQ(idle->recounted, 0);
+
+  // The operator installs the 2027 arrangement while the case is open.
+  h.calendar().Write("CN-2027.cal", kTest2027);
+  auto report = h.runtime().RefreshCalendar();
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  EXPECT_EQ(report->recounted, 2);
+  EXPECT_EQ(report->moved, 2);
+  // 4 and 5 January are off and 9 January is worked: one working day later each.
+  v1::GetCaseRequest get;
+  get.set_case_id(c.case_id());
+  v1::RegistrationCase now;
+  ASSERT_TRUE(Call(writer.get(), &Stub::GetCase, get, &now).ok());
+  EXPECT_EQ(FromProtoDate(now.notice_end(), "notice_end")->ToString(), "2027-01-12");
+  EXPECT_EQ(now.notice_end_calendar().label(), "CN-2026 official, CN-2027 official");
+  EXPECT_FALSE(now.notice_end_calendar().provisional());
+  EXPECT_EQ(FromProtoDate(now.due_date(), "due_date")->ToString(), "2027-01-20");
+  EXPECT_EQ(now.due_date_calendar().label(), "CN-2026 official, CN-2027 official");
+
+  // One event per moved deadline, naming the old and the new date.
+  TopicReader reader(h.prefix() + std::string(events::kRegistrationTopic), h.prefix() + "moves");
+  auto& seen = reader.ReadUntil([](const std::vector<events::CloudEvent>& evs) {
+    int moved = 0;
+    for (const auto& e : evs) moved += e.type == "nrp.registration.case_deadline_moved.v1";
+    return moved >= 2;
+  });
+  std::map<std::string, v1::CaseDeadlineMoved> moves;
+  for (const auto& e : seen) {
+    if (e.type != "nrp.registration.case_deadline_moved.v1") continue;
+    v1::CaseDeadlineMoved m;
+    ASSERT_TRUE(events::ParsePayload(e, &m).ok());
+    EXPECT_EQ(e.key, c.case_id());
+    EXPECT_EQ(moves.count(m.deadline()), 0u) << "moved twice: " << m.deadline();
+    moves[m.deadline()] = m;
+  }
+  ASSERT_EQ(moves.size(), 2u);
+  EXPECT_EQ(FromProtoDate(moves["notice_end"].old_date(), "old")->ToString(), "2027-01-11");
+  EXPECT_EQ(FromProtoDate(moves["notice_end"].new_date(), "new")->ToString(), "2027-01-12");
+  EXPECT_EQ(moves["notice_end"].old_calendar(), "CN-2026 official, CN-2027 provisional");
+  EXPECT_EQ(moves["notice_end"].calendar().label(), "CN-2026 official, CN-2027 official");
+  EXPECT_EQ(FromProtoDate(moves["due_date"].old_date(), "old")->ToString(), "2027-01-19");
+  EXPECT_EQ(FromProtoDate(moves["due_date"].new_date(), "new")->ToString(), "2027-01-20");
+
+  // Loading it again recounts nothing and publishes nothing more.
+  auto again = h.runtime().RefreshCalendar();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->recounted, 0);
+  EXPECT_EQ(h.Count("SELECT count(*) FROM outbox WHERE ce_type = "
+                    "'nrp.registration.case_deadline_moved.v1'"),
+            2);
+
+  // The case follows the new dates: on 12 January the notice is still running, and the day
+  // after the old due date the case is not overdue.
+  h.clock().Set(At(2027, 1, 12, 16));
+  auto early = Call(
+      writer.get(), &Stub::RecordCase,
+      [&] {
+        v1::RecordCaseRequest r;
+        r.set_request_id(NewUuidV4());
+        r.set_case_id(c.case_id());
+        return r;
+      }(),
+      &now);
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.error().reason(), "NOTICE_NOT_ENDED");
+  h.clock().Set(At(2027, 1, 20, 12));
+  auto overdue = h.api().RaiseOverdueCases();
+  ASSERT_TRUE(overdue.ok());
+  EXPECT_EQ(*overdue, 0);
+  h.clock().Set(At(2027, 1, 21, 9));
+  overdue = h.api().RaiseOverdueCases();
+  ASSERT_TRUE(overdue.ok());
+  EXPECT_EQ(*overdue, 1);
+}
+
+TEST(RegistrationCalendar, AFileThatDoesNotLoadKeepsTheCalendarInForce) {
+  Harness h(At(2026, 12, 21));
+  h.calendar().Write("CN-2027.cal", "year 2027\nholiday 2027-02-30 bad\n");
+  auto report = h.runtime().RefreshCalendar();
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.error().code(), Code::kInvalidArgument);
+  EXPECT_NE(report.error().message().find("CN-2027.cal:2: bad date '2027-02-30'"),
+            std::string::npos)
+      << report.error().message();
+  // Still provisional and still counting.
+  EXPECT_FALSE(h.runtime().Calendar()->IsOfficial(2027));
+  auto writer = h.Client(kWriter);
+  v1::RegistrationCase c = NoticedHomesteadCase(h, writer.get());
+  EXPECT_EQ(c.notice_end_calendar().label(), "CN-2026 official, CN-2027 provisional");
 }
 
 TEST(RegistrationRateLimit, EachAgencyIsLimited) {

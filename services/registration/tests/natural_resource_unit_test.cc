@@ -90,7 +90,7 @@ TEST(NaturalResourceUnit, ZoneControlsAreAttachedAndCallerControlsKept) {
 
 TEST(NaturalResourceUnit, NoticeOfFifteenWorkingDaysThenRegistration) {
   TimeLimits limits = TimeLimits::Defaults();
-  FlowContext ctx{At(2026, 9, 28), &Calendar(), &limits};
+  FlowContext ctx{At(2026, 9, 28), CalendarPtr(), &limits};
   auto u = NewNaturalResourceUnit(Wetland(), "u1", "410300D000001", ctx.now);
   EXPECT_EQ(u.state(), v1::NATURAL_RESOURCE_UNIT_STATE_DRAFT);
   auto short_notice = StartNaturalResourceNotice(u, PDate(2026, 10, 8), 14, true, 0, ctx);
@@ -102,13 +102,14 @@ TEST(NaturalResourceUnit, NoticeOfFifteenWorkingDaysThenRegistration) {
   EXPECT_EQ(n->next.notice_end().day(), 27);
   ASSERT_NE(n->events[0].As<v1::NaturalResourceUnitNoticeStarted>(), nullptr);
   auto early =
-      RegisterNaturalResource(n->next, FlowContext{At(2026, 10, 27), &Calendar(), &limits});
+      RegisterNaturalResource(n->next, FlowContext{At(2026, 10, 27), CalendarPtr(), &limits});
   ASSERT_FALSE(early.ok());
   EXPECT_EQ(early.error().reason(), "NOTICE_NOT_ENDED");
   EXPECT_EQ(early.error().message(),
             "the public notice of natural-resource unit u1 runs until 2026-10-27; it can be "
             "registered from 2026-10-28");
-  auto reg = RegisterNaturalResource(n->next, FlowContext{At(2026, 10, 28), &Calendar(), &limits});
+  auto reg =
+      RegisterNaturalResource(n->next, FlowContext{At(2026, 10, 28), CalendarPtr(), &limits});
   ASSERT_TRUE(reg.ok());
   EXPECT_EQ(reg->next.state(), v1::NATURAL_RESOURCE_UNIT_STATE_REGISTERED);
   ASSERT_NE(reg->events[0].As<v1::NaturalResourceUnitRegistered>(), nullptr);
@@ -120,7 +121,7 @@ TEST(NaturalResourceUnit, NoticeOfFifteenWorkingDaysThenRegistration) {
 
 TEST(NaturalResourceUnit, KeyAreasFirst) {
   TimeLimits limits = TimeLimits::Defaults();
-  FlowContext ctx{At(2026, 9, 28), &Calendar(), &limits};
+  FlowContext ctx{At(2026, 9, 28), CalendarPtr(), &limits};
   auto input = Wetland();
   input.set_key_area(false);
   auto u = NewNaturalResourceUnit(input, "u2", "410300D000002", ctx.now);

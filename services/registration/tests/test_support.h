@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "domain/convert.h"
@@ -78,13 +79,20 @@ inline TimePoint At(int y, unsigned m, unsigned d, int hour = 10) {
   return ChinaMidnight(Date(y, m, d)) + std::chrono::hours(hour);
 }
 
+// The shipped calendar as a service loading it in mid-2026 has it: official 2025 and 2026,
+// provisional 2027 to 2036.
 inline const WorkingCalendar& Calendar() {
   static const WorkingCalendar cal = [] {
-    auto c = WorkingCalendar::LoadDirectory(NRP_SOURCE_CALENDAR_DIR);
+    auto c = WorkingCalendar::LoadDirectory(NRP_SOURCE_CALENDAR_DIR, Date(2026, 6, 1));
     if (!c.ok()) std::abort();
     return std::move(c).value();
   }();
   return cal;
+}
+
+// The same calendar as FlowContext holds it.
+inline std::shared_ptr<const WorkingCalendar> CalendarPtr() {
+  return std::shared_ptr<const WorkingCalendar>(&Calendar(), [](const WorkingCalendar*) {});
 }
 
 inline v1::RightHolder Holder(const cpb::Party& p) {

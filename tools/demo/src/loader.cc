@@ -58,9 +58,16 @@ bool Eventually(const std::function<bool()>& probe, std::chrono::milliseconds ti
   }
 }
 
-std::chrono::sys_days TodayInChina() {
-  return std::chrono::floor<std::chrono::days>(Clock::now() + 8h);
+// The platform's clock: shifted like the services' when NRP_CLOCK_OFFSET_SECONDS is set (an
+// end-to-end run on another day), so that notice and bidding windows agree with theirs.
+// gRPC deadlines stay on the system clock.
+Clock::time_point Now() {
+  static const nrp::Clock* clock =
+      nrp::ProcessClockFromEnvironment().value_or(&nrp::SystemClock::Instance());
+  return clock->Now();
 }
+
+std::chrono::sys_days TodayInChina() { return std::chrono::floor<std::chrono::days>(Now() + 8h); }
 
 cv1::Date ProtoDate(std::chrono::sys_days d) {
   std::chrono::year_month_day ymd(d);
@@ -545,7 +552,7 @@ void Loader::Supply() {
     bool short_schedule = false;  // bidding opens and closes while the loader runs
   };
   std::vector<Sale> sales;
-  const Clock::time_point now = Clock::now();
+  const Clock::time_point now = Now();
   const Clock::time_point short_start = now + std::chrono::seconds(options_.notice_seconds);
   const Clock::time_point short_end = short_start + std::chrono::seconds(options_.bidding_seconds);
   const std::chrono::sys_days today = TodayInChina();
@@ -628,7 +635,7 @@ void Loader::Supply() {
       // A draft whose bidding would start before its notice is replaced.
       if (!sale.offer.offer_id().empty() && sale.offer.state() == lv1::OFFER_STATE_DRAFT &&
           s.competitive() && spec.story != Story::kOfferRefused &&
-          FromTs(sale.offer.bidding_start()) < Clock::now() + 5s) {
+          FromTs(sale.offer.bidding_start()) < Now() + 5s) {
         lv1::CancelOfferRequest cancel;
         cancel.set_request_id(Rid("cancel:" + sale.offer.offer_id()));
         cancel.set_offer_id(sale.offer.offer_id());
@@ -728,15 +735,15 @@ void Loader::Supply() {
     latest_end = std::max(latest_end, FromTs(sale.offer.bidding_end()));
   }
   if (any_short) {
-    Clock::time_point open = Clock::now();
+    Clock::time_point open = Now();
     for (const auto& sale : sales) {
       if (sale.short_schedule) open = std::max(open, FromTs(sale.offer.bidding_start()));
     }
     Line("bidding", "waiting for bidding to open at " + FormatRfc3339(open));
-    std::this_thread::sleep_until(open + 500ms);
+    std::this_thread::sleep_for(open + 500ms - Now());
     for (auto& sale : sales) {
       if (!sale.short_schedule || sale.spec->story == Story::kOnNotice) continue;
-      if (Clock::now() >= FromTs(sale.offer.bidding_end())) continue;
+      if (Now() >= FromTs(sale.offer.bidding_end())) continue;
       lv1::GetBidBoardRequest breq;
       breq.set_offer_id(sale.offer.offer_id());
       lv1::BidBoard board;
@@ -778,8 +785,7 @@ void Loader::Supply() {
           sale.offer = o;
           return o.state() != lv1::OFFER_STATE_PUBLISHED && o.state() != lv1::OFFER_STATE_BIDDING;
         },
-        std::chrono::duration_cast<std::chrono::milliseconds>(latest_end - Clock::now()) +
-            options_.wait);
+        std::chrono::duration_cast<std::chrono::milliseconds>(latest_end - Now()) + options_.wait);
     if (!closed) Fail(sale.spec->input.parcel_code(), "the sale was not closed after its bidding");
   }
 

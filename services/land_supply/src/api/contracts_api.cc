@@ -124,6 +124,7 @@ grpc::Status LandSupplyApi::SignContract(Ctx* ctx, const v1::SignContractRequest
               o.set_state(v1::OFFER_STATE_CONTRACTED);
               *o.mutable_update_time() = ToTimestamp(now);
               NRP_RETURN_IF_ERROR(store::UpdateOffer(tx, row, ""));
+              service::Deadlines::Close(tx, "offers/" + o.offer_id());
               parcel.set_state(v1::PARCEL_STATE_SUPPLIED);
               parcel.set_stock_stage(v1::STOCK_LAND_STAGE_NONE);
               *parcel.mutable_update_time() = ToTimestamp(now);

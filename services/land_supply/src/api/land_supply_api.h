@@ -31,7 +31,6 @@ inline constexpr std::string_view kErrorDomain = "land_supply.nrp";
 struct Deps {
   service::Runtime& rt;
   const Rules& rules;
-  const WorkingCalendar& calendar;
   LiveBoard& board;
   const Clock& clock() const { return rt.clock(); }
 };
@@ -50,6 +49,10 @@ class Operations {
   // OfferFailed; a failed offer returns its parcel to READY.
   Result<v1::SupplyOffer> Close(pqxx::work& tx, store::OfferRow& offer,
                                 const v1::CloseOfferRequest& request, TimePoint now);
+  // A recount of the contract signing deadline after a calendar change: the offer's result
+  // and the overdue check take the new date, ContractDueDateMoved when it moved. False when
+  // the offer no longer waits on it (contracted or cancelled).
+  Result<bool> ApplyContractDueRecount(pqxx::work& tx, const service::DeadlineChange& change);
   // ContractSigningOverdue, once.
   Status RaiseSigningOverdue(pqxx::work& tx, store::OfferRow& offer, TimePoint now);
   // PaymentOverdue for each installment not yet raised.

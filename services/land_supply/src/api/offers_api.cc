@@ -224,6 +224,7 @@ grpc::Status LandSupplyApi::CancelOffer(Ctx* ctx, const v1::CancelOfferRequest* 
               o.set_state(v1::OFFER_STATE_CANCELLED);
               *o.mutable_update_time() = ToTimestamp(now);
               NRP_RETURN_IF_ERROR(store::UpdateOffer(tx, row, req->reason()));
+              service::Deadlines::Close(tx, "offers/" + o.offer_id());
               if (parcel.state() == v1::PARCEL_STATE_OFFERED) {
                 parcel.set_state(v1::PARCEL_STATE_READY);
                 *parcel.mutable_update_time() = ToTimestamp(now);

@@ -6,6 +6,7 @@
 #include "domain/offer.h"
 #include "nrp/core/uuid.h"
 #include "nrp/land_supply/v1/events.pb.h"
+#include "nrp/service/calendar_proto.h"
 
 namespace nrp::land_supply {
 
@@ -81,12 +82,15 @@ Result<v1::SupplyOffer> Operations::Close(pqxx::work& tx, store::OfferRow& row,
   v1::Parcel parcel;
   NRP_ASSIGN_OR_RETURN(parcel, store::GetParcel(tx, o.parcel_id(), true));
   if (decision.outcome == ResultOutcome::kAwarded) {
-    NRP_ASSIGN_OR_RETURN(Date due, ContractDueDate(today, d_.calendar, d_.rules));
+    const DeadlineRule due_rule = ContractDueRule(today, d_.rules);
+    NRP_ASSIGN_OR_RETURN(Deadline due, d_.rt.Calendar()->Compute(due_rule));
     *result.mutable_grantee() = grantee;
     result.set_grantee_bidder_number(grantee_number);
     result.mutable_price()->set_fen(decision.price_fen);
-    *result.mutable_contract_due_date() = ToProtoDate(due);
-    row.contract_due = due;
+    *result.mutable_contract_due_date() = ToProtoDate(due.date);
+    service::FillCalendar(due.basis, result.mutable_contract_due_date_calendar());
+    service::Deadlines::Put(tx, "offers/" + o.offer_id(), "contract_due_date", due_rule, due, now);
+    row.contract_due = due.date;
     row.price_fen = decision.price_fen;
     row.grantee_bidder_number = grantee_number;
     o.set_state(v1::OFFER_STATE_AWARDED);
@@ -120,6 +124,39 @@ Result<v1::SupplyOffer> Operations::Close(pqxx::work& tx, store::OfferRow& row,
   return o;
 }
 
+Result<bool> Operations::ApplyContractDueRecount(pqxx::work& tx,
+                                                 const service::DeadlineChange& change) {
+  const std::string offer_id = change.subject.substr(std::string_view("offers/").size());
+  if (change.name != "contract_due_date") {
+    return Error::InvalidArgument("deadline", "an offer has no deadline '" + change.name + "'");
+  }
+  NRP_ASSIGN_OR_RETURN(store::OfferRow row, store::GetOffer(tx, offer_id, true));
+  v1::SupplyOffer& o = row.offer;
+  if (o.state() != v1::OFFER_STATE_AWARDED) return false;
+  const TimePoint now = d_.clock().Now();
+  *o.mutable_result()->mutable_contract_due_date() = ToProtoDate(change.now.date);
+  service::FillCalendar(change.now.basis, o.mutable_result()->mutable_contract_due_date_calendar());
+  row.contract_due = change.now.date;
+  if (change.moved()) *o.mutable_update_time() = ToTimestamp(now);
+  NRP_RETURN_IF_ERROR(store::UpdateOffer(tx, row, ""));
+  // An overdue raised by the date counted before is checked again by the new one.
+  if (change.moved() && row.signing_overdue_raised && !(change.now.date < DateInChina(now))) {
+    NRP_RETURN_IF_ERROR(store::ClearSigningOverdue(tx, offer_id));
+  }
+  if (!change.moved()) return true;
+  v1::ContractDueDateMoved ev;
+  ev.set_offer_id(o.offer_id());
+  ev.set_region_code(o.region_code());
+  ev.set_parcel_id(o.parcel_id());
+  *ev.mutable_old_date() = ToProtoDate(change.old_date);
+  *ev.mutable_new_date() = ToProtoDate(change.now.date);
+  ev.set_old_calendar(change.old_calendar);
+  service::FillCalendar(change.now.basis, ev.mutable_calendar());
+  *ev.mutable_moved_at() = ToTimestamp(now);
+  NRP_RETURN_IF_ERROR(service::Publish(d_.rt, tx, ev, o.region_code()));
+  return true;
+}
+
 Status Operations::RaiseSigningOverdue(pqxx::work& tx, store::OfferRow& row, TimePoint now) {
   const v1::SupplyOffer& o = row.offer;
   if (o.state() != v1::OFFER_STATE_AWARDED || row.signing_overdue_raised || !row.contract_due) {
@@ -134,6 +171,7 @@ Status Operations::RaiseSigningOverdue(pqxx::work& tx, store::OfferRow& row, Tim
   ev.set_parcel_id(o.parcel_id());
   ev.set_grantee_bidder_number(row.grantee_bidder_number);
   *ev.mutable_contract_due_date() = ToProtoDate(*row.contract_due);
+  *ev.mutable_contract_due_date_calendar() = o.result().contract_due_date_calendar();
   *ev.mutable_detected_at() = ToTimestamp(now);
   return service::Publish(d_.rt, tx, ev, o.region_code());
 }

@@ -374,9 +374,14 @@ Result<CloseDecision> DecideAgreedClose(const CloseFacts& f, int64_t agreed_pric
   return d;
 }
 
+DeadlineRule ContractDueRule(const Date& result_day, const Rules& rules) {
+  return DeadlineRule::After(result_day, rules.contract_signing_working_days);
+}
+
 Result<Date> ContractDueDate(const Date& result_day, const WorkingCalendar& calendar,
                              const Rules& rules) {
-  return calendar.AddWorkingDays(result_day, rules.contract_signing_working_days);
+  NRP_ASSIGN_OR_RETURN(Deadline d, calendar.Compute(ContractDueRule(result_day, rules)));
+  return d.date;
 }
 
 }  // namespace nrp::land_supply

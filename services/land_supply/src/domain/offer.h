@@ -136,7 +136,8 @@ Result<CloseDecision> DecideAgreedClose(const CloseFacts& f, int64_t agreed_pric
                                         bool grantee_given);
 
 // The contract is due within `contract_signing_working_days` working days of
-// the result.
+// the result: how that day is counted, and the day.
+DeadlineRule ContractDueRule(const Date& result_day, const Rules& rules);
 Result<Date> ContractDueDate(const Date& result_day, const WorkingCalendar& calendar,
                              const Rules& rules);
 

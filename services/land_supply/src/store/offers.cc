@@ -198,6 +198,11 @@ Status MarkSigningOverdue(pqxx::work& txn, const std::string& offer_id, TimePoin
   return Ok();
 }
 
+Status ClearSigningOverdue(pqxx::work& txn, const std::string& offer_id) {
+  txn.exec_params("UPDATE offers SET signing_overdue_at = NULL WHERE offer_id = $1", offer_id);
+  return Ok();
+}
+
 Result<v1::BidderRegistration> InsertBidder(pqxx::work& txn, const v1::BidderRegistration& b,
                                             const std::string& identity_key) {
   auto r = txn.exec_params(

@@ -143,6 +143,8 @@ Result<std::vector<std::string>> OffersDueToClose(pqxx::work& txn, TimePoint now
 Result<std::vector<std::string>> AwardsPastSigningDue(pqxx::work& txn, const Date& today,
                                                       int limit);
 Status MarkSigningOverdue(pqxx::work& txn, const std::string& offer_id, TimePoint now);
+// Lets the scheduler check the offer's signing deadline again (its date moved).
+Status ClearSigningOverdue(pqxx::work& txn, const std::string& offer_id);
 
 Result<v1::BidderRegistration> InsertBidder(pqxx::work& txn, const v1::BidderRegistration& b,
                                             const std::string& identity_key);

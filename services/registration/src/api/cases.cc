@@ -15,10 +15,26 @@ namespace nrp::registration {
 
 namespace {
 
+bool WaitsOnDeadlines(v1::CaseState state) {
+  return state == v1::CASE_STATE_ACCEPTED || state == v1::CASE_STATE_REVIEWED ||
+         state == v1::CASE_STATE_PUBLIC_NOTICE;
+}
+
+// Keeps the deadlines a transition set with their rules, and closes them once the case no
+// longer waits on them.
+void KeepDeadlines(pqxx::work& tx, service::Runtime& rt, const CaseTransition& t) {
+  const std::string subject = "cases/" + t.next.case_id();
+  for (const DeadlineSet& d : t.deadlines) {
+    service::Deadlines::Put(tx, subject, d.name, d.rule, d.deadline, rt.clock().Now());
+  }
+  if (!WaitsOnDeadlines(t.next.state())) service::Deadlines::Close(tx, subject);
+}
+
 Result<v1::RegistrationCase> Store(pqxx::work& tx, service::Runtime& rt, Result<CaseTransition> t,
                                    const std::string& traceparent) {
   if (!t.ok()) return std::move(t.error());
   NRP_RETURN_IF_ERROR(store::UpdateCase(tx, t->next));
+  KeepDeadlines(tx, rt, *t);
   NRP_RETURN_IF_ERROR(PublishAll(rt, tx, t->events, traceparent));
   return std::move(t->next);
 }
@@ -246,6 +262,7 @@ Result<v1::RegistrationCase> RegistrationApi::Record(pqxx::work& tx, v1::Registr
   NRP_ASSIGN_OR_RETURN(CaseTransition t,
                        MarkRecorded(c, plan.EntryIds(), rc.certificate_number, flow));
   NRP_RETURN_IF_ERROR(store::UpdateCase(tx, t.next));
+  KeepDeadlines(tx, rt_, t);
   NRP_RETURN_IF_ERROR(PublishAll(rt_, tx, t.events, traceparent));
   NRP_RETURN_IF_ERROR(PublishAll(rt_, tx, plan.events, traceparent));
   if (touched_units != nullptr) touched_units->push_back(c.unit_code());
@@ -292,6 +309,25 @@ grpc::Status RegistrationApi::IssueCertificate(grpc::ServerContext* ctx,
             DomainEvent::Of(std::move(e), cert.unit_code(), cert.unit_code().substr(0, 6)));
         return Store(tx, rt_, std::move(t), tp);
       });
+}
+
+Result<bool> RegistrationApi::ApplyCaseDeadline(pqxx::work& tx,
+                                                const service::DeadlineChange& change) {
+  const std::string case_id = change.subject.substr(std::string_view("cases/").size());
+  NRP_ASSIGN_OR_RETURN(auto c, store::GetCase(tx, case_id, /*for_update=*/true));
+  if (!c) return false;
+  const FlowContext flow = Flow();
+  NRP_ASSIGN_OR_RETURN(auto t, RecountCaseDeadline(*c, change.name, change.old_date,
+                                                   change.old_calendar, change.now, flow));
+  if (!t) return false;
+  // A case flagged overdue by the date counted before is checked again by the new one.
+  const bool reopen_overdue =
+      change.name == "due_date" && t->next.overdue() && !(change.now.date < ChinaDate(flow.now));
+  if (reopen_overdue) t->next.set_overdue(false);
+  NRP_RETURN_IF_ERROR(store::UpdateCase(tx, t->next));
+  if (reopen_overdue) NRP_RETURN_IF_ERROR(store::ClearOverdueRaised(tx, case_id));
+  NRP_RETURN_IF_ERROR(PublishAll(rt_, tx, t->events, ""));
+  return true;
 }
 
 }  // namespace nrp::registration

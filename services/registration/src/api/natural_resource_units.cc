@@ -178,6 +178,10 @@ grpc::Status RegistrationApi::StartNaturalResourceUnitNotice(
         NRP_ASSIGN_OR_RETURN(
             auto t, StartNaturalResourceNotice(refreshed, req->notice_start(), req->working_days(),
                                                config_.key_areas_first, pending, Flow()));
+        for (const DeadlineSet& d : t.deadlines) {
+          service::Deadlines::Put(tx, "naturalResourceUnits/" + t.next.unit_id(), d.name, d.rule,
+                                  d.deadline, rt_.clock().Now());
+        }
         NRP_ASSIGN_OR_RETURN(auto u,
                              store::UpdateNaturalResourceUnit(tx, std::move(t.next), false));
         NRP_RETURN_IF_ERROR(PublishAll(rt_, tx, t.events, tp));
@@ -204,6 +208,7 @@ grpc::Status RegistrationApi::RegisterNaturalResourceUnit(
         NRP_RETURN_IF_ERROR(rpc::Authorize(*caller, "", current->region_code()));
         audit = {current->region_code(), "naturalResourceUnits/" + current->unit_id()};
         NRP_ASSIGN_OR_RETURN(auto t, RegisterNaturalResource(*current, Flow()));
+        service::Deadlines::Close(tx, "naturalResourceUnits/" + current->unit_id());
         NRP_ASSIGN_OR_RETURN(auto u,
                              store::UpdateNaturalResourceUnit(tx, std::move(t.next), false));
         NRP_RETURN_IF_ERROR(store::InsertNaturalResourceRegisterVersion(tx, u));
@@ -211,6 +216,24 @@ grpc::Status RegistrationApi::RegisterNaturalResourceUnit(
         return u;
       });
   return Reply(std::move(r), out);
+}
+
+Result<bool> RegistrationApi::ApplyUnitNotice(pqxx::work& tx,
+                                              const service::DeadlineChange& change) {
+  const std::string unit_id =
+      change.subject.substr(std::string_view("naturalResourceUnits/").size());
+  if (change.name != "notice_end") {
+    return Error::InvalidArgument("deadline", "a unit has no deadline '" + change.name + "'");
+  }
+  NRP_ASSIGN_OR_RETURN(auto unit, store::GetNaturalResourceUnit(tx, unit_id, true));
+  if (!unit) return false;
+  NRP_ASSIGN_OR_RETURN(
+      auto t, RecountNoticeEnd(*unit, change.old_date, change.old_calendar, change.now, Flow()));
+  if (!t) return false;
+  NRP_ASSIGN_OR_RETURN(auto u, store::UpdateNaturalResourceUnit(tx, std::move(t->next), false));
+  (void)u;
+  NRP_RETURN_IF_ERROR(PublishAll(rt_, tx, t->events, ""));
+  return true;
 }
 
 }  // namespace nrp::registration

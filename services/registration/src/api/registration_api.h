@@ -112,6 +112,10 @@ class RegistrationApi final : public v1::RegistrationService::Service {
   // One pass of the overdue scheduler: flags open cases past their due date and raises
   // CaseOverdue once per case (SKIP LOCKED: replicas never raise one twice). Returns how many.
   Result<int> RaiseOverdueCases();
+  // Applies a recount of a case's or a natural-resource unit's deadline after a calendar
+  // change (registered with the runtime's Deadlines by Wire).
+  Result<bool> ApplyCaseDeadline(pqxx::work& tx, const service::DeadlineChange& change);
+  Result<bool> ApplyUnitNotice(pqxx::work& tx, const service::DeadlineChange& change);
 
   // Event handlers of other services' events (registered on the runtime by the wiring).
   events::HandlerResult OnLandDelivered(pqxx::work& tx, const events::CloudEvent& event);

@@ -20,7 +20,7 @@ RegistrationApi::RegistrationApi(service::Runtime& rt, RegistrationConfig config
       register_cache_(rt.redis(), config_.cache_prefix + "register:", config_.cache_ttl) {}
 
 FlowContext RegistrationApi::Flow() const {
-  return FlowContext{rt_.clock().Now(), config_.calendar.get(), &config_.limits};
+  return FlowContext{rt_.clock().Now(), rt_.Calendar(), &config_.limits};
 }
 
 std::string RegistrationApi::Traceparent(const grpc::ServerContext* ctx) const {

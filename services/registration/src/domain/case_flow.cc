@@ -9,6 +9,7 @@
 #include "domain/unit_code.h"
 #include "nrp/core/uuid.h"
 #include "nrp/registration/v1/events.pb.h"
+#include "nrp/service/calendar_proto.h"
 
 namespace nrp::registration {
 
@@ -469,11 +470,16 @@ Result<CaseTransition> Submit(const v1::RegistrationCase& application, const std
 Result<CaseTransition> Accept(const v1::RegistrationCase& c, const FlowContext& ctx) {
   if (c.state() != v1::CASE_STATE_APPLIED) return WrongState(c, "accepted", "APPLIED");
   const Date today = ChinaDate(ctx.now);
-  NRP_ASSIGN_OR_RETURN(Date due, DueDate(*ctx.calendar, today, ctx.limits->DaysFor(c.kind())));
+  const int days = ctx.limits->DaysFor(c.kind());
+  const DeadlineRule rule = DueRule(today, days);
+  NRP_ASSIGN_OR_RETURN(Deadline due, ctx.calendar->Compute(rule));
   CaseTransition t{c, {}};
   t.next.set_state(v1::CASE_STATE_ACCEPTED);
   *t.next.mutable_accepted_at() = ToTimestamp(ctx.now);
-  *t.next.mutable_due_date() = ToProtoDate(due);
+  *t.next.mutable_due_date() = ToProtoDate(due.date);
+  service::FillCalendar(due.basis, t.next.mutable_due_date_calendar());
+  t.next.set_time_limit_working_days(days);
+  t.deadlines.push_back({"due_date", rule, due});
   Stamp(t.next, ctx.now);
   v1::CaseAccepted e;
   e.set_case_id(c.case_id());
@@ -483,6 +489,7 @@ Result<CaseTransition> Accept(const v1::RegistrationCase& c, const FlowContext& 
   e.set_unit_code(c.unit_code());
   *e.mutable_accepted_at() = t.next.accepted_at();
   *e.mutable_due_date() = t.next.due_date();
+  *e.mutable_due_date_calendar() = t.next.due_date_calendar();
   t.events.push_back(DomainEvent::Of(std::move(e), c.case_id(), c.region_code()));
   return t;
 }
@@ -563,16 +570,25 @@ Result<CaseTransition> StartNotice(const v1::RegistrationCase& c, const common::
                                          v1::RightKind_Name(c.right_kind()) +
                                          ") needs no public notice; record it directly");
   }
-  NRP_ASSIGN_OR_RETURN(Date end, NoticeEnd(*ctx.calendar, start, working_days));
+  const DeadlineRule notice_rule = NoticeRule(start, working_days);
+  NRP_ASSIGN_OR_RETURN(Deadline end, ctx.calendar->Compute(notice_rule));
   CaseTransition t{c, {}};
   t.next.set_state(v1::CASE_STATE_PUBLIC_NOTICE);
   *t.next.mutable_notice_start() = ToProtoDate(start);
-  *t.next.mutable_notice_end() = ToProtoDate(end);
-  // The notice period does not count against the time limit.
+  *t.next.mutable_notice_end() = ToProtoDate(end.date);
+  service::FillCalendar(end.basis, t.next.mutable_notice_end_calendar());
+  t.deadlines.push_back({"notice_end", notice_rule, end});
+  // The notice period does not count against the time limit: the due date is counted from
+  // the acceptance day by the time limit, then the notice's working days.
   if (IsSet(c.due_date())) {
-    NRP_ASSIGN_OR_RETURN(Date due, FromProtoDate(c.due_date(), "due_date"));
-    NRP_ASSIGN_OR_RETURN(Date moved, ctx.calendar->AddWorkingDays(due, working_days));
-    *t.next.mutable_due_date() = ToProtoDate(moved);
+    const int days = c.time_limit_working_days() > 0 ? c.time_limit_working_days()
+                                                     : ctx.limits->DaysFor(c.kind());
+    const DeadlineRule due_rule = DueRule(ChinaDate(FromTimestamp(c.accepted_at())), days)
+                                      .Then(WorkingDayStep::Kind::kAfter, working_days);
+    NRP_ASSIGN_OR_RETURN(Deadline moved, ctx.calendar->Compute(due_rule));
+    *t.next.mutable_due_date() = ToProtoDate(moved.date);
+    service::FillCalendar(moved.basis, t.next.mutable_due_date_calendar());
+    t.deadlines.push_back({"due_date", due_rule, moved});
   }
   Stamp(t.next, ctx.now);
   v1::CasePublicNoticeStarted e;
@@ -581,8 +597,46 @@ Result<CaseTransition> StartNotice(const v1::RegistrationCase& c, const common::
   e.set_unit_code(c.unit_code());
   *e.mutable_notice_start() = t.next.notice_start();
   *e.mutable_notice_end() = t.next.notice_end();
+  *e.mutable_notice_end_calendar() = t.next.notice_end_calendar();
   t.events.push_back(DomainEvent::Of(std::move(e), c.case_id(), c.region_code()));
   return t;
+}
+
+Result<std::optional<CaseTransition>> RecountCaseDeadline(
+    const v1::RegistrationCase& c, const std::string& name, const Date& old_date,
+    const std::string& old_calendar, const Deadline& now, const FlowContext& ctx) {
+  const bool open = c.state() == v1::CASE_STATE_ACCEPTED || c.state() == v1::CASE_STATE_REVIEWED ||
+                    c.state() == v1::CASE_STATE_PUBLIC_NOTICE;
+  if (!open) return std::optional<CaseTransition>();
+  if (name == "notice_end" && c.state() != v1::CASE_STATE_PUBLIC_NOTICE) {
+    return std::optional<CaseTransition>();
+  }
+  if (name != "due_date" && name != "notice_end") {
+    return Error::InvalidArgument("deadline", "a case has no deadline '" + name + "'");
+  }
+  CaseTransition t{c, {}};
+  if (name == "due_date") {
+    *t.next.mutable_due_date() = ToProtoDate(now.date);
+    service::FillCalendar(now.basis, t.next.mutable_due_date_calendar());
+  } else {
+    *t.next.mutable_notice_end() = ToProtoDate(now.date);
+    service::FillCalendar(now.basis, t.next.mutable_notice_end_calendar());
+  }
+  if (!(old_date == now.date)) {
+    Stamp(t.next, ctx.now);
+    v1::CaseDeadlineMoved e;
+    e.set_case_id(c.case_id());
+    e.set_region_code(c.region_code());
+    e.set_unit_code(c.unit_code());
+    e.set_deadline(name);
+    *e.mutable_old_date() = ToProtoDate(old_date);
+    *e.mutable_new_date() = ToProtoDate(now.date);
+    e.set_old_calendar(old_calendar);
+    service::FillCalendar(now.basis, e.mutable_calendar());
+    *e.mutable_moved_at() = ToTimestamp(ctx.now);
+    t.events.push_back(DomainEvent::Of(std::move(e), c.case_id(), c.region_code()));
+  }
+  return std::optional<CaseTransition>(std::move(t));
 }
 
 Status CheckRecordable(const v1::RegistrationCase& c, const FlowContext& ctx) {
@@ -703,6 +757,7 @@ std::optional<CaseTransition> DetectOverdue(const v1::RegistrationCase& c, const
   e.set_kind(c.kind());
   e.set_state(c.state());
   *e.mutable_due_date() = c.due_date();
+  *e.mutable_due_date_calendar() = c.due_date_calendar();
   *e.mutable_detected_at() = ToTimestamp(ctx.now);
   t.events.push_back(DomainEvent::Of(std::move(e), c.case_id(), c.region_code()));
   return t;

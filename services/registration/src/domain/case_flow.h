@@ -9,6 +9,7 @@
 // with the events to publish, or the error the caller sees. No I/O.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -24,12 +25,15 @@ namespace nrp::registration {
 struct CaseTransition {
   v1::RegistrationCase next;
   DomainEvents events;
+  // Deadlines the transition set, to keep with their rules.
+  std::vector<DeadlineSet> deadlines = {};
 };
 
 // What the flow needs besides the case: the time, the calendar and the time limits.
 struct FlowContext {
   TimePoint now;
-  const WorkingCalendar* calendar = nullptr;
+  // The calendar in force when the operation began (held for the whole operation).
+  std::shared_ptr<const WorkingCalendar> calendar;
   const TimeLimits* limits = nullptr;
 };
 
@@ -51,7 +55,7 @@ Result<CaseTransition> Submit(const v1::RegistrationCase& application, const std
 std::string FormatCaseNumber(const std::string& region_code, int year, int64_t sequence);
 
 // APPLIED → ACCEPTED; the due date is the kind's time limit in working days after the
-// acceptance day. Event: CaseAccepted.
+// acceptance day, with the calendar that counted it. Event: CaseAccepted.
 Result<CaseTransition> Accept(const v1::RegistrationCase& c, const FlowContext& ctx);
 // APPLIED → REFUSED with the reason (required). Event: CaseRefused.
 Result<CaseTransition> Refuse(const v1::RegistrationCase& c, const std::string& reason,
@@ -89,4 +93,13 @@ bool IsOpen(v1::CaseState state);
 // Short state name for messages: "ACCEPTED".
 std::string StateName(v1::CaseState state);
 
+}  // namespace nrp::registration
+
+namespace nrp::registration {
+// Applies a recount of the case's deadline `name` ("due_date" or "notice_end") after a
+// calendar change. nullopt when the case no longer waits on it (closed, or the notice is
+// over); otherwise the case as it becomes and, when the date moved, CaseDeadlineMoved.
+Result<std::optional<CaseTransition>> RecountCaseDeadline(
+    const v1::RegistrationCase& c, const std::string& name, const Date& old_date,
+    const std::string& old_calendar, const Deadline& now, const FlowContext& ctx);
 }  // namespace nrp::registration

@@ -8,6 +8,7 @@
 #include "domain/time_limits.h"
 #include "nrp/geo/input_check.h"
 #include "nrp/registration/v1/events.pb.h"
+#include "nrp/service/calendar_proto.h"
 
 namespace nrp::registration {
 
@@ -319,11 +320,14 @@ Result<NaturalResourceTransition> StartNaturalResourceNotice(const v1::NaturalRe
             unit.region_code() +
             " are not registered yet; key areas are registered first (重点区域优先)");
   }
-  NRP_ASSIGN_OR_RETURN(Date end, NoticeEnd(*ctx.calendar, start, working_days));
+  const DeadlineRule rule = NoticeRule(start, working_days);
+  NRP_ASSIGN_OR_RETURN(Deadline end, ctx.calendar->Compute(rule));
   NaturalResourceTransition t{unit, {}};
   t.next.set_state(v1::NATURAL_RESOURCE_UNIT_STATE_PUBLIC_NOTICE);
   *t.next.mutable_notice_start() = ToProtoDate(start);
-  *t.next.mutable_notice_end() = ToProtoDate(end);
+  *t.next.mutable_notice_end() = ToProtoDate(end.date);
+  service::FillCalendar(end.basis, t.next.mutable_notice_end_calendar());
+  t.deadlines.push_back({"notice_end", rule, end});
   *t.next.mutable_update_time() = ToTimestamp(ctx.now);
   v1::NaturalResourceUnitNoticeStarted e;
   e.set_unit_id(unit.unit_id());
@@ -334,8 +338,35 @@ Result<NaturalResourceTransition> StartNaturalResourceNotice(const v1::NaturalRe
   e.set_version(unit.version());
   *e.mutable_notice_start() = t.next.notice_start();
   *e.mutable_notice_end() = t.next.notice_end();
+  *e.mutable_notice_end_calendar() = t.next.notice_end_calendar();
   t.events.push_back(DomainEvent::Of(std::move(e), unit.unit_id(), unit.region_code()));
   return t;
+}
+
+Result<std::optional<NaturalResourceTransition>> RecountNoticeEnd(
+    const v1::NaturalResourceUnit& unit, const Date& old_date, const std::string& old_calendar,
+    const Deadline& now, const FlowContext& ctx) {
+  if (unit.state() != v1::NATURAL_RESOURCE_UNIT_STATE_PUBLIC_NOTICE) {
+    return std::optional<NaturalResourceTransition>();
+  }
+  NaturalResourceTransition t{unit, {}};
+  *t.next.mutable_notice_end() = ToProtoDate(now.date);
+  service::FillCalendar(now.basis, t.next.mutable_notice_end_calendar());
+  if (!(old_date == now.date)) {
+    *t.next.mutable_update_time() = ToTimestamp(ctx.now);
+    v1::NaturalResourceUnitNoticeMoved e;
+    e.set_unit_id(unit.unit_id());
+    e.set_unit_number(unit.unit_number());
+    e.set_region_code(unit.region_code());
+    e.set_version(unit.version());
+    *e.mutable_old_date() = ToProtoDate(old_date);
+    *e.mutable_new_date() = ToProtoDate(now.date);
+    e.set_old_calendar(old_calendar);
+    service::FillCalendar(now.basis, e.mutable_calendar());
+    *e.mutable_moved_at() = ToTimestamp(ctx.now);
+    t.events.push_back(DomainEvent::Of(std::move(e), unit.unit_id(), unit.region_code()));
+  }
+  return std::optional<NaturalResourceTransition>(std::move(t));
 }
 
 Result<NaturalResourceTransition> RegisterNaturalResource(const v1::NaturalResourceUnit& unit,

@@ -20,6 +20,8 @@ namespace nrp::registration {
 struct NaturalResourceTransition {
   v1::NaturalResourceUnit next;
   DomainEvents events;
+  // Deadlines the transition set, to keep with their rules.
+  std::vector<DeadlineSet> deadlines = {};
 };
 
 // A control zone of planning (from the local replica) that a unit's boundary overlaps.
@@ -71,4 +73,13 @@ Result<NaturalResourceTransition> StartNaturalResourceNotice(const v1::NaturalRe
 Result<NaturalResourceTransition> RegisterNaturalResource(const v1::NaturalResourceUnit& unit,
                                                           const FlowContext& ctx);
 
+}  // namespace nrp::registration
+
+namespace nrp::registration {
+// Applies a recount of the unit's notice end after a calendar change: nullopt when the unit
+// is no longer on notice; otherwise the unit as it becomes and, when the date moved,
+// NaturalResourceUnitNoticeMoved.
+Result<std::optional<NaturalResourceTransition>> RecountNoticeEnd(
+    const v1::NaturalResourceUnit& unit, const Date& old_date, const std::string& old_calendar,
+    const Deadline& now, const FlowContext& ctx);
 }  // namespace nrp::registration

@@ -4,11 +4,6 @@
 
 namespace nrp::registration {
 
-Date ChinaDate(TimePoint t) {
-  auto local = std::chrono::floor<std::chrono::days>(t + std::chrono::hours(8));
-  return Date::FromSysDays(local);
-}
-
 TimePoint ChinaMidnight(Date d) {
   return TimePoint(std::chrono::duration_cast<TimePoint::duration>(
       (d.sys_days() - std::chrono::hours(8)).time_since_epoch()));
@@ -68,20 +63,25 @@ Status TimeLimits::ParsePerKind(std::string_view text, std::string_view variable
   return Ok();
 }
 
+DeadlineRule DueRule(Date accepted_on, int days) {
+  // Same-day kinds accepted on a day off are due on the next working day.
+  return days == 0 ? DeadlineRule::From(accepted_on, 1) : DeadlineRule::After(accepted_on, days);
+}
+
 Result<Date> DueDate(const WorkingCalendar& calendar, Date accepted_on, int days) {
   if (days < 0) return Error::InvalidArgument("days", "must not be negative");
-  if (days == 0) {
-    // Same-day kinds accepted on a day off are due on the next working day.
-    NRP_ASSIGN_OR_RETURN(bool working, calendar.IsWorkingDay(accepted_on));
-    if (!working) return calendar.AddWorkingDays(accepted_on, 1);
-  }
-  return calendar.AddWorkingDays(accepted_on, days);
+  NRP_ASSIGN_OR_RETURN(Deadline d, calendar.Compute(DueRule(accepted_on, days)));
+  return d.date;
+}
+
+DeadlineRule NoticeRule(Date start, int working_days) {
+  return DeadlineRule::From(start, working_days);
 }
 
 Result<Date> NoticeEnd(const WorkingCalendar& calendar, Date start, int working_days) {
   if (working_days < 1) return Error::InvalidArgument("working_days", "must be at least 1");
-  NRP_ASSIGN_OR_RETURN(bool working, calendar.IsWorkingDay(start));
-  return calendar.AddWorkingDays(start, working ? working_days - 1 : working_days);
+  NRP_ASSIGN_OR_RETURN(Deadline d, calendar.Compute(NoticeRule(start, working_days)));
+  return d.date;
 }
 
 }  // namespace nrp::registration

@@ -14,7 +14,7 @@
 namespace nrp::registration {
 
 // The calendar date in China (UTC+8) at instant `t`.
-Date ChinaDate(TimePoint t);
+inline Date ChinaDate(TimePoint t) { return ChinaCivilDate(t); }
 // 00:00 China time of `d` as an instant.
 TimePoint ChinaMidnight(Date d);
 
@@ -37,14 +37,24 @@ struct TimeLimits {
   Status ParsePerKind(std::string_view text, std::string_view variable);
 };
 
-// Last working day by which a case accepted on `accepted_on` must be recorded: `days`
+// How the last working day to record a case accepted on `accepted_on` is counted: `days`
 // working days after the acceptance day (the acceptance day itself is not counted); 0 gives
-// the acceptance day.
+// the acceptance day, or the next working day when it is a day off.
+DeadlineRule DueRule(Date accepted_on, int days);
 Result<Date> DueDate(const WorkingCalendar& calendar, Date accepted_on, int days);
 
-// Last day of a public notice that starts on `start` and runs `working_days` working days
-// counting `start` itself when it is a working day.
+// How the last day of a public notice that starts on `start` and runs `working_days` working
+// days is counted: `start` itself counts when it is a working day.
+DeadlineRule NoticeRule(Date start, int working_days);
 Result<Date> NoticeEnd(const WorkingCalendar& calendar, Date start, int working_days);
+
+// A deadline a transition sets: the store keeps it with its rule so that a calendar change
+// recounts it (nrp::service::Deadlines).
+struct DeadlineSet {
+  std::string name;  // "due_date", "notice_end"
+  DeadlineRule rule;
+  Deadline deadline;
+};
 
 // Name of a registration kind without its prefix: "TRANSFER".
 std::string KindName(v1::RegistrationKind kind);

@@ -259,6 +259,14 @@ Status UpdateCase(pqxx::work& txn, const v1::RegistrationCase& c, bool overdue_r
   });
 }
 
+Status ClearOverdueRaised(pqxx::work& txn, const std::string& case_id) {
+  return Guard("case overdue reset", [&]() -> Status {
+    Exec(txn, "reg_case_overdue_reset",
+         "UPDATE cases SET overdue_raised_at = NULL, overdue = false WHERE case_id = $1", case_id);
+    return Ok();
+  });
+}
+
 Result<std::optional<v1::RegistrationCase>> GetCase(pqxx::work& txn, const std::string& case_id,
                                                     bool for_update) {
   return Guard("case get", [&]() -> Result<std::optional<v1::RegistrationCase>> {

@@ -38,6 +38,8 @@ Result<std::vector<v1::RealEstateUnit>> ListUnits(pqxx::work& txn,
 // ---- cases ----
 Status InsertCase(pqxx::work& txn, const v1::RegistrationCase& c);
 Status UpdateCase(pqxx::work& txn, const v1::RegistrationCase& c, bool overdue_raised = false);
+// Lets the overdue scheduler look at the case again (its due date moved).
+Status ClearOverdueRaised(pqxx::work& txn, const std::string& case_id);
 Result<std::optional<v1::RegistrationCase>> GetCase(pqxx::work& txn, const std::string& case_id,
                                                     bool for_update = false);
 Result<std::optional<v1::RegistrationCase>> FindInterAgencyCase(pqxx::work& txn,

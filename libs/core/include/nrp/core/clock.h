@@ -37,6 +37,24 @@ class ManualClock final : public Clock {
   std::atomic<TimePoint::duration::rep> now_;
 };
 
+// The system clock moved by a fixed offset, so that a whole platform — every service and
+// the test or loader driving it — runs as if on another day (NRP_CLOCK_OFFSET_SECONDS). For
+// end-to-end runs and drills only: a production process leaves it unset.
+class ShiftedClock final : public Clock {
+ public:
+  explicit ShiftedClock(std::chrono::seconds offset) : offset_(offset) {}
+  TimePoint Now() const override { return std::chrono::system_clock::now() + offset_; }
+  std::chrono::seconds offset() const { return offset_; }
+
+ private:
+  std::chrono::seconds offset_;
+};
+
+// The process clock: the system clock, or a ShiftedClock when NRP_CLOCK_OFFSET_SECONDS is set
+// to a non-zero number of seconds (INVALID_ARGUMENT naming it when it is not a number within
+// ±50 years).
+Result<const Clock*> ProcessClockFromEnvironment();
+
 // RFC 3339 in UTC with milliseconds: "2026-11-22T17:40:01.123Z".
 std::string FormatRfc3339(TimePoint t);
 // Accepts "YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM)".

@@ -38,6 +38,8 @@
 #include "nrp/events/relay.h"
 #include "nrp/rpc/auth.h"
 #include "nrp/rpc/server.h"
+#include "nrp/service/calendar_source.h"
+#include "nrp/service/deadlines.h"
 
 namespace google::protobuf {
 class Message;
@@ -64,6 +66,10 @@ struct RuntimeOptions {
   bool ensure_topics = false;
   // NRP_REPLAY_TTL (24h): how long Redis keeps a completed response for a retry.
   std::chrono::milliseconds replay_ttl{std::chrono::hours(24)};
+  // NRP_CALENDAR_DIR (the installed or shipped calendars): the working-day calendar files;
+  // NRP_CALENDAR_POLL (10s): how often the folder is checked for changes.
+  std::string calendar_dir;
+  std::chrono::milliseconds calendar_poll{std::chrono::seconds(10)};
   rpc::ServerOptions server;
   events::RelayOptions relay;
   events::ConsumerOptions consumer;
@@ -81,8 +87,9 @@ class Runtime {
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
 
-  // Creates the pool and the Redis client and applies the events library's
-  // and this library's migrations, then `migrations`.
+  // Creates the pool and the Redis client, applies the events library's and
+  // this library's migrations, then `migrations`, and loads the working-day
+  // calendar (INVALID_ARGUMENT naming NRP_CALENDAR_DIR when it does not load).
   Status Init(const std::vector<db::MigrationSet>& migrations);
 
   const RuntimeOptions& options() const { return options_; }
@@ -92,6 +99,18 @@ class Runtime {
   std::shared_ptr<db::Pool> pool() { return pool_; }
   cache::RedisClient& redis() { return *redis_; }
   cache::ReplayCache& replay() { return *replay_; }
+  // The working-day calendar in force (reloaded while running; see calendar_source.h).
+  CalendarSource& calendar() { return *calendar_; }
+  std::shared_ptr<const WorkingCalendar> Calendar() const { return calendar_->Current(); }
+  // The service's working-day deadlines. Register an applier per subject kind before
+  // Start; from Start on, every calendar change recounts the open deadlines it affects
+  // (and once at start, for files changed while the service was down).
+  Deadlines& deadlines() { return *deadlines_; }
+  // Reads the calendar folder now and recounts what a change affects (the
+  // background job does the same when the folder changed, on SIGHUP, and when
+  // the year turns). INVALID_ARGUMENT when the folder does not load; the
+  // calendar in force then stays.
+  Result<RecountReport> RefreshCalendar();
 
   // `topic_prefix` + `base`.
   std::string Topic(std::string_view base) const;
@@ -131,6 +150,7 @@ class Runtime {
     std::thread thread;
   };
   void RunJob(Job* job);
+  Result<RecountReport> RecountIfChanged();
 
   RuntimeOptions options_;
   const Clock& clock_;
@@ -138,6 +158,11 @@ class Runtime {
   std::unique_ptr<cache::RedisClient> redis_;
   std::unique_ptr<cache::ReplayCache> replay_;
   std::unique_ptr<cache::RateLimiter> limiter_;
+  std::shared_ptr<CalendarSource> calendar_;
+  std::unique_ptr<Deadlines> deadlines_;
+  std::mutex recount_mu_;
+  uint64_t recounted_generation_ = 0;
+  bool calendar_job_added_ = false;
   std::unique_ptr<rpc::Server> server_;
   std::unique_ptr<events::Relay> relay_;
   std::unique_ptr<events::Consumer> consumer_;
