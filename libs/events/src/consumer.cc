@@ -11,6 +11,7 @@
 #include "nrp/core/log.h"
 #include "nrp/core/uuid.h"
 #include "nrp/db/migrations.h"
+#include "nrp/events/handler.h"
 #include "nrp/events/topics.h"
 #include "nrp/metrics/metrics.h"
 #include "sql.h"
@@ -47,11 +48,6 @@ std::string CoordinateId(const std::string& topic, int32_t partition, int64_t of
 std::string TypeBase(const std::string& type) {
   size_t dot = type.rfind('.');
   return dot == std::string::npos ? type : type.substr(0, dot);
-}
-
-bool IsTransient(Code code) {
-  return code == Code::kUnavailable || code == Code::kAborted || code == Code::kDeadlineExceeded ||
-         code == Code::kResourceExhausted;
 }
 
 struct Attempt {

@@ -5,10 +5,10 @@
 
 #include "convert/convert.h"
 #include "domain/batch.h"
-#include "nrp/common/v1/event_options.pb.h"
 #include "nrp/core/log.h"
 #include "nrp/core/uuid.h"
 #include "nrp/db/migrations.h"
+#include "nrp/events/handler.h"
 #include "nrp/events/topics.h"
 #include "nrp/land_supply/v1/events.pb.h"
 #include "nrp/planning/v1/events.pb.h"
@@ -21,23 +21,6 @@ namespace nrp::land_supply {
 using events::HandlerResult;
 
 namespace {
-
-HandlerResult FromStatus(const Status& st) {
-  if (st.ok()) return HandlerResult::Ok();
-  const Error& e = st.error();
-  if (e.code() == Code::kUnavailable || e.code() == Code::kAborted ||
-      e.code() == Code::kDeadlineExceeded) {
-    return HandlerResult::Transient(e.ToString());
-  }
-  return HandlerResult::Permanent(e.ToString());
-}
-
-template <class M>
-Result<M> Parse(const events::CloudEvent& e) {
-  M m;
-  NRP_RETURN_IF_ERROR(events::ParsePayload(e, &m));
-  return m;
-}
 
 ZoneLayerKind KindOf(nrp::common::v1::ZoneLayerKind k) {
   int v = static_cast<int>(k);
@@ -58,14 +41,13 @@ std::string ZoneDigest(const std::string& zone_id, int control_level, int srid, 
 }
 
 HandlerResult EventHandlers::OnZonePublished(pqxx::work& tx, const events::CloudEvent& e) {
-  auto parsed = Parse<nrp::planning::v1::ZonePublished>(e);
-  if (!parsed.ok()) return HandlerResult::Permanent(parsed.error().ToString());
-  const auto& z = *parsed;
+  nrp::planning::v1::ZonePublished z;
+  if (HandlerResult bad = events::Decode(e, &z); !bad.ok()) return bad;
   if (z.layer_id().empty() || z.zone_id().empty() || z.layer_version() <= 0) {
     return HandlerResult::Permanent("zone event without layer id, zone id or version");
   }
   auto current = store::CurrentLayerVersion(tx, z.layer_id());
-  if (!current.ok()) return FromStatus(current.error());
+  if (!current.ok()) return events::Classify(current.error());
   if (z.layer_version() <= *current) return HandlerResult::Ok();  // an older version: nothing to do
   int srid = z.geometry().srid();
   if (srid != 0 && srid != 4490) {
@@ -95,28 +77,26 @@ HandlerResult EventHandlers::OnZonePublished(pqxx::work& tx, const events::Cloud
   r.sequence = z.sequence();
   if (r.region_code.size() != 6)
     return HandlerResult::Permanent("zone without a 6-digit region code");
-  return FromStatus(store::StageZone(tx, r));
+  return events::Classify(store::StageZone(tx, r));
 }
 
 HandlerResult EventHandlers::OnZoneWithdrawn(pqxx::work& tx, const events::CloudEvent& e) {
-  auto parsed = Parse<nrp::planning::v1::ZoneWithdrawn>(e);
-  if (!parsed.ok()) return HandlerResult::Permanent(parsed.error().ToString());
-  const auto& z = *parsed;
+  nrp::planning::v1::ZoneWithdrawn z;
+  if (HandlerResult bad = events::Decode(e, &z); !bad.ok()) return bad;
   auto current = store::CurrentLayerVersion(tx, z.layer_id());
-  if (!current.ok()) return FromStatus(current.error());
+  if (!current.ok()) return events::Classify(current.error());
   if (z.layer_version() <= *current) return HandlerResult::Ok();
-  return FromStatus(store::StageWithdrawal(tx, z.layer_id(), z.layer_version(), z.zone_id()));
+  return events::Classify(store::StageWithdrawal(tx, z.layer_id(), z.layer_version(), z.zone_id()));
 }
 
 HandlerResult EventHandlers::OnLayerVersionPublished(pqxx::work& tx, const events::CloudEvent& e) {
-  auto parsed = Parse<nrp::planning::v1::LayerVersionPublished>(e);
-  if (!parsed.ok()) return HandlerResult::Permanent(parsed.error().ToString());
-  const auto& m = *parsed;
+  nrp::planning::v1::LayerVersionPublished m;
+  if (HandlerResult bad = events::Decode(e, &m); !bad.ok()) return bad;
   auto current = store::CurrentLayerVersion(tx, m.layer_id());
-  if (!current.ok()) return FromStatus(current.error());
+  if (!current.ok()) return events::Classify(current.error());
   if (m.version() <= *current) return HandlerResult::Ok();
   auto staged = store::StagedVersionOf(tx, m.layer_id(), m.version());
-  if (!staged.ok()) return FromStatus(staged.error());
+  if (!staged.ok()) return events::Classify(staged.error());
   if (staged->zone_count != m.zone_count() || staged->withdrawn_count != m.withdrawn_count() ||
       staged->checksum != m.checksum()) {
     return HandlerResult::Permanent(
@@ -137,13 +117,12 @@ HandlerResult EventHandlers::OnLayerVersionPublished(pqxx::work& tx, const event
                                             {"version", static_cast<int64_t>(m.version())},
                                             {"zones", static_cast<int64_t>(m.zone_count())}});
   }
-  return FromStatus(st);
+  return events::Classify(st);
 }
 
 HandlerResult EventHandlers::OnProjectAccepted(pqxx::work& tx, const events::CloudEvent& e) {
-  auto parsed = Parse<nrp::restoration::v1::ProjectAccepted>(e);
-  if (!parsed.ok()) return HandlerResult::Permanent(parsed.error().ToString());
-  const auto& p = *parsed;
+  nrp::restoration::v1::ProjectAccepted p;
+  if (HandlerResult bad = events::Decode(e, &p); !bad.ok()) return bad;
   TimePoint now = d_.clock().Now();
   if (p.has_new_cultivated_land() && p.new_cultivated_land().area().square_metres() > 0) {
     const auto& land = p.new_cultivated_land();
@@ -169,7 +148,7 @@ HandlerResult EventHandlers::OnProjectAccepted(pqxx::work& tx, const events::Clo
     if (p.has_accepted_on()) *c.mutable_accepted_on() = p.accepted_on();
     *c.mutable_create_time() = ToTimestamp(now);
     auto inserted = store::InsertCredit(tx, c);
-    if (!inserted.ok()) return FromStatus(inserted.error());
+    if (!inserted.ok()) return events::Classify(inserted.error());
     if (inserted->second) {
       v1::LedgerEntry entry;
       entry.set_entry_id(NewUuidV7());
@@ -181,13 +160,13 @@ HandlerResult EventHandlers::OnProjectAccepted(pqxx::work& tx, const events::Clo
       entry.set_grain_capacity_kg(c.grain_capacity_kg());
       entry.set_region_code(c.region_code());
       *entry.mutable_recorded_at() = ToTimestamp(now);
-      if (auto st = store::InsertLedgerEntry(tx, entry); !st.ok()) return FromStatus(st);
+      if (auto st = store::InsertLedgerEntry(tx, entry); !st.ok()) return events::Classify(st);
       v1::CompensationCreditAdded ev;
       ev.set_credit_id(inserted->first.credit_id());
       ev.set_region_code(c.region_code());
       *ev.mutable_credit() = inserted->first;
       if (auto st = service::Publish(d_.rt, tx, ev, c.region_code()); !st.ok())
-        return FromStatus(st);
+        return events::Classify(st);
     }
   }
   if (p.has_reclaimed_construction_land() && p.reclaimed_construction_land().square_metres() > 0) {
@@ -206,7 +185,7 @@ HandlerResult EventHandlers::OnProjectAccepted(pqxx::work& tx, const events::Clo
     if (p.has_accepted_on()) *q.mutable_accepted_on() = p.accepted_on();
     *q.mutable_create_time() = ToTimestamp(now);
     auto inserted = store::InsertQuota(tx, q);
-    if (!inserted.ok()) return FromStatus(inserted.error());
+    if (!inserted.ok()) return events::Classify(inserted.error());
     if (inserted->second) {
       v1::LedgerEntry entry;
       entry.set_entry_id(NewUuidV7());
@@ -216,13 +195,13 @@ HandlerResult EventHandlers::OnProjectAccepted(pqxx::work& tx, const events::Clo
       *entry.mutable_area() = q.area();
       entry.set_region_code(q.region_code());
       *entry.mutable_recorded_at() = ToTimestamp(now);
-      if (auto st = store::InsertLedgerEntry(tx, entry); !st.ok()) return FromStatus(st);
+      if (auto st = store::InsertLedgerEntry(tx, entry); !st.ok()) return events::Classify(st);
       v1::LinkageQuotaAdded ev;
       ev.set_quota_id(inserted->first.quota_id());
       ev.set_region_code(q.region_code());
       *ev.mutable_quota() = inserted->first;
       if (auto st = service::Publish(d_.rt, tx, ev, q.region_code()); !st.ok())
-        return FromStatus(st);
+        return events::Classify(st);
     }
   }
   return HandlerResult::Ok();
@@ -231,25 +210,6 @@ HandlerResult EventHandlers::OnProjectAccepted(pqxx::work& tx, const events::Clo
 void EventHandlers::Subscribe(service::Runtime& rt) {
   using std::placeholders::_1;
   using std::placeholders::_2;
-  // The other event types on these topics concern land supply not at all:
-  // they are acknowledged and skipped (an unhandled type would otherwise be
-  // dead-lettered as if it were broken).
-  std::set<std::string> handled = {
-      "nrp.planning.zone_published.v1", "nrp.planning.zone_withdrawn.v1",
-      "nrp.planning.layer_version_published.v1", "nrp.restoration.project_accepted.v1"};
-  auto ignore_others = [&](const google::protobuf::FileDescriptor* file, std::string_view topic) {
-    for (int i = 0; i < file->message_type_count(); ++i) {
-      const auto& options = file->message_type(i)->options();
-      if (!options.HasExtension(nrp::common::v1::event)) continue;
-      std::string type = options.GetExtension(nrp::common::v1::event).ce_type();
-      if (handled.count(type)) continue;
-      rt.Subscribe(topic, type,
-                   [](pqxx::work&, const events::CloudEvent&) { return HandlerResult::Ok(); });
-    }
-  };
-  ignore_others(nrp::planning::v1::ZonePublished::descriptor()->file(), events::kPlanningTopic);
-  ignore_others(nrp::restoration::v1::ProjectAccepted::descriptor()->file(),
-                events::kRestorationTopic);
   rt.Subscribe(events::kPlanningTopic, "nrp.planning.zone_published.v1",
                std::bind(&EventHandlers::OnZonePublished, this, _1, _2));
   rt.Subscribe(events::kPlanningTopic, "nrp.planning.zone_withdrawn.v1",

@@ -1,15 +1,12 @@
 #include "events/handlers.h"
 
-#include <google/protobuf/descriptor.h>
 #include <google/protobuf/timestamp.pb.h>
-
-#include <set>
 
 #include "domain/mining.h"
 #include "domain/zone.h"
-#include "nrp/common/v1/event_options.pb.h"
 #include "nrp/core/log.h"
 #include "nrp/events/cloud_event.h"
+#include "nrp/events/handler.h"
 #include "nrp/events/topics.h"
 #include "nrp/land_supply/v1/events.pb.h"
 #include "nrp/mining_rights/v1/events.pb.h"
@@ -22,19 +19,6 @@ namespace {
 
 using nrp::events::CloudEvent;
 using nrp::events::HandlerResult;
-
-// Errors of the database are worth a retry; anything else cannot be applied.
-HandlerResult FromError(const Error& e) {
-  switch (e.code()) {
-    case Code::kUnavailable:
-    case Code::kAborted:
-    case Code::kDeadlineExceeded:
-    case Code::kResourceExhausted:
-      return HandlerResult::Transient(e.ToString());
-    default:
-      return HandlerResult::Permanent(e.ToString());
-  }
-}
 
 Date CivilDate(const google::protobuf::Timestamp& t, int utc_offset_hours) {
   auto secs = std::chrono::seconds(t.seconds()) + std::chrono::hours(utc_offset_hours);
@@ -52,24 +36,6 @@ Status CheckIdAndRegion(const std::string& id, std::string_view id_field,
                         const std::string& region) {
   if (id.empty()) return Error::InvalidArgument(std::string(id_field), "is empty");
   return CheckRegionCode(region, "region_code");
-}
-
-template <class Message>
-using Apply = std::function<Status(pqxx::work&, const Message&, const CloudEvent&)>;
-
-// Decodes the payload and runs `apply`, mapping errors to the consumer's
-// transient/permanent outcome.
-template <class Message>
-nrp::events::EventHandler Handler(Apply<Message> apply) {
-  return [apply](pqxx::work& tx, const CloudEvent& event) -> HandlerResult {
-    Message m;
-    if (auto st = nrp::events::ParsePayload(event, &m); !st.ok()) {
-      return HandlerResult::Permanent(st.error().ToString());
-    }
-    auto st = apply(tx, m, event);
-    if (!st.ok()) return FromError(st.error());
-    return HandlerResult::Ok();
-  };
 }
 
 namespace ls = nrp::land_supply::v1;
@@ -102,21 +68,16 @@ void Register(service::Runtime& runtime_in, api::ProgressEngine& progress, int u
   using nrp::events::kRestorationTopic;
   api::ProgressEngine* engine = &progress;
   service::Runtime* runtime = &runtime_in;
-  // Records what is handled, so the other types of the topics can be skipped.
-  struct Subscriber {
-    service::Runtime& rt;
-    std::set<std::string> handled;
-    void Subscribe(std::string_view topic, std::string type, nrp::events::EventHandler h) {
-      handled.insert(type);
-      rt.Subscribe(topic, std::move(type), std::move(h));
-    }
-  } rt{runtime_in, {}};
+  // Types of these topics without a handler here feed no indicator; the consumer passes
+  // over them (libs/events).
+  service::Runtime& rt = runtime_in;
 
   // ---- land supply --------------------------------------------------------
   rt.Subscribe(
       kLandSupplyTopic, "nrp.land_supply.stock_land_revitalised.v1",
-      Handler<ls::StockLandRevitalised>([engine](pqxx::work& tx, const ls::StockLandRevitalised& m,
-                                                 const CloudEvent& e) -> Status {
+      nrp::events::Typed<ls::StockLandRevitalised>([engine](pqxx::work& tx,
+                                                            const ls::StockLandRevitalised& m,
+                                                            const CloudEvent& e) -> Status {
         NRP_RETURN_IF_ERROR(CheckIdAndRegion(m.parcel_id(), "parcel_id", m.region_code()));
         NRP_ASSIGN_OR_RETURN(Date on, DateOf(m.revitalised_on(), "revitalised_on"));
         store::StockFact f{e.id,
@@ -131,25 +92,25 @@ void Register(service::Runtime& runtime_in, api::ProgressEngine& progress, int u
                  MeasureKind::kUnsuppliedIdleLandDisposedRate,
                  MeasureKind::kUnsuppliedIdleLandDisposedArea});
       }));
-  rt.Subscribe(
-      kLandSupplyTopic, "nrp.land_supply.idle_land_disposed.v1",
-      Handler<ls::IdleLandDisposed>([engine, utc_offset_hours](pqxx::work& tx,
-                                                               const ls::IdleLandDisposed& m,
-                                                               const CloudEvent& e) -> Status {
-        NRP_RETURN_IF_ERROR(CheckIdAndRegion(m.case_id(), "case_id", m.region_code()));
-        store::StockFact f{e.id,
-                           m.region_code(),
-                           "idle_disposed",
-                           0,
-                           m.idle_area().square_metres(),
-                           CivilDate(m.disposed_at(), utc_offset_hours)};
-        NRP_RETURN_IF_ERROR(store::InsertStockFact(tx, f));
-        return engine->RecomputeMeasures(tx, {MeasureKind::kUnsuppliedIdleLandDisposedRate,
-                                              MeasureKind::kUnsuppliedIdleLandDisposedArea});
-      }));
+  rt.Subscribe(kLandSupplyTopic, "nrp.land_supply.idle_land_disposed.v1",
+               nrp::events::Typed<ls::IdleLandDisposed>(
+                   [engine, utc_offset_hours](pqxx::work& tx, const ls::IdleLandDisposed& m,
+                                              const CloudEvent& e) -> Status {
+                     NRP_RETURN_IF_ERROR(CheckIdAndRegion(m.case_id(), "case_id", m.region_code()));
+                     store::StockFact f{e.id,
+                                        m.region_code(),
+                                        "idle_disposed",
+                                        0,
+                                        m.idle_area().square_metres(),
+                                        CivilDate(m.disposed_at(), utc_offset_hours)};
+                     NRP_RETURN_IF_ERROR(store::InsertStockFact(tx, f));
+                     return engine->RecomputeMeasures(
+                         tx, {MeasureKind::kUnsuppliedIdleLandDisposedRate,
+                              MeasureKind::kUnsuppliedIdleLandDisposedArea});
+                   }));
   rt.Subscribe(
       kLandSupplyTopic, "nrp.land_supply.approval_batch_approved.v1",
-      Handler<ls::ApprovalBatchApproved>(
+      nrp::events::Typed<ls::ApprovalBatchApproved>(
           [engine, utc_offset_hours](pqxx::work& tx, const ls::ApprovalBatchApproved& m,
                                      const CloudEvent&) -> Status {
             NRP_RETURN_IF_ERROR(CheckIdAndRegion(m.batch_id(), "batch_id", m.region_code()));
@@ -169,48 +130,49 @@ void Register(service::Runtime& runtime_in, api::ProgressEngine& progress, int u
     return engine->RecomputeMeasures(tx, kMineMeasures);
   };
   rt.Subscribe(kMiningRightsTopic, "nrp.mining_rights.right_granted.v1",
-               Handler<mr::RightGranted>(
+               nrp::events::Typed<mr::RightGranted>(
                    [upsert_right](pqxx::work& tx, const mr::RightGranted& m, const CloudEvent&) {
                      return upsert_right(tx, m.right_id(), m.region_code(), m.right());
                    }));
   rt.Subscribe(kMiningRightsTopic, "nrp.mining_rights.right_changed.v1",
-               Handler<mr::RightChanged>(
+               nrp::events::Typed<mr::RightChanged>(
                    [upsert_right](pqxx::work& tx, const mr::RightChanged& m, const CloudEvent&) {
                      return upsert_right(tx, m.right_id(), m.region_code(), m.right());
                    }));
-  rt.Subscribe(kMiningRightsTopic, "nrp.mining_rights.right_split.v1",
-               Handler<mr::RightSplit>([engine, runtime](pqxx::work& tx, const mr::RightSplit& m,
-                                                         const CloudEvent&) -> Status {
+  rt.Subscribe(
+      kMiningRightsTopic, "nrp.mining_rights.right_split.v1",
+      nrp::events::Typed<mr::RightSplit>(
+          [engine, runtime](pqxx::work& tx, const mr::RightSplit& m, const CloudEvent&) -> Status {
+            NRP_RETURN_IF_ERROR(CheckIdAndRegion(m.right_id(), "right_id", m.region_code()));
+            // One part may keep the original number and id; the others are new rights.
+            bool kept = false;
+            for (const auto& part : m.parts()) {
+              const std::string id = part.right_id().empty() ? m.right_id() : part.right_id();
+              kept = kept || id == m.right_id();
+              const std::string region =
+                  part.region_code().empty() ? m.region_code() : part.region_code();
+              NRP_RETURN_IF_ERROR(
+                  store::UpsertMine(tx, FactOf(part, id, region), runtime->clock().Now()));
+            }
+            if (!kept)
+              NRP_RETURN_IF_ERROR(
+                  store::EndMine(tx, m.right_id(), m.region_code(), 0, runtime->clock().Now()));
+            return engine->RecomputeMeasures(tx, kMineMeasures);
+          }));
+  rt.Subscribe(kMiningRightsTopic, "nrp.mining_rights.rights_merged.v1",
+               nrp::events::Typed<mr::RightsMerged>([engine, runtime](pqxx::work& tx,
+                                                                      const mr::RightsMerged& m,
+                                                                      const CloudEvent&) -> Status {
                  NRP_RETURN_IF_ERROR(CheckIdAndRegion(m.right_id(), "right_id", m.region_code()));
-                 // One part may keep the original number and id; the others are new rights.
-                 bool kept = false;
-                 for (const auto& part : m.parts()) {
-                   const std::string id = part.right_id().empty() ? m.right_id() : part.right_id();
-                   kept = kept || id == m.right_id();
-                   const std::string region =
-                       part.region_code().empty() ? m.region_code() : part.region_code();
-                   NRP_RETURN_IF_ERROR(
-                       store::UpsertMine(tx, FactOf(part, id, region), runtime->clock().Now()));
+                 for (const auto& old : m.merged_right_ids()) {
+                   if (old != m.right_id())
+                     NRP_RETURN_IF_ERROR(
+                         store::EndMine(tx, old, m.region_code(), 0, runtime->clock().Now()));
                  }
-                 if (!kept)
-                   NRP_RETURN_IF_ERROR(store::EndMine(tx, m.right_id(), m.region_code(), 0,
-                                                      runtime->clock().Now()));
+                 NRP_RETURN_IF_ERROR(store::UpsertMine(
+                     tx, FactOf(m.right(), m.right_id(), m.region_code()), runtime->clock().Now()));
                  return engine->RecomputeMeasures(tx, kMineMeasures);
                }));
-  rt.Subscribe(
-      kMiningRightsTopic, "nrp.mining_rights.rights_merged.v1",
-      Handler<mr::RightsMerged>([engine, runtime](pqxx::work& tx, const mr::RightsMerged& m,
-                                                  const CloudEvent&) -> Status {
-        NRP_RETURN_IF_ERROR(CheckIdAndRegion(m.right_id(), "right_id", m.region_code()));
-        for (const auto& old : m.merged_right_ids()) {
-          if (old != m.right_id())
-            NRP_RETURN_IF_ERROR(
-                store::EndMine(tx, old, m.region_code(), 0, runtime->clock().Now()));
-        }
-        NRP_RETURN_IF_ERROR(store::UpsertMine(tx, FactOf(m.right(), m.right_id(), m.region_code()),
-                                              runtime->clock().Now()));
-        return engine->RecomputeMeasures(tx, kMineMeasures);
-      }));
   auto end_right = [engine, runtime](pqxx::work& tx, const std::string& right_id,
                                      const std::string& region, int scale) -> Status {
     NRP_RETURN_IF_ERROR(CheckIdAndRegion(right_id, "right_id", region));
@@ -218,18 +180,18 @@ void Register(service::Runtime& runtime_in, api::ProgressEngine& progress, int u
     return engine->RecomputeMeasures(tx, kMineMeasures);
   };
   rt.Subscribe(kMiningRightsTopic, "nrp.mining_rights.mine_closed.v1",
-               Handler<mr::MineClosed>(
+               nrp::events::Typed<mr::MineClosed>(
                    [end_right](pqxx::work& tx, const mr::MineClosed& m, const CloudEvent&) {
                      return end_right(tx, m.right_id(), m.region_code(), 0);
                    }));
   rt.Subscribe(kMiningRightsTopic, "nrp.mining_rights.right_cancelled.v1",
-               Handler<mr::RightCancelled>(
+               nrp::events::Typed<mr::RightCancelled>(
                    [end_right](pqxx::work& tx, const mr::RightCancelled& m, const CloudEvent&) {
                      return end_right(tx, m.right_id(), m.region_code(),
                                       static_cast<int>(m.scale_class()));
                    }));
   rt.Subscribe(kMiningRightsTopic, "nrp.mining_rights.right_expired.v1",
-               Handler<mr::RightExpired>(
+               nrp::events::Typed<mr::RightExpired>(
                    [end_right](pqxx::work& tx, const mr::RightExpired& m, const CloudEvent&) {
                      return end_right(tx, m.right_id(), m.region_code(),
                                       static_cast<int>(m.scale_class()));
@@ -242,12 +204,12 @@ void Register(service::Runtime& runtime_in, api::ProgressEngine& progress, int u
   };
   rt.Subscribe(
       kMiningRightsTopic, "nrp.mining_rights.green_mine_designated.v1",
-      Handler<mr::GreenMineDesignated>(
+      nrp::events::Typed<mr::GreenMineDesignated>(
           [set_green](pqxx::work& tx, const mr::GreenMineDesignated& m, const CloudEvent&) {
             return set_green(tx, m.right_id(), m.region_code(), true);
           }));
   rt.Subscribe(kMiningRightsTopic, "nrp.mining_rights.green_mine_revoked.v1",
-               Handler<mr::GreenMineRevoked>(
+               nrp::events::Typed<mr::GreenMineRevoked>(
                    [set_green](pqxx::work& tx, const mr::GreenMineRevoked& m, const CloudEvent&) {
                      return set_green(tx, m.right_id(), m.region_code(), false);
                    }));
@@ -255,7 +217,7 @@ void Register(service::Runtime& runtime_in, api::ProgressEngine& progress, int u
   // ---- restoration ----------------------------------------------------------
   rt.Subscribe(
       kRestorationTopic, "nrp.restoration.project_accepted.v1",
-      Handler<rs::ProjectAccepted>(
+      nrp::events::Typed<rs::ProjectAccepted>(
           [engine](pqxx::work& tx, const rs::ProjectAccepted& m, const CloudEvent&) -> Status {
             NRP_RETURN_IF_ERROR(CheckIdAndRegion(m.project_id(), "project_id", m.region_code()));
             NRP_ASSIGN_OR_RETURN(Date on, DateOf(m.accepted_on(), "accepted_on"));
@@ -267,23 +229,6 @@ void Register(service::Runtime& runtime_in, api::ProgressEngine& progress, int u
                 tx, {MeasureKind::kHistoricalMineRestored, MeasureKind::kMineEnvironmentRestored,
                      MeasureKind::kNewCultivatedLand});
           }));
-
-  // The other event types on these topics feed no indicator: they are
-  // acknowledged and skipped (an unhandled type would otherwise be
-  // dead-lettered as if it were broken).
-  auto skip_others = [&](const google::protobuf::FileDescriptor* file, std::string_view topic) {
-    for (int i = 0; i < file->message_type_count(); ++i) {
-      const auto& options = file->message_type(i)->options();
-      if (!options.HasExtension(nrp::common::v1::event)) continue;
-      const std::string type = options.GetExtension(nrp::common::v1::event).ce_type();
-      if (rt.handled.count(type)) continue;
-      runtime_in.Subscribe(topic, type,
-                           [](pqxx::work&, const CloudEvent&) { return HandlerResult::Ok(); });
-    }
-  };
-  skip_others(ls::StockLandRevitalised::descriptor()->file(), kLandSupplyTopic);
-  skip_others(mr::RightGranted::descriptor()->file(), kMiningRightsTopic);
-  skip_others(rs::ProjectAccepted::descriptor()->file(), kRestorationTopic);
 }
 
 }  // namespace nrp::planning::events

@@ -6,6 +6,7 @@
 #include "domain/real_estate_unit.h"
 #include "domain/unit_code.h"
 #include "nrp/events/cloud_event.h"
+#include "nrp/events/handler.h"
 #include "nrp/land_supply/v1/events.pb.h"
 #include "store/store.h"
 
@@ -14,18 +15,6 @@ namespace nrp::registration {
 namespace lpb = nrp::land_supply::v1;
 
 namespace {
-
-events::HandlerResult Classify(const Error& e) {
-  switch (e.code()) {
-    case Code::kUnavailable:
-    case Code::kAborted:
-    case Code::kDeadlineExceeded:
-    case Code::kResourceExhausted:
-      return events::HandlerResult::Transient(e.ToString());
-    default:
-      return events::HandlerResult::Permanent(e.ToString());
-  }
-}
 
 std::string AcquisitionBasis(const lpb::LandDelivered& d) {
   std::string how;
@@ -67,13 +56,12 @@ std::string Purpose(const lpb::LandDelivered& d) {
 events::HandlerResult RegistrationApi::OnLandDelivered(pqxx::work& tx,
                                                        const events::CloudEvent& ev) {
   lpb::LandDelivered d;
-  auto parsed = events::ParsePayload(ev, &d);
-  if (!parsed.ok()) return events::HandlerResult::Permanent(parsed.error().ToString());
+  if (auto bad = events::Decode(ev, &d); !bad.ok()) return bad;
   if (d.contract_id().empty()) {
     return events::HandlerResult::Permanent("LandDelivered without contract_id");
   }
   auto existing = store::FindInterAgencyCase(tx, v1::REGISTRATION_KIND_FIRST, d.contract_id());
-  if (!existing.ok()) return Classify(existing.error());
+  if (!existing.ok()) return events::Classify(existing.error());
   if (*existing) return events::HandlerResult::Ok();
   if (d.parcel_code().empty()) {
     return events::HandlerResult::Permanent(
@@ -84,7 +72,7 @@ events::HandlerResult RegistrationApi::OnLandDelivered(pqxx::work& tx,
   auto code = UnitCode::Parse(d.parcel_code() + "W00000000", "parcel_code");
   if (!code.ok()) return events::HandlerResult::Permanent(code.error().ToString());
   auto unit = store::GetUnit(tx, code->str(), /*for_update=*/true);
-  if (!unit.ok()) return Classify(unit.error());
+  if (!unit.ok()) return events::Classify(unit.error());
   if (!*unit) {
     v1::RealEstateUnit input;
     input.set_unit_code(code->str());
@@ -96,7 +84,7 @@ events::HandlerResult RegistrationApi::OnLandDelivered(pqxx::work& tx,
     auto fresh = NewRealEstateUnit(input, rt_.clock().Now());
     if (!fresh.ok()) return events::HandlerResult::Permanent(fresh.error().ToString());
     auto inserted = store::InsertUnit(tx, std::move(fresh).value());
-    if (!inserted.ok()) return Classify(inserted.error());
+    if (!inserted.ok()) return events::Classify(inserted.error());
   }
   v1::RegistrationCase app;
   app.set_region_code(d.region_code());
@@ -124,7 +112,7 @@ events::HandlerResult RegistrationApi::OnLandDelivered(pqxx::work& tx,
   app.set_channel(v1::SUBMISSION_CHANNEL_INTER_AGENCY);
   app.set_source_reference(d.contract_id());
   auto opened = OpenCase(rt_, tx, app, Flow(), ev.traceparent);
-  if (!opened.ok()) return Classify(opened.error());
+  if (!opened.ok()) return events::Classify(opened.error());
   log::Info("first registration opened from land delivery", {{"case_id", opened->case_id()},
                                                              {"contract_id", d.contract_id()},
                                                              {"unit_code", opened->unit_code()}});

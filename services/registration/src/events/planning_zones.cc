@@ -4,6 +4,7 @@
 // the public control requirements of the zones they overlap.
 #include "api/internal.h"
 #include "nrp/events/cloud_event.h"
+#include "nrp/events/handler.h"
 #include "nrp/planning/v1/events.pb.h"
 #include "store/store.h"
 
@@ -11,27 +12,10 @@ namespace nrp::registration {
 
 namespace ppb = nrp::planning::v1;
 
-namespace {
-
-events::HandlerResult Classify(const Error& e) {
-  switch (e.code()) {
-    case Code::kUnavailable:
-    case Code::kAborted:
-    case Code::kDeadlineExceeded:
-    case Code::kResourceExhausted:
-      return events::HandlerResult::Transient(e.ToString());
-    default:
-      return events::HandlerResult::Permanent(e.ToString());
-  }
-}
-
-}  // namespace
-
 events::HandlerResult RegistrationApi::OnZonePublished(pqxx::work& tx,
                                                        const events::CloudEvent& ev) {
   ppb::ZonePublished z;
-  auto parsed = events::ParsePayload(ev, &z);
-  if (!parsed.ok()) return events::HandlerResult::Permanent(parsed.error().ToString());
+  if (auto bad = events::Decode(ev, &z); !bad.ok()) return bad;
   if (z.layer_id().empty() || z.zone_id().empty() || z.layer_version() < 1) {
     return events::HandlerResult::Permanent("ZonePublished without layer, zone or version");
   }
@@ -40,7 +24,7 @@ events::HandlerResult RegistrationApi::OnZonePublished(pqxx::work& tx,
                                             ": content does not match its zone_digest");
   }
   auto s = store::StageZone(tx, z);
-  if (!s.ok()) return Classify(s.error());
+  if (!s.ok()) return events::Classify(s.error());
   return events::HandlerResult::Ok();
 }
 
@@ -48,30 +32,28 @@ events::HandlerResult RegistrationApi::OnZoneWithdrawn(pqxx::work&, const events
   // A published version is complete on its own: the switch replaces the layer's zones, so a
   // withdrawn zone simply is not among the staged ones.
   ppb::ZoneWithdrawn w;
-  auto parsed = events::ParsePayload(ev, &w);
-  if (!parsed.ok()) return events::HandlerResult::Permanent(parsed.error().ToString());
+  if (auto bad = events::Decode(ev, &w); !bad.ok()) return bad;
   return events::HandlerResult::Ok();
 }
 
 events::HandlerResult RegistrationApi::OnLayerVersionPublished(pqxx::work& tx,
                                                                const events::CloudEvent& ev) {
   ppb::LayerVersionPublished m;
-  auto parsed = events::ParsePayload(ev, &m);
-  if (!parsed.ok()) return events::HandlerResult::Permanent(parsed.error().ToString());
+  if (auto bad = events::Decode(ev, &m); !bad.ok()) return bad;
   auto sw = store::SwitchLayer(tx, m);
-  if (!sw.ok()) return Classify(sw.error());
+  if (!sw.ok()) return events::Classify(sw.error());
   if (!sw->mismatch.empty()) return events::HandlerResult::Permanent(sw->mismatch);
   if (!sw->switched) return events::HandlerResult::Ok();
   auto drafts = store::DraftUnitsTouchingLayer(tx, m.layer_id());
-  if (!drafts.ok()) return Classify(drafts.error());
+  if (!drafts.ok()) return events::Classify(drafts.error());
   for (const auto& id : *drafts) {
     auto unit = store::GetNaturalResourceUnit(tx, id, /*for_update=*/true);
-    if (!unit.ok()) return Classify(unit.error());
+    if (!unit.ok()) return events::Classify(unit.error());
     if (!*unit) continue;
     auto refreshed = RefreshZoneControls(tx, std::move(**unit));
-    if (!refreshed.ok()) return Classify(refreshed.error());
+    if (!refreshed.ok()) return events::Classify(refreshed.error());
     auto stored = store::UpdateNaturalResourceUnit(tx, std::move(refreshed).value(), false);
-    if (!stored.ok()) return Classify(stored.error());
+    if (!stored.ok()) return events::Classify(stored.error());
   }
   log::Info("zone layer switched",
             {{"layer_id", m.layer_id()},
