@@ -1,6 +1,8 @@
 // The service runtime against the real PostgreSQL, Redis and development
 // broker: idempotent mutations, events published from contract messages,
 // health and authentication of a served method.
+#include "nrp/service/runtime.h"
+
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafka.h>
 
@@ -17,8 +19,8 @@
 #include "nrp/service/audit.h"
 #include "nrp/service/idempotency.h"
 #include "nrp/service/publish.h"
-#include "nrp/service/runtime.h"
 #include "nrp/testing/infra.h"
+#include "nrp/testing/service_kit.h"
 
 namespace nrp::service {
 namespace {
@@ -35,29 +37,15 @@ constexpr char kTokens[] = R"({
 class RuntimeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto& infra = nrp::testing::GetInfra();
     db_ = std::make_unique<nrp::testing::TestDatabase>();
-    RuntimeOptions o;
-    o.service = "planning";
-    o.db_url = db_->conninfo();
-    o.pool.conninfo = db_->conninfo();
-    o.pool.size = 8;
-    o.redis = cache::RedisOptions::FromAddress(infra.redis_addr).value();
-    o.rate_limit.scope = "planning-" + NewUuidV4();
-    o.rate_limit.rate_per_second = 1;
-    o.rate_limit.burst = 3;
-    prefix_ = "t" + NewUuidV4().substr(0, 8) + ".";
-    o.topic_prefix = prefix_;
-    o.ensure_topics = true;
-    o.server.address = "127.0.0.1:0";
-    o.server.metrics_address = "off";
-    o.relay.service = "planning";
-    o.relay.conninfo = db_->conninfo();
-    o.relay.kafka.bootstrap = infra.kafka_bootstrap;
-    o.relay.poll_interval = std::chrono::milliseconds(200);
-    o.consumer.kafka.bootstrap = infra.kafka_bootstrap;
-    o.consumer.group_id = prefix_ + "planning";
-    o.authenticator = rpc::MakeStaticTokenAuthenticator(kTokens).value();
+    prefix_ = nrp::testing::NewTopicPrefix();
+    RuntimeOptions o = nrp::testing::TestRuntimeOptions({.service = "planning",
+                                                         .conninfo = db_->conninfo(),
+                                                         .topic_prefix = prefix_,
+                                                         .tokens_json = kTokens,
+                                                         .pool_size = 8,
+                                                         .rate_per_second = 1,
+                                                         .burst = 3});
     rt_ = std::make_unique<Runtime>(std::move(o));
     auto s = rt_->Init({});
     ASSERT_TRUE(s.ok()) << s.error().message();
@@ -79,15 +67,14 @@ class RuntimeTest : public ::testing::Test {
 };
 
 Result<Plan> CreatePlan(Runtime& rt, const CreatePlanRequest& req) {
-  return Idempotent<Plan>(rt, "CreatePlan", req.request_id(), req, "henan-nrd",
-                          [&](pqxx::work& tx) -> Result<Plan> {
-                            tx.exec("CREATE TABLE IF NOT EXISTS effects (id serial, name text)");
-                            tx.exec_params("INSERT INTO effects (name) VALUES ($1)",
-                                           req.plan().name());
-                            Plan p = req.plan();
-                            p.set_plan_id(NewUuidV7());
-                            return p;
-                          });
+  return Idempotent<Plan>(
+      rt, "CreatePlan", req.request_id(), req, "henan-nrd", [&](pqxx::work& tx) -> Result<Plan> {
+        tx.exec("CREATE TABLE IF NOT EXISTS effects (id serial, name text)");
+        tx.exec_params("INSERT INTO effects (name) VALUES ($1)", req.plan().name());
+        Plan p = req.plan();
+        p.set_plan_id(NewUuidV7());
+        return p;
+      });
 }
 
 TEST_F(RuntimeTest, RetriesWithTheSameRequestIdHaveOneEffect) {
@@ -160,9 +147,8 @@ TEST_F(RuntimeTest, EventsCarryTheirContractTypeKeyAndTopic) {
   warning.set_indicator_id("luoyang-cultivated-land");
   warning.set_region_code("410300");
   warning.set_message("永久基本农田保护面积 heading below its binding target");
-  auto s = db::Transact(rt_->db(), [&](pqxx::work& tx) {
-    return Publish(*rt_, tx, warning, "410300");
-  });
+  auto s =
+      db::Transact(rt_->db(), [&](pqxx::work& tx) { return Publish(*rt_, tx, warning, "410300"); });
   ASSERT_TRUE(s.ok()) << s.error().message();
 
   auto consumer = events::CreateKafkaClient(
@@ -283,11 +269,12 @@ TEST_F(RuntimeTest, RateLimitPerAgency) {
 TEST_F(RuntimeTest, AuditRowsNameTheCaller) {
   rpc::Caller caller{"kaifeng-nrd", {"registration.read"}, {"410200"}, "tok-1"};
   auto s = db::Transact(rt_->db(), [&](pqxx::work& tx) {
-    return Audit(tx, caller, {.method = "/nrp.registration.v1.RegistrationService/SearchRights",
-                              .region_code = "410200",
-                              .subject = "party:410***********1234",
-                              .purpose = "mortgage review",
-                              .legal_basis = "不动产登记暂行条例 art. 27"});
+    return Audit(tx, caller,
+                 {.method = "/nrp.registration.v1.RegistrationService/SearchRights",
+                  .region_code = "410200",
+                  .subject = "party:410***********1234",
+                  .purpose = "mortgage review",
+                  .legal_basis = "不动产登记暂行条例 art. 27"});
   });
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE agency = 'kaifeng-nrd' AND "

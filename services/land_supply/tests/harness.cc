@@ -1,7 +1,6 @@
 #include "harness.h"
 
 #include <gtest/gtest.h>
-#include <librdkafka/rdkafka.h>
 
 #include <cstdio>
 #include <map>
@@ -12,7 +11,6 @@
 #include "nrp/core/uuid.h"
 #include "nrp/db/migrations.h"
 #include "nrp/events/cloud_event.h"
-#include "nrp/events/kafka.h"
 #include "nrp/planning/v1/events.pb.h"
 #include "nrp/rpc/client.h"
 #include "nrp/service/publish.h"
@@ -30,8 +28,6 @@ constexpr char kTokens[] = R"({
   "jilin-land-writer-0123456789abcdef": {"agency": "jilin-nrd",
       "scopes": ["land_supply.read", "land_supply.write"], "regions": ["22"]}
 })";
-
-rd_kafka_t* Producer(void* p) { return static_cast<rd_kafka_t*>(p); }
 
 }  // namespace
 
@@ -67,35 +63,16 @@ nrp::common::v1::Party Company(const std::string& name, const std::string& credi
 std::string NewRequestId() { return NewUuidV4(); }
 
 Harness::Harness(TimePoint start, bool scheduler_job) : clock_(start) {
-  const auto& infra = nrp::testing::GetInfra();
   db_ = std::make_unique<nrp::testing::TestDatabase>("ls");
-  prefix_ = "t" + NewUuidV4().substr(0, 8) + ".";
-  service::RuntimeOptions o;
-  o.service = "land_supply";
-  o.calendar_dir = calendar_.dir().string();
-  // Tests load calendar files with RefreshCalendar(), not by waiting for the poll.
-  o.calendar_poll = std::chrono::hours(1);
-  o.db_url = db_->conninfo();
-  o.pool.conninfo = db_->conninfo();
-  o.pool.size = 24;
-  o.pool.acquire_timeout = std::chrono::seconds(20);
-  o.redis = cache::RedisOptions::FromAddress(infra.redis_addr).value();
+  prefix_ = nrp::testing::NewTopicPrefix();
+  auto o = nrp::testing::TestRuntimeOptions({.service = "land_supply",
+                                             .conninfo = db_->conninfo(),
+                                             .topic_prefix = prefix_,
+                                             .tokens_json = kTokens,
+                                             .calendar_dir = calendar_.dir().string(),
+                                             .pool_size = 24,
+                                             .acquire_timeout = std::chrono::seconds(20)});
   o.redis.pool_size = 16;
-  o.rate_limit.scope = "land_supply-" + prefix_;
-  o.rate_limit.rate_per_second = 100000;
-  o.rate_limit.burst = 100000;
-  o.topic_prefix = prefix_;
-  o.ensure_topics = true;
-  o.server.address = "127.0.0.1:0";
-  o.server.metrics_address = "off";
-  o.relay.service = "land_supply";
-  o.relay.conninfo = db_->conninfo();
-  o.relay.kafka.bootstrap = infra.kafka_bootstrap;
-  o.relay.poll_interval = std::chrono::milliseconds(200);
-  o.consumer.kafka.bootstrap = infra.kafka_bootstrap;
-  o.consumer.group_id = prefix_ + "land_supply";
-  o.consumer.retry_initial = std::chrono::milliseconds(50);
-  o.authenticator = rpc::MakeStaticTokenAuthenticator(kTokens).value();
   rt_ = std::make_unique<service::Runtime>(std::move(o), clock_);
   auto init = rt_->Init({nrp_migrations_land_supply()});
   if (!init.ok()) ADD_FAILURE() << init.error().ToString();
@@ -110,21 +87,9 @@ Harness::Harness(TimePoint start, bool scheduler_job) : clock_(start) {
   rpc::ChannelOptions channel;
   channel.target = rt_->target();
   stub_ = v1::LandSupplyService::NewStub(rpc::MakeChannel(channel));
-
-  auto producer = events::CreateKafkaClient(RD_KAFKA_PRODUCER, {.bootstrap = infra.kafka_bootstrap},
-                                            {{"enable.idempotence", "true"}, {"acks", "all"}}, {});
-  if (!producer.ok()) {
-    ADD_FAILURE() << producer.error().ToString();
-  } else {
-    producer_ = producer->release();
-  }
 }
 
 Harness::~Harness() {
-  if (producer_) {
-    rd_kafka_flush(Producer(producer_), 10000);
-    rd_kafka_destroy(Producer(producer_));
-  }
   stub_.reset();
   rt_->Stop();
   svc_.reset();
@@ -133,25 +98,8 @@ Harness::~Harness() {
 }
 
 void Harness::Produce(const google::protobuf::Message& payload, const std::string& region_code) {
-  auto spec = service::SpecOf(payload);
-  ASSERT_TRUE(spec.ok()) << spec.error().ToString();
-  auto key = service::FieldText(payload, spec->key_field);
-  ASSERT_TRUE(key.ok()) << key.error().ToString();
-  std::string service_name = spec->topic.substr(4, spec->topic.find(".events") - 4);
-  events::EventMeta meta{spec->ce_type, events::MakeSource(service_name, region_code), *key, *key,
-                         ""};
-  auto event = events::NewEvent(payload, meta, clock_);
-  ASSERT_TRUE(event.ok()) << event.error().ToString();
-  std::string topic = prefix_ + spec->topic;
-  rd_kafka_headers_t* headers = events::NewKafkaHeaders(events::EncodeHeaders(*event));
-  rd_kafka_resp_err_t err = rd_kafka_producev(
-      Producer(producer_), RD_KAFKA_V_TOPIC(topic.c_str()),
-      RD_KAFKA_V_KEY(event->key.data(), event->key.size()),
-      RD_KAFKA_V_VALUE(const_cast<char*>(event->payload.data()), event->payload.size()),
-      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) rd_kafka_headers_destroy(headers);
-  ASSERT_EQ(err, RD_KAFKA_RESP_ERR_NO_ERROR) << rd_kafka_err2str(err);
-  ASSERT_EQ(rd_kafka_flush(Producer(producer_), 30000), RD_KAFKA_RESP_ERR_NO_ERROR);
+  auto st = producer_.Produce(payload, region_code, prefix_, clock_);
+  ASSERT_TRUE(st.ok()) << st.error().ToString();
 }
 
 void Harness::PublishLayerVersion(const std::string& layer_id, const std::string& region_code,
@@ -247,14 +195,7 @@ std::string Harness::Scalar(const std::string& sql) {
 }
 
 std::vector<std::string> Harness::OutboxPayloads(const std::string& ce_type) {
-  pqxx::connection c(db_->conninfo());
-  pqxx::nontransaction tx(c);
-  std::vector<std::string> out;
-  for (const auto& r :
-       tx.exec_params("SELECT payload FROM outbox WHERE ce_type = $1 ORDER BY id", ce_type)) {
-    out.push_back(pqxx::binarystring(r[0]).str());
-  }
-  return out;
+  return nrp::testing::OutboxPayloads(db_->conninfo(), ce_type);
 }
 
 v1::Parcel Harness::CreateParcel(const std::string& wkt, v1::LandUse use, const std::string& region,

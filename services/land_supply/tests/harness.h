@@ -19,6 +19,7 @@
 #include "nrp/rpc/errors.h"
 #include "nrp/testing/calendar_folder.h"
 #include "nrp/testing/infra.h"
+#include "nrp/testing/service_kit.h"
 
 namespace nrp::land_supply::testing {
 
@@ -119,7 +120,7 @@ class Harness {
   std::unique_ptr<LandSupplyService> svc_;
   std::unique_ptr<v1::LandSupplyService::Stub> stub_;
   std::string prefix_;
-  void* producer_ = nullptr;  // rd_kafka_t*
+  nrp::testing::EventProducer producer_;
 };
 
 // Well-formed unified social credit codes (GB 32100-2015) for bidders.

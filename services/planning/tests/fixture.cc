@@ -37,32 +37,10 @@ std::string SquareGeoJson(double lon, double lat, double side) {
 }
 
 void PlanningFixture::SetUp() {
-  const auto& infra = nrp::testing::GetInfra();
   db_ = std::make_unique<nrp::testing::TestDatabase>("planning");
   // 2023-07-02 00:00 in China Standard Time: half of the 2021–2025 period.
   clock_ = std::make_unique<ManualClock>(*ParseRfc3339("2023-07-01T16:00:00Z"));
-  service::RuntimeOptions o;
-  o.service = "planning";
-  o.db_url = db_->conninfo();
-  o.pool.conninfo = db_->conninfo();
-  o.pool.size = 8;
-  o.redis = cache::RedisOptions::FromAddress(infra.redis_addr).value();
-  o.rate_limit.scope = "planning-" + NewUuidV4();
-  o.rate_limit.rate_per_second = 10000;
-  o.rate_limit.burst = 10000;
-  prefix_ = "t" + NewUuidV4().substr(0, 8) + ".";
-  o.topic_prefix = prefix_;
-  o.ensure_topics = true;
-  o.server.address = "127.0.0.1:0";
-  o.server.metrics_address = "off";
-  o.server.max_message_bytes = 16 << 20;
-  o.relay.service = "planning";
-  o.relay.conninfo = db_->conninfo();
-  o.relay.kafka.bootstrap = infra.kafka_bootstrap;
-  o.relay.poll_interval = std::chrono::milliseconds(200);
-  o.consumer.kafka.bootstrap = infra.kafka_bootstrap;
-  o.consumer.group_id = prefix_ + "planning";
-  o.consumer.retry_initial = std::chrono::milliseconds(50);
+  prefix_ = nrp::testing::NewTopicPrefix();
   const std::string tokens =
       std::string(R"({")") + kPlannerToken +
       R"(": {"agency": "henan-nrd", "scopes": ["planning.read", "planning.write"], "regions": ["41"]}, ")" +
@@ -70,7 +48,14 @@ void PlanningFixture::SetUp() {
       R"(": {"agency": "henan-reader", "scopes": ["planning.read"], "regions": ["41"]}, ")" +
       kProvinceToken +
       R"(": {"agency": "national-nrd", "scopes": ["planning.read", "planning.write"], "regions": ["1", "2", "3", "4", "5", "6"]}})";
-  o.authenticator = rpc::MakeStaticTokenAuthenticator(tokens).value();
+  auto o = nrp::testing::TestRuntimeOptions({.service = "planning",
+                                             .conninfo = db_->conninfo(),
+                                             .topic_prefix = prefix_,
+                                             .tokens_json = tokens,
+                                             .pool_size = 8,
+                                             .rate_per_second = 10000,
+                                             .burst = 10000});
+  o.server.max_message_bytes = 16 << 20;
   rt_ = std::make_unique<service::Runtime>(std::move(o), *clock_);
   auto s = rt_->Init({nrp_migrations_planning()});
   ASSERT_TRUE(s.ok()) << s.error().message();
@@ -182,52 +167,17 @@ void PlanningFixture::ProduceEvent(const std::string& service, std::string_view 
   auto built = service::BuildEvent(payload, service, prefix_, region_code, "", *clock_);
   ASSERT_TRUE(built.ok()) << built.error().message();
   ASSERT_EQ(built->topic, prefix_ + std::string(base_topic));
-  events::KafkaOptions k;
-  k.bootstrap = nrp::testing::GetInfra().kafka_bootstrap;
-  k.client_id = "planning-test-" + service;
-  auto rk = events::CreateKafkaClient(RD_KAFKA_PRODUCER, k, {}, {{"acks", "all"}});
-  ASSERT_TRUE(rk.ok()) << rk.error().message();
-  const auto& e = built->event;
-  rd_kafka_headers_t* h = events::NewKafkaHeaders(events::EncodeHeaders(e));
-  rd_kafka_resp_err_t err = rd_kafka_producev(
-      rk->get(), RD_KAFKA_V_TOPIC(built->topic.c_str()), RD_KAFKA_V_KEY(e.key.data(), e.key.size()),
-      RD_KAFKA_V_VALUE(const_cast<char*>(e.payload.data()), e.payload.size()),
-      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(h), RD_KAFKA_V_END);
-  if (err) rd_kafka_headers_destroy(h);
-  ASSERT_EQ(err, RD_KAFKA_RESP_ERR_NO_ERROR) << events::KafkaErrorText(err);
-  ASSERT_EQ(rd_kafka_flush(rk->get(), 30000), RD_KAFKA_RESP_ERR_NO_ERROR);
+  auto st = producer_.Produce(built->topic, built->event);
+  ASSERT_TRUE(st.ok()) << st.error().ToString();
 }
 
 std::vector<events::CloudEvent> PlanningFixture::ReadPlanningEvents(
     const std::function<bool(const std::vector<events::CloudEvent>&)>& done,
     std::chrono::milliseconds timeout) {
-  events::KafkaOptions k;
-  k.bootstrap = nrp::testing::GetInfra().kafka_bootstrap;
-  k.client_id = "planning-test-reader";
-  auto consumer =
-      events::CreateKafkaClient(RD_KAFKA_CONSUMER, k,
-                                {{"group.id", prefix_ + "reader-" + NewUuidV4().substr(0, 8)},
-                                 {"auto.offset.reset", "earliest"}},
-                                {});
-  EXPECT_TRUE(consumer.ok());
-  std::vector<events::CloudEvent> out;
-  if (!consumer.ok()) return out;
-  rd_kafka_poll_set_consumer(consumer->get());
-  auto* list = rd_kafka_topic_partition_list_new(1);
-  rd_kafka_topic_partition_list_add(list, (prefix_ + std::string(events::kPlanningTopic)).c_str(),
-                                    RD_KAFKA_PARTITION_UA);
-  rd_kafka_subscribe(consumer->get(), list);
-  rd_kafka_topic_partition_list_destroy(list);
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done(out) && std::chrono::steady_clock::now() < deadline) {
-    events::KafkaMessage m(rd_kafka_consumer_poll(consumer->get(), 200));
-    if (!m || m->err) continue;
-    auto e = events::DecodeEvent(events::ReadHeaders(m.get()), events::MessageKey(m.get()),
-                                 events::MessageValue(m.get()));
-    EXPECT_TRUE(e.ok()) << e.error().message();
-    if (e.ok()) out.push_back(std::move(*e));
-  }
-  rd_kafka_consumer_close(consumer->get());
+  nrp::testing::TopicReader reader(prefix_ + std::string(events::kPlanningTopic),
+                                   prefix_ + "reader-" + NewUuidV4().substr(0, 8));
+  auto out = reader.ReadUntil(done, timeout);
+  EXPECT_EQ(reader.undecodable(), 0);
   return out;
 }
 

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <librdkafka/rdkafka.h>
 
 #include <functional>
 #include <memory>
@@ -14,10 +13,10 @@
 
 #include "nrp/core/clock.h"
 #include "nrp/events/cloud_event.h"
-#include "nrp/events/kafka.h"
 #include "nrp/planning/v1/planning.grpc.pb.h"
 #include "nrp/service/runtime.h"
 #include "nrp/testing/infra.h"
+#include "nrp/testing/service_kit.h"
 #include "planning_service.h"
 
 namespace nrp::planning::testing {
@@ -85,6 +84,7 @@ class PlanningFixture : public ::testing::Test {
   std::unique_ptr<PlanningService> service_;
   std::unique_ptr<v1::PlanningService::Stub> stub_;
   std::string prefix_;
+  nrp::testing::EventProducer producer_;
   std::string target_;
 };
 

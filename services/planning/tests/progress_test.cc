@@ -127,19 +127,8 @@ TEST_F(ProgressTest, IndicatorsMoveWhenTheMatchingEventsArrive) {
   auto built = service::BuildEvent(rev, "land_supply", prefix_, "220102", "", *clock_);
   ASSERT_TRUE(built.ok());
   for (int i = 0; i < 2; ++i) {
-    events::KafkaOptions k;
-    k.bootstrap = nrp::testing::GetInfra().kafka_bootstrap;
-    auto rk = events::CreateKafkaClient(RD_KAFKA_PRODUCER, k, {}, {{"acks", "all"}});
-    ASSERT_TRUE(rk.ok());
-    const auto& e = built->event;
-    rd_kafka_headers_t* h = events::NewKafkaHeaders(events::EncodeHeaders(e));
-    ASSERT_EQ(rd_kafka_producev(
-                  rk->get(), RD_KAFKA_V_TOPIC(built->topic.c_str()),
-                  RD_KAFKA_V_KEY(e.key.data(), e.key.size()),
-                  RD_KAFKA_V_VALUE(const_cast<char*>(e.payload.data()), e.payload.size()),
-                  RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(h), RD_KAFKA_V_END),
-              RD_KAFKA_RESP_ERR_NO_ERROR);
-    rd_kafka_flush(rk->get(), 30000);
+    auto st = producer_.Produce(built->topic, built->event);
+    ASSERT_TRUE(st.ok()) << st.error().ToString();
   }
   jilin = WaitForIndicator(
       kJilinRevitalised, [](const v1::Indicator& i) { return i.latest_value() == 200; },

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <librdkafka/rdkafka.h>
 
 #include <chrono>
 #include <memory>
@@ -16,13 +15,13 @@
 #include "nrp/core/clock.h"
 #include "nrp/core/uuid.h"
 #include "nrp/events/cloud_event.h"
-#include "nrp/events/kafka.h"
 #include "nrp/registration/v1/registration.grpc.pb.h"
 #include "nrp/rpc/client.h"
 #include "nrp/rpc/errors.h"
 #include "nrp/service/runtime.h"
 #include "nrp/testing/calendar_folder.h"
 #include "nrp/testing/infra.h"
+#include "nrp/testing/service_kit.h"
 #include "nrp_migrations_registration.h"
 #include "test_support.h"
 #include "wiring.h"
@@ -50,34 +49,15 @@ class Harness {
  public:
   explicit Harness(TimePoint start, bool start_runtime = true, double rate_per_second = 100000,
                    int64_t burst = 100000)
-      : clock_(start), prefix_("t" + NewUuidV4().substr(0, 8) + ".") {
-    const auto& infra = nrp::testing::GetInfra();
+      : clock_(start), prefix_(nrp::testing::NewTopicPrefix()) {
     db_ = std::make_unique<nrp::testing::TestDatabase>("reg");
-    service::RuntimeOptions o;
-    o.service = "registration";
-    o.calendar_dir = calendar_.dir().string();
-    // Tests load calendar files with RefreshCalendar(), not by waiting for the poll.
-    o.calendar_poll = std::chrono::hours(1);
-    o.db_url = db_->conninfo();
-    o.pool.conninfo = db_->conninfo();
-    o.pool.size = 16;
-    o.pool.acquire_timeout = std::chrono::seconds(10);
-    o.redis = cache::RedisOptions::FromAddress(infra.redis_addr).value();
-    o.rate_limit.scope = "registration-" + NewUuidV4();
-    o.rate_limit.rate_per_second = rate_per_second;
-    o.rate_limit.burst = burst;
-    o.topic_prefix = prefix_;
-    o.ensure_topics = true;
-    o.server.address = "127.0.0.1:0";
-    o.server.metrics_address = "off";
-    o.relay.service = "registration";
-    o.relay.conninfo = db_->conninfo();
-    o.relay.kafka.bootstrap = infra.kafka_bootstrap;
-    o.relay.poll_interval = std::chrono::milliseconds(200);
-    o.consumer.kafka.bootstrap = infra.kafka_bootstrap;
-    o.consumer.group_id = prefix_ + "registration";
-    o.consumer.retry_initial = std::chrono::milliseconds(50);
-    o.authenticator = rpc::MakeStaticTokenAuthenticator(kTokens).value();
+    auto o = nrp::testing::TestRuntimeOptions({.service = "registration",
+                                               .conninfo = db_->conninfo(),
+                                               .topic_prefix = prefix_,
+                                               .tokens_json = kTokens,
+                                               .calendar_dir = calendar_.dir().string(),
+                                               .rate_per_second = rate_per_second,
+                                               .burst = burst});
     rt_ = std::make_unique<service::Runtime>(std::move(o), clock_);
     auto s = rt_->Init({nrp_migrations_registration()});
     if (!s.ok()) ADD_FAILURE() << s.error().ToString();
@@ -138,67 +118,12 @@ Status Call(v1::RegistrationService::Stub* stub, Method method, const Req& req, 
   return rpc::FromGrpcStatus((stub->*method)(&ctx, req, resp));
 }
 
-// Reads every event of a topic from the beginning until `done` holds or the timeout passes.
-class TopicReader {
- public:
-  TopicReader(const std::string& topic, const std::string& group) {
-    auto c = events::CreateKafkaClient(
-        RD_KAFKA_CONSUMER, {.bootstrap = nrp::testing::GetInfra().kafka_bootstrap},
-        {{"group.id", group}, {"auto.offset.reset", "earliest"}, {"enable.auto.commit", "false"}},
-        {});
-    if (!c.ok()) {
-      ADD_FAILURE() << c.error().ToString();
-      return;
-    }
-    consumer_ = std::move(c).value();
-    rd_kafka_poll_set_consumer(consumer_.get());
-    auto* list = rd_kafka_topic_partition_list_new(1);
-    rd_kafka_topic_partition_list_add(list, topic.c_str(), RD_KAFKA_PARTITION_UA);
-    rd_kafka_subscribe(consumer_.get(), list);
-    rd_kafka_topic_partition_list_destroy(list);
-  }
-  ~TopicReader() {
-    if (consumer_) rd_kafka_consumer_close(consumer_.get());
-  }
-  // Polls until `done(events so far)` or timeout.
-  const std::vector<events::CloudEvent>& ReadUntil(
-      const std::function<bool(const std::vector<events::CloudEvent>&)>& done,
-      std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (consumer_ && !done(events_) && std::chrono::steady_clock::now() < deadline) {
-      events::KafkaMessage m(rd_kafka_consumer_poll(consumer_.get(), 200));
-      if (!m || m->err) continue;
-      auto e = events::DecodeEvent(events::ReadHeaders(m.get()), events::MessageKey(m.get()),
-                                   events::MessageValue(m.get()));
-      if (e.ok()) events_.push_back(std::move(e).value());
-    }
-    return events_;
-  }
-
- private:
-  events::KafkaHandle consumer_;
-  std::vector<events::CloudEvent> events_;
-};
+using nrp::testing::TopicReader;
 
 // Produces an event to a topic as another service would (CloudEvents binary mode).
 inline Status Produce(const std::string& topic, const events::CloudEvent& e) {
-  auto p = events::CreateKafkaClient(
-      RD_KAFKA_PRODUCER, {.bootstrap = nrp::testing::GetInfra().kafka_bootstrap}, {}, {});
-  if (!p.ok()) return p.error();
-  rd_kafka_headers_t* headers = events::NewKafkaHeaders(events::EncodeHeaders(e));
-  rd_kafka_resp_err_t err = rd_kafka_producev(
-      p->get(), RD_KAFKA_V_TOPIC(topic.c_str()),
-      RD_KAFKA_V_KEY(const_cast<char*>(e.key.data()), e.key.size()),
-      RD_KAFKA_V_VALUE(const_cast<char*>(e.payload.data()), e.payload.size()),
-      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    rd_kafka_headers_destroy(headers);
-    return Error::Unavailable(events::KafkaErrorText(err));
-  }
-  if (rd_kafka_flush(p->get(), 10000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Error::Unavailable("flush timed out");
-  }
-  return Ok();
+  static nrp::testing::EventProducer producer;
+  return producer.Produce(topic, e);
 }
 
 inline v1::RealEstateUnit UnitInput(const std::string& code, double lon = 112.47,
