@@ -1014,6 +1014,63 @@ TEST(RegistrationCalendar, LoadingTheOfficialYearMovesOpenDeadlinesAndPublishesT
   EXPECT_EQ(*overdue, 1);
 }
 
+TEST(RegistrationCalendar, ANaturalResourceUnitsNoticeFollowsTheOfficialYear) {
+  Harness h(At(2026, 12, 21));
+  auto writer = h.Client(kWriter);
+  v1::CreateNaturalResourceUnitRequest creq;
+  creq.set_request_id(NewUuidV4());
+  auto* u = creq.mutable_unit();
+  u->set_region_code("410300");
+  u->set_kind(v1::NATURAL_RESOURCE_UNIT_KIND_WETLAND);
+  u->set_name("伊洛河湿地");
+  u->mutable_boundary()->set_encoding(cpb::GEOMETRY_ENCODING_WKT);
+  u->mutable_boundary()->set_text(
+      "POLYGON((112.42 34.62, 112.50 34.62, 112.50 34.70, 112.42 34.70, 112.42 34.62))");
+  u->set_ownership(v1::RESOURCE_OWNERSHIP_STATE);
+  u->set_exercising_level(v1::EXERCISING_LEVEL_CITY);
+  u->set_key_area(true);
+  v1::NaturalResourceUnit unit;
+  ASSERT_TRUE(Call(writer.get(), &Stub::CreateNaturalResourceUnit, creq, &unit).ok());
+  v1::StartNaturalResourceUnitNoticeRequest n;
+  n.set_request_id(NewUuidV4());
+  n.set_unit_id(unit.unit_id());
+  *n.mutable_notice_start() = PDate(2026, 12, 21);
+  ASSERT_TRUE(Call(writer.get(), &Stub::StartNaturalResourceUnitNotice, n, &unit).ok());
+  EXPECT_EQ(FromProtoDate(unit.notice_end(), "notice_end")->ToString(), "2027-01-11");
+  EXPECT_EQ(unit.notice_end_calendar().label(), "CN-2026 official, CN-2027 provisional");
+
+  h.calendar().Write("CN-2027.cal", kTest2027);
+  auto report = h.runtime().RefreshCalendar();
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  EXPECT_EQ(report->moved, 1);
+  auto moved = nrp::testing::OutboxMessages<v1::NaturalResourceUnitNoticeMoved>(
+      h.db().conninfo(), "nrp.registration.natural_resource_unit_notice_moved.v1");
+  ASSERT_EQ(moved.size(), 1u);
+  EXPECT_EQ(moved[0].unit_id(), unit.unit_id());
+  EXPECT_EQ(FromProtoDate(moved[0].old_date(), "old")->ToString(), "2027-01-11");
+  EXPECT_EQ(FromProtoDate(moved[0].new_date(), "new")->ToString(), "2027-01-12");
+  EXPECT_EQ(moved[0].calendar().label(), "CN-2026 official, CN-2027 official");
+
+  // Registration waits for the new last day.
+  v1::RegisterNaturalResourceUnitRequest r;
+  r.set_request_id(NewUuidV4());
+  r.set_unit_id(unit.unit_id());
+  h.clock().Set(At(2027, 1, 12, 16));
+  v1::NaturalResourceUnit registered;
+  auto early = Call(writer.get(), &Stub::RegisterNaturalResourceUnit, r, &registered);
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.error().reason(), "NOTICE_NOT_ENDED");
+  h.clock().Set(At(2027, 1, 13, 9));
+  r.set_request_id(NewUuidV4());
+  ASSERT_TRUE(Call(writer.get(), &Stub::RegisterNaturalResourceUnit, r, &registered).ok());
+  // Registered, the unit waits on nothing: another change of 2027 recounts nothing of it.
+  h.calendar().Remove("CN-2027.cal");
+  auto after = h.runtime().RefreshCalendar();
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->recounted, 0);
+  EXPECT_EQ(h.Count("SELECT count(*) FROM deadlines WHERE open"), 0);
+}
+
 TEST(RegistrationCalendar, AFileThatDoesNotLoadKeepsTheCalendarInForce) {
   Harness h(At(2026, 12, 21));
   h.calendar().Write("CN-2027.cal", "year 2027\nholiday 2027-02-30 bad\n");
