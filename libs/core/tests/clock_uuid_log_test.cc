@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <set>
 #include <sstream>
 
@@ -26,6 +27,34 @@ TEST(ManualClock, AdvancesOnlyWhenTold) {
   ManualClock clock(*ParseRfc3339("2025-01-01T00:00:00Z"));
   clock.Advance(std::chrono::hours(24 * 365));
   EXPECT_EQ(FormatRfc3339(clock.Now()), "2026-01-01T00:00:00.000Z");
+}
+
+TEST(ProcessClock, ShiftedOnlyByAWholeNumberOfSecondsWithinFiftyYears) {
+  ::unsetenv("NRP_CLOCK_OFFSET_SECONDS");
+  auto unset = ProcessClockFromEnvironment();
+  ASSERT_TRUE(unset.ok());
+  EXPECT_EQ(*unset, &SystemClock::Instance());
+  for (const char* bad : {"tomorrow", "86400s", "1.5", "", "9999999999999"}) {
+    ::setenv("NRP_CLOCK_OFFSET_SECONDS", bad, 1);
+    auto r = ProcessClockFromEnvironment();
+    if (std::string(bad).empty()) {
+      EXPECT_TRUE(r.ok());  // empty is unset
+      continue;
+    }
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code(), Code::kInvalidArgument);
+    EXPECT_EQ(
+        r.error().message(),
+        std::string("NRP_CLOCK_OFFSET_SECONDS: expected whole seconds within ±50 years, got '") +
+            bad + "'");
+  }
+  ::setenv("NRP_CLOCK_OFFSET_SECONDS", "86400", 1);
+  auto shifted = ProcessClockFromEnvironment();
+  ASSERT_TRUE(shifted.ok());
+  const auto ahead = (*shifted)->Now() - std::chrono::system_clock::now();
+  EXPECT_GT(ahead, std::chrono::hours(23));
+  EXPECT_LT(ahead, std::chrono::hours(25));
+  ::unsetenv("NRP_CLOCK_OFFSET_SECONDS");
 }
 
 TEST(Uuid, FormsAndUniqueness) {

@@ -41,22 +41,17 @@ Result<std::vector<CalendarFile>> ReadFolder(const std::filesystem::path& dir) {
   return files;
 }
 
+// What a load depends on: the year it was made in (the horizon) and every file's name and text.
+// The files are a few hundred bytes each, so the text itself is kept and compared.
 std::string Fingerprint(const std::vector<CalendarFile>& files, int year) {
-  uint64_t h = 1469598103934665603ULL;
-  auto mix = [&](std::string_view s) {
-    for (unsigned char c : s) {
-      h ^= c;
-      h *= 1099511628211ULL;
-    }
-    h ^= 0xff;
-    h *= 1099511628211ULL;
-  };
-  mix(std::to_string(year));
+  std::string out = std::to_string(year);
   for (const auto& f : files) {
-    mix(f.name);
-    mix(f.text);
+    out.push_back('\0');
+    out += f.name;
+    out.push_back('\0');
+    out += f.text;
   }
-  return std::to_string(h);
+  return out;
 }
 
 std::string Ranges(const std::vector<int>& years) {

@@ -84,8 +84,8 @@ Result<RecountReport> Deadlines::Recount(const WorkingCalendar& calendar) {
   return report;
 }
 
-Result<int> Deadlines::RecountOne(const WorkingCalendar& calendar, const std::string& subject,
-                                  const std::string& name, RecountReport& report) {
+Status Deadlines::RecountOne(const WorkingCalendar& calendar, const std::string& subject,
+                             const std::string& name, RecountReport& report) {
   const DeadlineApplier* applier = nullptr;
   for (const auto& [prefix, fn] : appliers_) {
     if (subject.rfind(prefix, 0) == 0) applier = &fn;
@@ -148,7 +148,7 @@ Result<int> Deadlines::RecountOne(const WorkingCalendar& calendar, const std::st
       ++report.closed;
       break;
   }
-  return 0;
+  return Ok();
 }
 
 }  // namespace nrp::service

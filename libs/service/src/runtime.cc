@@ -189,9 +189,16 @@ Status Runtime::Start() {
 
 Result<RecountReport> Runtime::RecountIfChanged() {
   const uint64_t generation = calendar_->generation();
-  if (generation == recounted_generation_) return RecountReport{};
+  const auto now = std::chrono::steady_clock::now();
+  const bool retry_due = recount_retry_at_ && now >= *recount_retry_at_;
+  if (generation == recounted_generation_ && !retry_due) return RecountReport{};
   auto report = deadlines_->Recount(*calendar_->Current());
-  if (report.ok() && report->failed == 0) recounted_generation_ = generation;
+  if (!report.ok()) return report;  // the database: the next tick tries again
+  recounted_generation_ = generation;
+  // A deadline whose subject refused the recount is tried again a minute later, not every
+  // tick: it stays stale (and logged) until it can be applied.
+  recount_retry_at_.reset();
+  if (report->failed > 0) recount_retry_at_ = now + std::chrono::minutes(1);
   return report;
 }
 

@@ -12,6 +12,7 @@
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "nrp/core/uuid.h"
+#include "nrp/db/transaction.h"
 #include "nrp/events/cloud_event.h"
 #include "nrp/events/kafka.h"
 #include "nrp/planning/v1/events.pb.h"
@@ -19,6 +20,7 @@
 #include "nrp/service/audit.h"
 #include "nrp/service/idempotency.h"
 #include "nrp/service/publish.h"
+#include "nrp/testing/calendar_folder.h"
 #include "nrp/testing/infra.h"
 #include "nrp/testing/service_kit.h"
 
@@ -280,6 +282,41 @@ TEST_F(RuntimeTest, AuditRowsNameTheCaller) {
   EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE agency = 'kaifeng-nrd' AND "
                   "legal_basis LIKE '不动产登记暂行条例%'"),
             1);
+}
+
+// A calendar change recounts the deadlines it affects; one whose subject cannot take the
+// recount (here: no applier) is reported, kept stale, and tried again a minute later rather
+// than on every tick.
+TEST(RuntimeCalendar, ARecountThatFailsIsRetriedLaterNotOnEveryTick) {
+  nrp::testing::TestDatabase db;
+  nrp::testing::CalendarFolder calendar;
+  ManualClock clock(TimePoint(std::chrono::sys_days(Date(2026, 12, 21).sys_days())));
+  Runtime rt(nrp::testing::TestRuntimeOptions({.service = "planning",
+                                               .conninfo = db.conninfo(),
+                                               .topic_prefix = nrp::testing::NewTopicPrefix(),
+                                               .tokens_json = kTokens,
+                                               .calendar_dir = calendar.dir().string()}),
+             clock);
+  ASSERT_TRUE(rt.Init({}).ok());
+  auto rule = DeadlineRule::After(Date(2026, 12, 21), 10);
+  auto due = rt.Calendar()->Compute(rule);
+  ASSERT_TRUE(due.ok());
+  ASSERT_TRUE(db::Transact(rt.db(), [&](pqxx::work& tx) -> Status {
+                Deadlines::Put(tx, "orphans/1", "due", rule, *due, clock.Now());
+                return Ok();
+              }).ok());
+  auto first = rt.RefreshCalendar();  // the deadline was counted with this calendar
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->failed, 0);
+
+  calendar.Write("CN-2027.cal", "year 2027\nholiday 2027-01-01..2027-01-05 元旦\n");
+  auto failed = rt.RefreshCalendar();
+  ASSERT_TRUE(failed.ok());
+  EXPECT_EQ(failed->failed, 1);
+  auto again = rt.RefreshCalendar();  // nothing changed, and the retry is not due yet
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->examined, 0);
+  EXPECT_EQ(again->failed, 0);
 }
 
 }  // namespace

@@ -28,6 +28,23 @@ v1::QueryReason Reason() {
   return r;
 }
 
+// The 伊洛河 wetland, a state-owned unit of Luoyang exercised at city level.
+v1::CreateNaturalResourceUnitRequest WetlandUnitRequest(bool key_area) {
+  v1::CreateNaturalResourceUnitRequest req;
+  req.set_request_id(NewUuidV4());
+  auto* u = req.mutable_unit();
+  u->set_region_code("410300");
+  u->set_kind(v1::NATURAL_RESOURCE_UNIT_KIND_WETLAND);
+  u->set_name("伊洛河湿地");
+  u->mutable_boundary()->set_encoding(cpb::GEOMETRY_ENCODING_WKT);
+  u->mutable_boundary()->set_text(
+      "POLYGON((112.42 34.62, 112.50 34.62, 112.50 34.70, 112.42 34.70, 112.42 34.62))");
+  u->set_ownership(v1::RESOURCE_OWNERSHIP_STATE);
+  u->set_exercising_level(v1::EXERCISING_LEVEL_CITY);
+  u->set_key_area(key_area);
+  return req;
+}
+
 class RegistrationIT : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -739,18 +756,7 @@ TEST_F(RegistrationIT, PlanningZonesBecomePublicControlsOfNaturalResourceUnits) 
   ASSERT_TRUE(nrp::testing::WaitFor([&] { return h_->Count("SELECT count(*) FROM zones") == 1; },
                                     std::chrono::seconds(60), std::chrono::milliseconds(100)));
 
-  v1::CreateNaturalResourceUnitRequest creq;
-  creq.set_request_id(NewUuidV4());
-  auto* u = creq.mutable_unit();
-  u->set_region_code("410300");
-  u->set_kind(v1::NATURAL_RESOURCE_UNIT_KIND_WETLAND);
-  u->set_name("伊洛河湿地");
-  u->mutable_boundary()->set_encoding(cpb::GEOMETRY_ENCODING_WKT);
-  u->mutable_boundary()->set_text(
-      "POLYGON((112.42 34.62, 112.50 34.62, 112.50 34.70, 112.42 34.70, 112.42 34.62))");
-  u->set_ownership(v1::RESOURCE_OWNERSHIP_STATE);
-  u->set_exercising_level(v1::EXERCISING_LEVEL_CITY);
-  u->set_key_area(false);
+  v1::CreateNaturalResourceUnitRequest creq = WetlandUnitRequest(/*key_area=*/false);
   v1::NaturalResourceUnit created;
   ASSERT_TRUE(Call(writer_.get(), &Stub::CreateNaturalResourceUnit, creq, &created).ok());
   EXPECT_EQ(created.state(), v1::NATURAL_RESOURCE_UNIT_STATE_DRAFT);
@@ -1017,18 +1023,7 @@ TEST(RegistrationCalendar, LoadingTheOfficialYearMovesOpenDeadlinesAndPublishesT
 TEST(RegistrationCalendar, ANaturalResourceUnitsNoticeFollowsTheOfficialYear) {
   Harness h(At(2026, 12, 21));
   auto writer = h.Client(kWriter);
-  v1::CreateNaturalResourceUnitRequest creq;
-  creq.set_request_id(NewUuidV4());
-  auto* u = creq.mutable_unit();
-  u->set_region_code("410300");
-  u->set_kind(v1::NATURAL_RESOURCE_UNIT_KIND_WETLAND);
-  u->set_name("伊洛河湿地");
-  u->mutable_boundary()->set_encoding(cpb::GEOMETRY_ENCODING_WKT);
-  u->mutable_boundary()->set_text(
-      "POLYGON((112.42 34.62, 112.50 34.62, 112.50 34.70, 112.42 34.70, 112.42 34.62))");
-  u->set_ownership(v1::RESOURCE_OWNERSHIP_STATE);
-  u->set_exercising_level(v1::EXERCISING_LEVEL_CITY);
-  u->set_key_area(true);
+  v1::CreateNaturalResourceUnitRequest creq = WetlandUnitRequest(/*key_area=*/true);
   v1::NaturalResourceUnit unit;
   ASSERT_TRUE(Call(writer.get(), &Stub::CreateNaturalResourceUnit, creq, &unit).ok());
   v1::StartNaturalResourceUnitNoticeRequest n;

@@ -255,10 +255,7 @@ namespace {
 constexpr auto kChinaOffset = std::chrono::hours(8);
 }
 
-Date DateInChina(TimePoint t) {
-  auto local = std::chrono::floor<std::chrono::days>(t + kChinaOffset);
-  return Date::FromSysDays(std::chrono::sys_days(local.time_since_epoch()));
-}
+Date DateInChina(TimePoint t) { return ChinaCivilDate(t); }
 
 TimePoint StartOfDayInChina(const Date& d) {
   return TimePoint(std::chrono::duration_cast<TimePoint::duration>(d.sys_days().time_since_epoch() -

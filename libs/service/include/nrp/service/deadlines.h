@@ -64,8 +64,8 @@ class Deadlines {
   Result<RecountReport> Recount(const WorkingCalendar& calendar);
 
  private:
-  Result<int> RecountOne(const WorkingCalendar& calendar, const std::string& subject,
-                         const std::string& name, RecountReport& report);
+  Status RecountOne(const WorkingCalendar& calendar, const std::string& subject,
+                    const std::string& name, RecountReport& report);
 
   db::Pool& pool_;
   const Clock& clock_;

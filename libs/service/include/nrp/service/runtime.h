@@ -22,6 +22,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -162,6 +163,7 @@ class Runtime {
   std::unique_ptr<Deadlines> deadlines_;
   std::mutex recount_mu_;
   uint64_t recounted_generation_ = 0;
+  std::optional<std::chrono::steady_clock::time_point> recount_retry_at_;
   bool calendar_job_added_ = false;
   std::unique_ptr<rpc::Server> server_;
   std::unique_ptr<events::Relay> relay_;
