@@ -61,15 +61,21 @@ TEST(Drain, SigtermLetsTheInFlightCallFinishAndRefusesNewOnes) {
   ASSERT_EQ(::raise(SIGTERM), 0);
   ASSERT_TRUE(WaitUntil([&] { return server.draining(); }, 5s));
   EXPECT_FALSE(server.health().serving());
-  // New calls are refused while the slow one is still running.
+  // New calls are refused while the slow one is still running. A connection
+  // that raced the listener's closing may see its stream reset (CANCELLED);
+  // once the listener is closed, a new client is refused as UNAVAILABLE, the
+  // code clients retry elsewhere on. No other refusal is seen.
   grpc::Status refused;
   ASSERT_TRUE(WaitUntil(
       [&] {
         refused = QuickCall(server);
-        return !refused.ok();
+        EXPECT_TRUE(refused.ok() || refused.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                    refused.error_code() == grpc::StatusCode::CANCELLED)
+            << refused.error_code() << " " << refused.error_message();
+        return refused.error_code() == grpc::StatusCode::UNAVAILABLE;
       },
-      5s));
-  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAVAILABLE) << refused.error_message();
+      5s))
+      << refused.error_code() << " " << refused.error_message();
   EXPECT_EQ(slow.wait_for(0s), std::future_status::timeout);
   EXPECT_EQ(run.wait_for(0s), std::future_status::timeout);
 
