@@ -5,6 +5,7 @@
 
 #include "land_supply_service.h"
 #include "nrp/service/main.h"
+#include "nrp/zones/replica.h"
 #include "nrp_migrations_land_supply.h"
 
 int main() {
@@ -13,7 +14,7 @@ int main() {
       .name = "land_supply",
       .grpc_port = 50052,
       .metrics_port = 9102,
-      .migrations = {nrp_migrations_land_supply()},
+      .migrations = {nrp::zones::Migrations(), nrp_migrations_land_supply()},
       .configure =
           [&](nrp::Env& env) {
             config = nrp::land_supply::LandSupplyConfig::FromEnv(env);

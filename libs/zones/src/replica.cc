@@ -108,19 +108,17 @@ Result<int64_t> CurrentVersion(pqxx::work& tx, const std::string& layer_id) {
 void Replica::Subscribe(service::Runtime& rt, SwitchListener on_switch) {
   rt.Subscribe(events::kPlanningTopic, "nrp.planning.zone_published.v1",
                events::Typed<ppb::ZonePublished>(
-                   [this](pqxx::work& tx, const ppb::ZonePublished& z, const events::CloudEvent&) {
-                     return Apply(tx, z);
-                   }));
+                   [replica = *this](pqxx::work& tx, const ppb::ZonePublished& z,
+                                     const events::CloudEvent&) { return replica.Apply(tx, z); }));
   rt.Subscribe(events::kPlanningTopic, "nrp.planning.zone_withdrawn.v1",
                events::Typed<ppb::ZoneWithdrawn>(
-                   [this](pqxx::work& tx, const ppb::ZoneWithdrawn& w, const events::CloudEvent&) {
-                     return Apply(tx, w);
-                   }));
+                   [replica = *this](pqxx::work& tx, const ppb::ZoneWithdrawn& w,
+                                     const events::CloudEvent&) { return replica.Apply(tx, w); }));
   rt.Subscribe(events::kPlanningTopic, "nrp.planning.layer_version_published.v1",
                events::Typed<ppb::LayerVersionPublished>(
-                   [this, on_switch = std::move(on_switch)](
+                   [replica = *this, on_switch = std::move(on_switch)](
                        pqxx::work& tx, const ppb::LayerVersionPublished& m,
-                       const events::CloudEvent&) { return Apply(tx, m, on_switch); }));
+                       const events::CloudEvent&) { return replica.Apply(tx, m, on_switch); }));
 }
 
 Status Replica::Apply(pqxx::work& tx, const ppb::ZonePublished& z) const {

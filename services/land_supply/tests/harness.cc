@@ -14,6 +14,7 @@
 #include "nrp/planning/v1/events.pb.h"
 #include "nrp/rpc/client.h"
 #include "nrp/service/publish.h"
+#include "nrp/zones/replica.h"
 #include "nrp_migrations_land_supply.h"
 
 namespace nrp::land_supply::testing {
@@ -74,7 +75,7 @@ Harness::Harness(TimePoint start, bool scheduler_job) : clock_(start) {
                                              .acquire_timeout = std::chrono::seconds(20)});
   o.redis.pool_size = 16;
   rt_ = std::make_unique<service::Runtime>(std::move(o), clock_);
-  auto init = rt_->Init({nrp_migrations_land_supply()});
+  auto init = rt_->Init({zones::Migrations(), nrp_migrations_land_supply()});
   if (!init.ok()) ADD_FAILURE() << init.error().ToString();
   LandSupplyConfig config;
   config.scheduler = scheduler_job;
@@ -126,8 +127,7 @@ void Harness::PublishLayerVersion(const std::string& layer_id, const std::string
     (*ev.mutable_attributes())["source"] = "三区三线划定成果";
     ev.set_zone_region_code(region_code);
     ev.set_change(nrp::planning::v1::ZONE_CHANGE_ADDED);
-    std::map<std::string, std::string> attrs(ev.attributes().begin(), ev.attributes().end());
-    ev.set_zone_digest(ZoneDigest(z.zone_id, z.control_level, 4490, 1, z.wkt, attrs));
+    ev.set_zone_digest(zones::ZoneDigest(ev));
     ev.set_sequence(++sequence);
     digests[z.zone_id] = ev.zone_digest();
     Produce(ev, region_code);
@@ -163,7 +163,8 @@ bool Harness::WaitForLayerVersion(const std::string& layer_id, int64_t version) 
   return nrp::testing::WaitFor(
       [&] {
         return Scalar(
-                   "SELECT COALESCE((SELECT current_version FROM zone_layers WHERE layer_id = '" +
+                   "SELECT COALESCE((SELECT current_version FROM zone_replica_layers WHERE "
+                   "layer_id = '" +
                    layer_id + "'), 0)") == std::to_string(version);
       },
       std::chrono::seconds(60), std::chrono::milliseconds(50));

@@ -14,7 +14,12 @@
 
 #include "convert/convert.h"
 #include "harness.h"
+#include "nrp/db/migrations.h"
+#include "nrp/db/transaction.h"
 #include "nrp/restoration/v1/events.pb.h"
+#include "nrp/testing/infra.h"
+#include "nrp/zones/replica.h"
+#include "nrp_migrations_land_supply.h"
 
 namespace nrp::land_supply::testing {
 namespace {
@@ -427,7 +432,8 @@ TEST(LandSupplyIntegration, SpatialGateUsesTheZonesReceivedAsEvents) {
   ASSERT_TRUE(nrp::testing::WaitFor(
       [&] {
         return h.Count(
-                   "SELECT count(*) FROM replica_zones WHERE layer_id = 'ly-pbf' AND version = "
+                   "SELECT count(*) FROM zone_replica_zones WHERE layer_id = 'ly-pbf' AND version "
+                   "= "
                    "2") == 2;
       },
       60s, 50ms));
@@ -450,8 +456,9 @@ TEST(LandSupplyIntegration, SpatialGateUsesTheZonesReceivedAsEvents) {
   EXPECT_NE(st.error().message().find("'关林镇永久基本农田' (zone pbf-2, layer ly-pbf version 2)"),
             std::string::npos)
       << st.error().message();
-  EXPECT_EQ(h.Count("SELECT count(*) FROM replica_zones WHERE layer_id = 'ly-pbf' AND version < 2"),
-            0);
+  EXPECT_EQ(
+      h.Count("SELECT count(*) FROM zone_replica_zones WHERE layer_id = 'ly-pbf' AND version < 2"),
+      0);
 
   // A marker whose count disagrees (events lost) never switches: dead-lettered.
   h.PublishLayerVersion("ly-pbf", "410300", 1, 3,
@@ -460,10 +467,67 @@ TEST(LandSupplyIntegration, SpatialGateUsesTheZonesReceivedAsEvents) {
   ASSERT_TRUE(nrp::testing::WaitFor(
       [&] { return h.Count("SELECT count(*) FROM inbox WHERE status = 'dead_lettered'") >= 1; },
       60s, 50ms));
-  EXPECT_EQ(h.Scalar("SELECT current_version FROM zone_layers WHERE layer_id = 'ly-pbf'"), "2");
+  EXPECT_EQ(h.Scalar("SELECT current_version FROM zone_replica_layers WHERE layer_id = 'ly-pbf'"),
+            "2");
   EXPECT_NE(h.Scalar("SELECT reason FROM inbox WHERE status = 'dead_lettered'")
                 .find("zone events were lost"),
             std::string::npos);
+}
+
+// A database written by the earlier replica (land supply's own zone tables) keeps its layers,
+// staged versions and withdrawals when the shared replica takes over.
+TEST(ZoneReplicaMigration, AnExistingReplicaMovesToTheSharedTables) {
+  nrp::testing::TestDatabase db("lsmig");
+  db::PoolOptions o;
+  o.conninfo = db.conninfo();
+  o.size = 2;
+  auto pool = db::Pool::Create(o);
+  db::MigrationSet first = nrp_migrations_land_supply();
+  first.migrations.resize(1);  // the schema before the shared replica
+  ASSERT_TRUE(db::ApplyMigrations(*pool, {first}).ok());
+  ASSERT_TRUE(db::Transact(*pool, [](pqxx::work& tx) -> Status {
+                tx.exec0(
+                    "INSERT INTO zone_layers (layer_id, region_code, kind, current_version, "
+                    "checksum, zone_count, effective_from, switched_at) VALUES ('ly-pbf', "
+                    "'410300', 1, 3, 'c3', 1, '2023-01-01', now())");
+                tx.exec0(
+                    "INSERT INTO replica_zones (layer_id, version, zone_id, kind, region_code, "
+                    "name, control_level, geom, digest, sequence) VALUES "
+                    "('ly-pbf', 3, 'pbf-1', 1, '410305', '洛龙区永久基本农田', 1, "
+                    "ST_GeomFromText('POLYGON((112.5 34.6, 112.55 34.6, 112.55 34.65, 112.5 "
+                    "34.6))', 4490), 'd1', 1), "
+                    "('ly-pbf', 4, 'pbf-1', 1, '410305', '洛龙区永久基本农田', 1, "
+                    "ST_GeomFromText('POLYGON((112.5 34.6, 112.56 34.6, 112.56 34.65, 112.5 "
+                    "34.6))', 4490), 'd2', 1)");
+                tx.exec0(
+                    "INSERT INTO replica_withdrawals (layer_id, version, zone_id) VALUES "
+                    "('ly-pbf', 4, 'pbf-2')");
+                return Ok();
+              }).ok());
+
+  auto applied = db::ApplyMigrations(*pool, {zones::Migrations(), nrp_migrations_land_supply()});
+  ASSERT_TRUE(applied.ok()) << applied.error().ToString();
+  pqxx::connection c(db.conninfo());
+  pqxx::nontransaction tx(c);
+  auto layer = tx.exec1(
+      "SELECT current_version, zone_count, checksum, effective_from::text, withdrawn_count FROM "
+      "zone_replica_layers WHERE layer_id = 'ly-pbf'");
+  EXPECT_EQ(layer[0].as<int64_t>(), 3);
+  EXPECT_EQ(layer[1].as<int64_t>(), 1);
+  EXPECT_EQ(layer[2].as<std::string>(), "c3");
+  EXPECT_EQ(layer[3].as<std::string>(), "2023-01-01");
+  EXPECT_EQ(layer[4].as<int64_t>(), 0);
+  EXPECT_EQ(tx.exec1("SELECT string_agg(version || ':' || zone_id || ':' || digest || ':' || "
+                     "region_code, ',' ORDER BY version) FROM zone_replica_zones")[0]
+                .as<std::string>(),
+            "3:pbf-1:d1:410305,4:pbf-1:d2:410305");
+  EXPECT_EQ(tx.exec1("SELECT version || ':' || zone_id FROM zone_replica_withdrawals")[0]
+                .as<std::string>(),
+            "4:pbf-2");
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM pg_tables WHERE tablename IN ('zone_layers', "
+                     "'replica_zones', 'replica_withdrawals')")[0]
+                .as<int>(),
+            0);
 }
 
 // ------------------------------------------------------------------ concurrent bids

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "nrp/core/uuid.h"
+#include "nrp/zones/replica.h"
 #include "store/list_sql.h"
 #include "store/sql.h"
 
@@ -200,52 +201,38 @@ Result<std::vector<v1::Parcel>> ListParcels(pqxx::work& txn, const ListQuery& q)
 
 Result<ZoneMeasurement> MeasureZonesOfParcels(pqxx::work& txn,
                                               const std::vector<std::string>& parcel_ids) {
-  const std::string with =
-      "WITH p AS (SELECT ST_Union(geom) AS geom, min(region_code::text) AS r FROM parcels "
-      "WHERE parcel_id = ANY($1::uuid[])), "
-      "l AS (SELECT zl.layer_id, zl.kind, zl.current_version FROM zone_layers zl, p "
-      "WHERE zl.kind IN (1, 2, 3) AND (zl.region_code::text = p.r "
-      "OR (substr(zl.region_code, 3) = '0000' AND substr(zl.region_code, 1, 2) = substr(p.r, 1, "
-      "2)) "
-      "OR (substr(zl.region_code, 5) = '00' AND substr(zl.region_code, 1, 4) = substr(p.r, 1, "
-      "4)))) ";
-  std::string ids = UuidArray(parcel_ids);
+  auto g = txn.exec_params(
+      "SELECT ST_AsHexEWKB(ST_Union(geom)), min(region_code::text) FROM parcels "
+      "WHERE parcel_id = ANY($1::uuid[])",
+      UuidArray(parcel_ids));
+  if (g.empty() || g[0][0].is_null()) return Error::NotFound("parcel not found for the zone check");
+  const std::string geometry = g[0][0].c_str();
+  // The three control lines of the parcels' county, city and province.
+  constexpr int kUrban = static_cast<int>(ZoneLayerKind::kUrbanDevelopmentBoundary);
+  const zones::LayerFilter filter{
+      .region_code = g[0][1].c_str(),
+      .kinds = {static_cast<int>(ZoneLayerKind::kPermanentBasicFarmland),
+                static_cast<int>(ZoneLayerKind::kEcologicalRedLine), kUrban}};
   ZoneMeasurement m;
-  for (const auto& row :
-       txn.exec_params(with + "SELECT layer_id, kind, current_version FROM l", ids)) {
-    m.layers.push_back(
-        {row[0].c_str(), static_cast<ZoneLayerKind>(row[1].as<int>()), row[2].as<int64_t>()});
+  NRP_ASSIGN_OR_RETURN(auto layers, zones::LayersInForce(txn, filter));
+  for (const auto& l : layers) {
+    m.layers.push_back({l.layer_id, static_cast<ZoneLayerKind>(l.kind), l.version});
   }
-  auto overlaps = txn.exec_params(
-      with +
-          "SELECT z.zone_id, z.name, z.layer_id, z.kind, z.version, z.control_level, "
-          "ST_Area(geography(ST_CollectionExtract(ST_Intersection(z.geom, p.geom), 3))) "
-          "FROM replica_zones z JOIN l ON l.layer_id = z.layer_id AND l.current_version = "
-          "z.version, p "
-          "WHERE ST_Intersects(z.geom, p.geom) ORDER BY z.kind, z.zone_id",
-      ids);
-  for (const auto& row : overlaps) {
+  NRP_ASSIGN_OR_RETURN(auto overlaps, zones::Overlapping(txn, geometry, filter));
+  for (const auto& z : overlaps) {
     ZoneOverlap o;
-    o.zone_id = row[0].c_str();
-    o.zone_name = row[1].c_str();
-    o.layer_id = row[2].c_str();
-    o.kind = static_cast<ZoneLayerKind>(row[3].as<int>());
-    o.version = row[4].as<int64_t>();
-    o.control_level = static_cast<ZoneControlLevel>(row[5].as<int>());
-    o.overlap_m2 = row[6].is_null() ? 0 : row[6].as<double>();
+    o.zone_id = z.zone_id;
+    o.zone_name = z.name;
+    o.layer_id = z.layer_id;
+    o.kind = static_cast<ZoneLayerKind>(z.kind);
+    o.version = z.version;
+    o.control_level = static_cast<ZoneControlLevel>(z.control_level);
+    o.overlap_m2 = z.overlap_m2;
     m.overlaps.push_back(std::move(o));
   }
-  auto area = txn.exec_params1(
-      with +
-          "SELECT ST_Area(geography(p.geom)), COALESCE(ST_Area(geography(ST_CollectionExtract("
-          "ST_Difference(p.geom, u.g), 3))), ST_Area(geography(p.geom))) FROM p LEFT JOIN LATERAL "
-          "(SELECT ST_Union(z.geom) AS g FROM replica_zones z JOIN l ON l.layer_id = z.layer_id "
-          "AND l.current_version = z.version WHERE z.kind = 3 AND ST_Intersects(z.geom, p.geom)) u "
-          "ON true",
-      ids);
-  if (area[0].is_null()) return Error::NotFound("parcel not found for the zone check");
-  m.geometry_area_m2 = area[0].as<double>();
-  m.outside_urban_boundary_m2 = area[1].as<double>();
+  NRP_ASSIGN_OR_RETURN(auto outside, zones::AreaOutside(txn, geometry, kUrban, filter));
+  m.geometry_area_m2 = outside.geometry_m2;
+  m.outside_urban_boundary_m2 = outside.outside_m2;
   return m;
 }
 

@@ -212,39 +212,4 @@ Result<v1::IdleLandCase> GetIdleCase(pqxx::work& txn, const std::string& case_id
 Status UpdateIdleCase(pqxx::work& txn, const v1::IdleLandCase& c);
 Result<std::vector<v1::IdleLandCase>> ListIdleCases(pqxx::work& txn, const ListQuery& q);
 
-// ---------------------------------------------------------------- zone replica
-
-struct ReplicaZone {
-  std::string layer_id;
-  int64_t version = 0;
-  std::string zone_id;
-  ZoneLayerKind kind = ZoneLayerKind::kUnspecified;
-  std::string region_code;
-  std::string name;
-  int control_level = 0;
-  int geometry_encoding = 0;
-  std::string geometry_text;
-  std::string digest;
-  int64_t sequence = 0;
-};
-// The current version of a layer, 0 when none.
-Result<int64_t> CurrentLayerVersion(pqxx::work& txn, const std::string& layer_id);
-// Stages a zone of a version (idempotent: the same zone of the same version
-// replaces itself).
-Status StageZone(pqxx::work& txn, const ReplicaZone& z);
-Status StageWithdrawal(pqxx::work& txn, const std::string& layer_id, int64_t version,
-                       const std::string& zone_id);
-struct StagedVersion {
-  int64_t zone_count = 0;
-  int64_t withdrawn_count = 0;
-  std::string checksum;  // SHA-256 over "zone_id:digest\n" in zone_id byte order
-};
-Result<StagedVersion> StagedVersionOf(pqxx::work& txn, const std::string& layer_id,
-                                      int64_t version);
-// Makes `version` current and drops older versions' zones.
-Status SwitchLayerVersion(pqxx::work& txn, const std::string& layer_id,
-                          const std::string& region_code, ZoneLayerKind kind, int64_t version,
-                          const std::string& checksum, int64_t zone_count,
-                          const std::optional<Date>& effective_from, TimePoint now);
-
 }  // namespace nrp::land_supply::store

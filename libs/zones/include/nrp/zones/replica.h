@@ -13,8 +13,8 @@
 //   - a marker whose counts or checksum differ from what was staged refuses the version
 //     (permanent: the event goes to the dead-letter topic, the layer stays as it was).
 //
-//   zones::Replica replica(clock);
-//   replica.Subscribe(rt, [&](pqxx::work& tx, const zones::SwitchedLayer& l) -> Status {
+//   zones::Replica(rt.clock()).Subscribe(rt, [&](pqxx::work& tx, const zones::SwitchedLayer& l) ->
+//   Status {
 //     return RefreshDraftsOf(tx, l);   // the service's own reaction, in the switch's transaction
 //   });
 //   auto overlaps = zones::Overlapping(tx, geometry_hex_ewkb, {.region_code = "410302"});
@@ -68,7 +68,8 @@ class Replica {
   explicit Replica(const Clock& clock) : clock_(clock) {}
 
   // Subscribes the three planning events on `rt`'s consumer; `on_switch` (optional) runs in
-  // the transaction that puts a version in force.
+  // the transaction that puts a version in force. The handlers keep a copy of the replica
+  // (which is only its clock), so this object need not outlive the call.
   void Subscribe(service::Runtime& rt, SwitchListener on_switch = {});
 
   // The steps themselves, for a consumer of the caller's own. A refusal is INVALID_ARGUMENT or
