@@ -5,8 +5,6 @@
 
 #include "land_supply_service.h"
 #include "nrp/service/main.h"
-#include "nrp/zones/replica.h"
-#include "nrp_migrations_land_supply.h"
 
 int main() {
   std::optional<nrp::land_supply::LandSupplyConfig> config;
@@ -14,7 +12,7 @@ int main() {
       .name = "land_supply",
       .grpc_port = 50052,
       .metrics_port = 9102,
-      .migrations = {nrp::zones::Migrations(), nrp_migrations_land_supply()},
+      .migrations = nrp::land_supply::Migrations(),
       .configure =
           [&](nrp::Env& env) {
             config = nrp::land_supply::LandSupplyConfig::FromEnv(env);

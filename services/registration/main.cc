@@ -4,7 +4,6 @@
 
 #include "config.h"
 #include "nrp/service/main.h"
-#include "nrp_migrations_registration.h"
 #include "wiring.h"
 
 int main() {
@@ -13,7 +12,7 @@ int main() {
       .name = "registration",
       .grpc_port = 50051,
       .metrics_port = 9101,
-      .migrations = {nrp_migrations_registration()},
+      .migrations = nrp::registration::Migrations(),
       .configure =
           [&](nrp::Env& env) -> nrp::Status {
             auto c = nrp::registration::RegistrationConfig::FromEnv(env);

@@ -1,8 +1,14 @@
 #include "land_supply_service.h"
 
 #include "nrp/core/log.h"
+#include "nrp/zones/replica.h"
+#include "nrp_migrations_land_supply.h"
 
 namespace nrp::land_supply {
+
+std::vector<db::MigrationSet> Migrations() {
+  return {zones::Migrations(), nrp_migrations_land_supply()};
+}
 
 LandSupplyConfig LandSupplyConfig::FromEnv(Env& env) {
   LandSupplyConfig c;

@@ -13,6 +13,7 @@
 #include "events/handlers.h"
 #include "nrp/core/calendar.h"
 #include "nrp/core/config.h"
+#include "nrp/db/migrations.h"
 #include "nrp/service/runtime.h"
 
 namespace nrp::land_supply {
@@ -28,6 +29,9 @@ struct LandSupplyConfig {
   // Problems are recorded in `env` (Env::Check).
   static LandSupplyConfig FromEnv(Env& env);
 };
+
+// The schema: the shared zone replica's, then land supply's own.
+std::vector<db::MigrationSet> Migrations();
 
 class LandSupplyService {
  public:

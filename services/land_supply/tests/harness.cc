@@ -15,7 +15,6 @@
 #include "nrp/rpc/client.h"
 #include "nrp/service/publish.h"
 #include "nrp/zones/replica.h"
-#include "nrp_migrations_land_supply.h"
 
 namespace nrp::land_supply::testing {
 
@@ -75,7 +74,7 @@ Harness::Harness(TimePoint start, bool scheduler_job) : clock_(start) {
                                              .acquire_timeout = std::chrono::seconds(20)});
   o.redis.pool_size = 16;
   rt_ = std::make_unique<service::Runtime>(std::move(o), clock_);
-  auto init = rt_->Init({zones::Migrations(), nrp_migrations_land_supply()});
+  auto init = rt_->Init(Migrations());
   if (!init.ok()) ADD_FAILURE() << init.error().ToString();
   LandSupplyConfig config;
   config.scheduler = scheduler_job;

@@ -505,7 +505,7 @@ TEST(ZoneReplicaMigration, AnExistingReplicaMovesToTheSharedTables) {
                 return Ok();
               }).ok());
 
-  auto applied = db::ApplyMigrations(*pool, {zones::Migrations(), nrp_migrations_land_supply()});
+  auto applied = db::ApplyMigrations(*pool, Migrations());
   ASSERT_TRUE(applied.ok()) << applied.error().ToString();
   pqxx::connection c(db.conninfo());
   pqxx::nontransaction tx(c);

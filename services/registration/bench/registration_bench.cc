@@ -37,7 +37,6 @@
 #include "nrp/rpc/client.h"
 #include "nrp/service/runtime.h"
 #include "nrp/testing/infra.h"
-#include "nrp_migrations_registration.h"
 #include "wiring.h"
 
 namespace {
@@ -194,7 +193,7 @@ int main() {
   // Monday 2026-09-28 10:00 China time, a working day.
   nrp::ManualClock clock(ChinaMidnight(nrp::Date(2026, 9, 28)) + std::chrono::hours(10));
   nrp::service::Runtime rt(std::move(o), clock);
-  if (auto s = rt.Init({nrp_migrations_registration()}); !s.ok()) Fail(s.error().ToString());
+  if (auto s = rt.Init(nrp::registration::Migrations()); !s.ok()) Fail(s.error().ToString());
   RegistrationConfig config;
   config.cache_prefix = "nrp:" + prefix + "registration:";
   auto signer = LoadSigner(rt, config);

@@ -2,24 +2,23 @@
 
 #include "nrp/core/log.h"
 #include "nrp/events/topics.h"
+#include "nrp/zones/replica.h"
+#include "nrp_migrations_registration.h"
 
 namespace nrp::registration {
+
+std::vector<db::MigrationSet> Migrations() {
+  return {zones::Migrations(), nrp_migrations_registration()};
+}
 
 Status Wire(service::Runtime& rt, RegistrationApi& api, bool run_scheduler) {
   NRP_RETURN_IF_ERROR(rt.AddService(&api, kServiceName));
   rt.Subscribe(
       events::kLandSupplyTopic, kLandDeliveredType,
       [&api](pqxx::work& tx, const events::CloudEvent& e) { return api.OnLandDelivered(tx, e); });
-  rt.Subscribe(
-      events::kPlanningTopic, kZonePublishedType,
-      [&api](pqxx::work& tx, const events::CloudEvent& e) { return api.OnZonePublished(tx, e); });
-  rt.Subscribe(
-      events::kPlanningTopic, kZoneWithdrawnType,
-      [&api](pqxx::work& tx, const events::CloudEvent& e) { return api.OnZoneWithdrawn(tx, e); });
-  rt.Subscribe(events::kPlanningTopic, kLayerVersionPublishedType,
-               [&api](pqxx::work& tx, const events::CloudEvent& e) {
-                 return api.OnLayerVersionPublished(tx, e);
-               });
+  zones::Replica(rt.clock()).Subscribe(rt, [&api](pqxx::work& tx, const zones::SwitchedLayer& l) {
+    return api.OnZoneLayerSwitched(tx, l);
+  });
   rt.deadlines().Handle("cases/", [&api](pqxx::work& tx, const service::DeadlineChange& c) {
     return api.ApplyCaseDeadline(tx, c);
   });

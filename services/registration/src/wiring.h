@@ -4,15 +4,16 @@
 #pragma once
 
 #include "api/registration_api.h"
+#include "nrp/db/migrations.h"
 #include "nrp/service/runtime.h"
 
 namespace nrp::registration {
 
-// Event types this service consumes.
+// Event types this service consumes besides planning's zone events (libs/zones).
 inline constexpr char kLandDeliveredType[] = "nrp.land_supply.land_delivered.v1";
-inline constexpr char kZonePublishedType[] = "nrp.planning.zone_published.v1";
-inline constexpr char kZoneWithdrawnType[] = "nrp.planning.zone_withdrawn.v1";
-inline constexpr char kLayerVersionPublishedType[] = "nrp.planning.layer_version_published.v1";
+
+// The schema: the shared zone replica's, then registration's own.
+std::vector<db::MigrationSet> Migrations();
 
 // Call before rt.Start(). `run_scheduler` false leaves the overdue pass to the caller.
 Status Wire(service::Runtime& rt, RegistrationApi& api, bool run_scheduler = true);

@@ -59,7 +59,7 @@ class Harness {
                                                .rate_per_second = rate_per_second,
                                                .burst = burst});
     rt_ = std::make_unique<service::Runtime>(std::move(o), clock_);
-    auto s = rt_->Init({nrp_migrations_registration()});
+    auto s = rt_->Init(Migrations());
     if (!s.ok()) ADD_FAILURE() << s.error().ToString();
     RegistrationConfig config;
     config.cache_prefix = "nrp:" + prefix_ + "registration:";

@@ -8,10 +8,15 @@
 
 #include "domain/convert.h"
 #include "harness.h"
+#include "nrp/db/migrations.h"
+#include "nrp/db/transaction.h"
 #include "nrp/events/topics.h"
 #include "nrp/land_supply/v1/events.pb.h"
 #include "nrp/planning/v1/events.pb.h"
 #include "nrp/registration/v1/events.pb.h"
+#include "nrp/testing/infra.h"
+#include "nrp/zones/replica.h"
+#include "nrp_migrations_registration.h"
 #include "signing/electronic_certificate.h"
 #include "store/store.h"
 
@@ -737,7 +742,7 @@ TEST_F(RegistrationIT, PlanningZonesBecomePublicControlsOfNaturalResourceUnits) 
   z.mutable_geometry()->set_text(
       "POLYGON((112.40 34.60, 112.45 34.60, 112.45 34.65, 112.40 34.65, 112.40 34.60))");
   z.set_sequence(1);
-  z.set_zone_digest(store::ZoneDigest(z));
+  z.set_zone_digest(zones::ZoneDigest(z));
   planning::v1::LayerVersionPublished m;
   m.set_layer_id(z.layer_id());
   m.set_region_code("410300");
@@ -753,8 +758,9 @@ TEST_F(RegistrationIT, PlanningZonesBecomePublicControlsOfNaturalResourceUnits) 
   ASSERT_TRUE(e1.ok() && e2.ok());
   ASSERT_TRUE(Produce(topic, *e1).ok());
   ASSERT_TRUE(Produce(topic, *e2).ok());
-  ASSERT_TRUE(nrp::testing::WaitFor([&] { return h_->Count("SELECT count(*) FROM zones") == 1; },
-                                    std::chrono::seconds(60), std::chrono::milliseconds(100)));
+  ASSERT_TRUE(nrp::testing::WaitFor(
+      [&] { return h_->Count("SELECT count(*) FROM zone_replica_layers") == 1; },
+      std::chrono::seconds(60), std::chrono::milliseconds(100)));
 
   v1::CreateNaturalResourceUnitRequest creq = WetlandUnitRequest(/*key_area=*/false);
   v1::NaturalResourceUnit created;
@@ -806,6 +812,60 @@ TEST_F(RegistrationIT, PlanningZonesBecomePublicControlsOfNaturalResourceUnits) 
   n.set_unit_id(created.unit_id());
   *n.mutable_notice_start() = PDate(2026, 10, 28);
   ASSERT_TRUE(Call(writer_.get(), &Stub::StartNaturalResourceUnitNotice, n, &noticed).ok());
+
+  // Version 2 of the layer withdraws the zone. A draft unit of the region loses the control
+  // when the version comes into force (the withdrawal alone changes nothing); a unit past its
+  // draft keeps what its notice showed.
+  v1::CreateNaturalResourceUnitRequest another = WetlandUnitRequest(/*key_area=*/false);
+  another.mutable_unit()->set_name("伊河湿地（二期）");
+  v1::NaturalResourceUnit draft;
+  ASSERT_TRUE(Call(writer_.get(), &Stub::CreateNaturalResourceUnit, another, &draft).ok());
+  ASSERT_EQ(draft.public_controls_size(), 1);
+  planning::v1::ZoneWithdrawn w;
+  w.set_layer_id(z.layer_id());
+  w.set_region_code("410300");
+  w.set_layer_kind(z.layer_kind());
+  w.set_layer_version(2);
+  w.set_zone_id(z.zone_id());
+  w.set_previous_version(1);
+  planning::v1::LayerVersionPublished m2 = m;
+  m2.set_version(2);
+  m2.set_previous_version(1);
+  m2.set_zone_count(0);
+  m2.set_withdrawn_count(1);
+  m2.set_checksum(Sha256HexOf(""));
+  auto e3 = events::NewEvent(
+      w, {"nrp.planning.zone_withdrawn.v1", "/nrp/planning/410300", w.layer_id(), "", ""});
+  ASSERT_TRUE(e3.ok());
+  ASSERT_TRUE(Produce(topic, *e3).ok());
+  auto get_draft = [&] {
+    v1::GetNaturalResourceUnitRequest g;
+    g.set_unit_id(draft.unit_id());
+    v1::NaturalResourceUnit got;
+    EXPECT_TRUE(Call(writer_.get(), &Stub::GetNaturalResourceUnit, g, &got).ok());
+    return got;
+  };
+  ASSERT_TRUE(nrp::testing::WaitFor(
+      [&] {
+        return h_->Count("SELECT count(*) FROM zone_replica_withdrawals WHERE version = 2") == 1;
+      },
+      std::chrono::seconds(60), std::chrono::milliseconds(100)));
+  EXPECT_EQ(get_draft().public_controls_size(), 1) << "version 1 is in force until the marker";
+  auto e4 = events::NewEvent(m2, {"nrp.planning.layer_version_published.v1", "/nrp/planning/410300",
+                                  m2.layer_id(), "", ""});
+  ASSERT_TRUE(e4.ok());
+  ASSERT_TRUE(Produce(topic, *e4).ok());
+  ASSERT_TRUE(nrp::testing::WaitFor(
+      [&] {
+        return h_->Count("SELECT count(*) FROM zone_replica_layers WHERE current_version = 2") == 1;
+      },
+      std::chrono::seconds(60), std::chrono::milliseconds(100)));
+  EXPECT_EQ(get_draft().public_controls_size(), 0);
+  v1::GetNaturalResourceUnitRequest g;
+  g.set_unit_id(registered.unit_id());
+  v1::NaturalResourceUnit kept;
+  ASSERT_TRUE(Call(writer_.get(), &Stub::GetNaturalResourceUnit, g, &kept).ok());
+  EXPECT_EQ(kept.public_controls_size(), registered.public_controls_size());
 }
 
 TEST_F(RegistrationIT, UnitAndRegisterLookupsAreCachedAndInvalidatedOnChange) {
@@ -895,6 +955,69 @@ struct CalendarDay {
 
 // Past the last official year the service keeps taking cases: the time limit and the public
 // notice are counted by the statutory rule and say so.
+// A database written by the earlier replica (registration's zone_layers, zones and
+// zone_staging) keeps its layers in force and its staged zones when the shared replica takes
+// over, and the overlap query reads them.
+TEST(ZoneReplicaMigration, AnExistingReplicaMovesToTheSharedTables) {
+  nrp::testing::TestDatabase db("regmig");
+  db::PoolOptions o;
+  o.conninfo = db.conninfo();
+  o.size = 2;
+  auto pool = db::Pool::Create(o);
+  db::MigrationSet first = nrp_migrations_registration();
+  first.migrations.resize(1);  // the schema before the shared replica
+  ASSERT_TRUE(db::ApplyMigrations(*pool, {first}).ok());
+  const std::string square =
+      "ST_GeomFromText('POLYGON((112.40 34.60, 112.45 34.60, 112.45 34.65, 112.40 34.65, "
+      "112.40 34.60))', 4490)";
+  ASSERT_TRUE(db::Transact(*pool, [&](pqxx::work& tx) -> Status {
+                tx.exec0(
+                    "INSERT INTO zone_layers (layer_id, region_code, layer_kind, "
+                    "current_version, zone_count, checksum, approval, switched_at) VALUES "
+                    "('layer-redline-4103', '410300', 2, 1, 1, 'c1', NULL, now())");
+                tx.exec0(
+                    "INSERT INTO zones (layer_id, zone_id, layer_version, layer_kind, "
+                    "control_level, name, region_code, zone_digest, geometry) VALUES "
+                    "('layer-redline-4103', 'zone-yiluo', 1, 2, 1, '伊洛河湿地生态保护红线', "
+                    "'410300', 'd1', " +
+                    square + ")");
+                tx.exec0(
+                    "INSERT INTO zone_staging (layer_id, layer_version, zone_id, layer_kind, "
+                    "control_level, name, region_code, zone_digest, geometry) VALUES "
+                    "('layer-redline-4103', 2, 'zone-yiluo', 2, 1, '伊洛河湿地生态保护红线', "
+                    "'410300', 'd2', " +
+                    square + ")");
+                return Ok();
+              }).ok());
+
+  auto applied = db::ApplyMigrations(*pool, Migrations());
+  ASSERT_TRUE(applied.ok()) << applied.error().ToString();
+  pqxx::connection c(db.conninfo());
+  pqxx::nontransaction tx(c);
+  EXPECT_EQ(tx.exec1("SELECT layer_id || ':' || kind || ':' || current_version || ':' || "
+                     "zone_count || ':' || checksum FROM zone_replica_layers")[0]
+                .as<std::string>(),
+            "layer-redline-4103:2:1:1:c1");
+  EXPECT_EQ(tx.exec1("SELECT string_agg(version || ':' || zone_id || ':' || digest, ',' ORDER BY "
+                     "version) FROM zone_replica_zones")[0]
+                .as<std::string>(),
+            "1:zone-yiluo:d1,2:zone-yiluo:d2");
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM pg_tables WHERE tablename IN ('zone_layers', 'zones', "
+                     "'zone_staging')")[0]
+                .as<int>(),
+            0);
+  auto overlaps = db::Transact(*pool, [&](pqxx::work& w) {
+    auto hex = w.exec1(
+        "SELECT ST_AsHexEWKB(ST_GeomFromText('POLYGON((112.41 34.61, 112.42 34.61, 112.42 34.62, "
+        "112.41 34.62, 112.41 34.61))', 4490))");
+    return zones::Overlapping(w, hex[0].c_str());
+  });
+  ASSERT_TRUE(overlaps.ok()) << overlaps.error().ToString();
+  ASSERT_EQ(overlaps->size(), 1u);
+  EXPECT_EQ((*overlaps)[0].zone_id, "zone-yiluo");
+  EXPECT_EQ((*overlaps)[0].version, 1);
+}
+
 TEST(RegistrationCalendar, CasesWithANoticeRunOnAnyDayOfTheProvisionalYear) {
   const CalendarDay days[] = {
       // Sunday 2026-12-20: due Fri 12-25, moved by the 15 notice days to 2027-01-18; the

@@ -18,6 +18,7 @@
 #include "nrp/registration/v1/registration.grpc.pb.h"
 #include "nrp/rpc/auth.h"
 #include "nrp/service/runtime.h"
+#include "nrp/zones/replica.h"
 #include "signing/document_signer.h"
 
 namespace nrp::registration {
@@ -119,9 +120,8 @@ class RegistrationApi final : public v1::RegistrationService::Service {
 
   // Event handlers of other services' events (registered on the runtime by the wiring).
   events::HandlerResult OnLandDelivered(pqxx::work& tx, const events::CloudEvent& event);
-  events::HandlerResult OnZonePublished(pqxx::work& tx, const events::CloudEvent& event);
-  events::HandlerResult OnZoneWithdrawn(pqxx::work& tx, const events::CloudEvent& event);
-  events::HandlerResult OnLayerVersionPublished(pqxx::work& tx, const events::CloudEvent& event);
+  // A zone layer version came into force in the replica (in the switch's transaction).
+  Status OnZoneLayerSwitched(pqxx::work& tx, const zones::SwitchedLayer& layer);
 
   const DocumentSigner& signer() const { return *signer_; }
   const RegistrationConfig& config() const { return config_; }

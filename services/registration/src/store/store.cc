@@ -8,6 +8,7 @@
 #include "domain/party.h"
 #include "domain/time_limits.h"
 #include "nrp/db/pool.h"
+#include "nrp/zones/replica.h"
 #include "signing/document_signer.h"
 
 namespace nrp::registration::store {
@@ -897,135 +898,40 @@ Status InsertNaturalResourceRegisterVersion(pqxx::work& txn, const v1::NaturalRe
 }
 
 Result<std::vector<OverlappingZone>> OverlappingZones(pqxx::work& txn, const std::string& unit_id) {
-  return Guard("zone overlap", [&]() -> Result<std::vector<OverlappingZone>> {
-    auto r =
-        Exec(txn, "reg_zones_overlapping",
-             "SELECT z.zone_id, z.name, z.layer_kind, z.control_level, z.layer_version, "
-             "l.approval FROM natural_resource_units u JOIN zones z ON "
-             "ST_Intersects(z.geometry, u.boundary) AND NOT ST_Touches(z.geometry, u.boundary) "
-             "JOIN zone_layers l ON l.layer_id = z.layer_id WHERE u.unit_id = $1 "
-             "ORDER BY z.layer_kind, z.zone_id",
-             unit_id);
-    std::vector<OverlappingZone> out;
-    for (const auto& row : r) {
-      OverlappingZone z;
-      z.zone_id = row[0].as<std::string>();
-      z.name = row[1].as<std::string>();
-      z.layer_kind = static_cast<cpb::ZoneLayerKind>(row[2].as<int>());
-      z.control_level = static_cast<cpb::ZoneControlLevel>(row[3].as<int>());
-      z.layer_version = row[4].as<int64_t>();
-      if (!row[5].is_null()) {
-        z.basis.ParseFromString(pqxx::binarystring(row[5]).str());
-      }
-      out.push_back(std::move(z));
-    }
-    return out;
-  });
+  std::string boundary;
+  NRP_RETURN_IF_ERROR(Guard("zone overlap", [&]() -> Status {
+    auto r = Exec(txn, "reg_nru_boundary_hex",
+                  "SELECT ST_AsHexEWKB(boundary) FROM natural_resource_units WHERE unit_id = $1",
+                  unit_id);
+    if (!r.empty() && !r[0][0].is_null()) boundary = r[0][0].as<std::string>();
+    return Ok();
+  }));
+  std::vector<OverlappingZone> out;
+  if (boundary.empty()) return out;
+  NRP_ASSIGN_OR_RETURN(auto overlaps, zones::Overlapping(txn, boundary));
+  for (const auto& o : overlaps) {
+    OverlappingZone z;
+    z.zone_id = o.zone_id;
+    z.name = o.name;
+    z.layer_kind = static_cast<cpb::ZoneLayerKind>(o.kind);
+    z.control_level = static_cast<cpb::ZoneControlLevel>(o.control_level);
+    z.layer_version = o.version;
+    if (!o.approval.empty()) z.basis.ParseFromString(o.approval);
+    out.push_back(std::move(z));
+  }
+  return out;
 }
 
 Result<std::vector<std::string>> DraftUnitsTouchingLayer(pqxx::work& txn,
                                                          const std::string& layer_id) {
   return Guard("zone refresh", [&]() -> Result<std::vector<std::string>> {
     auto r = Exec(txn, "reg_nru_drafts_in_layer_region",
-                  "SELECT u.unit_id FROM natural_resource_units u, zone_layers l WHERE "
-                  "l.layer_id = $1 AND u.state = 1 AND starts_with(u.region_code, "
-                  "rtrim(l.region_code, '0')) ORDER BY u.unit_id",
+                  "SELECT u.unit_id FROM natural_resource_units u, zone_replica_layers l WHERE "
+                  "l.layer_id = $1 AND u.state = 1 AND "
+                  "nrp_zone_region_covers(l.region_code::text, u.region_code) ORDER BY u.unit_id",
                   layer_id);
     std::vector<std::string> out;
     for (const auto& row : r) out.push_back(row[0].as<std::string>());
-    return out;
-  });
-}
-
-// ---------------------------------------------------------------- zone replica
-
-std::string ZoneDigest(const ppb::ZonePublished& z) {
-  std::string text = z.zone_id() + "\n" + std::to_string(static_cast<int>(z.control_level())) +
-                     "\n" + std::to_string(z.geometry().srid() == 0 ? 4490 : z.geometry().srid()) +
-                     "\n" + std::to_string(static_cast<int>(z.geometry().encoding())) + "\n" +
-                     z.geometry().text() + "\n";
-  std::map<std::string, std::string> attrs(z.attributes().begin(), z.attributes().end());
-  for (const auto& [k, v] : attrs) text += k + "=" + v + "\n";
-  return Sha256HexOf(text);
-}
-
-Status StageZone(pqxx::work& txn, const ppb::ZonePublished& z) {
-  auto checked = CheckGeometry(txn, z.geometry(), "zone " + z.zone_id() + " geometry");
-  if (!checked.ok()) return checked.error();
-  return Guard("zone stage", [&]() -> Status {
-    static const std::string sql =
-        std::string(
-            "INSERT INTO zone_staging (layer_id, layer_version, zone_id, layer_kind, "
-            "control_level, name, region_code, zone_digest, geometry) SELECT $3, $4, $5, "
-            "$6, $7, $8, $9, $10, ") +
-        kGeomExpr +
-        " ON CONFLICT (layer_id, layer_version, zone_id) DO UPDATE SET zone_digest = "
-        "EXCLUDED.zone_digest, geometry = EXCLUDED.geometry, name = EXCLUDED.name, control_level = "
-        "EXCLUDED.control_level";
-    Exec(txn, "reg_zone_stage", sql.c_str(), static_cast<int>(z.geometry().encoding()),
-         GeometryText(z.geometry()), z.layer_id(), z.layer_version(), z.zone_id(),
-         static_cast<int>(z.layer_kind()), static_cast<int>(z.control_level()), z.name(),
-         z.zone_region_code().empty() ? z.region_code() : z.zone_region_code(), z.zone_digest());
-    return Ok();
-  });
-}
-
-Result<LayerSwitch> SwitchLayer(pqxx::work& txn, const ppb::LayerVersionPublished& m) {
-  return Guard("layer switch", [&]() -> Result<LayerSwitch> {
-    LayerSwitch out;
-    auto cur = Exec(txn, "reg_layer_current",
-                    "SELECT current_version FROM zone_layers WHERE layer_id = $1 FOR UPDATE",
-                    m.layer_id());
-    if (!cur.empty() && cur[0][0].as<int64_t>() >= m.version()) {
-      Exec(txn, "reg_layer_drop_stale",
-           "DELETE FROM zone_staging WHERE layer_id = $1 AND layer_version <= $2", m.layer_id(),
-           m.version());
-      return out;
-    }
-    std::string text;
-    int64_t count = 0;
-    for (const auto& row : Exec(txn, "reg_layer_staged",
-                                "SELECT zone_id, zone_digest FROM zone_staging WHERE layer_id = $1 "
-                                "AND layer_version = $2 ORDER BY zone_id COLLATE \"C\"",
-                                m.layer_id(), m.version())) {
-      text += row[0].as<std::string>() + ":" + row[1].as<std::string>() + "\n";
-      ++count;
-    }
-    if (count != m.zone_count()) {
-      out.mismatch = "layer " + m.layer_id() + " version " + std::to_string(m.version()) + ": " +
-                     std::to_string(count) + " zones received, the marker says " +
-                     std::to_string(m.zone_count());
-      return out;
-    }
-    std::string checksum = Sha256HexOf(text);
-    if (checksum != m.checksum()) {
-      out.mismatch = "layer " + m.layer_id() + " version " + std::to_string(m.version()) +
-                     ": checksum of the received zones " + checksum +
-                     " differs from the marker's " + m.checksum();
-      return out;
-    }
-    std::string approval;
-    m.approval().SerializeToString(&approval);
-    Exec(txn, "reg_layer_upsert",
-         "INSERT INTO zone_layers (layer_id, region_code, layer_kind, current_version, zone_count, "
-         "checksum, approval, switched_at) VALUES ($1, $2, $3, $4, $5, $6, $7, now()) ON CONFLICT "
-         "(layer_id) DO UPDATE SET region_code = EXCLUDED.region_code, layer_kind = "
-         "EXCLUDED.layer_kind, current_version = EXCLUDED.current_version, zone_count = "
-         "EXCLUDED.zone_count, checksum = EXCLUDED.checksum, approval = EXCLUDED.approval, "
-         "switched_at = now()",
-         m.layer_id(), m.region_code(), static_cast<int>(m.layer_kind()), m.version(),
-         m.zone_count(), m.checksum(), pqxx::binarystring(approval));
-    Exec(txn, "reg_layer_clear", "DELETE FROM zones WHERE layer_id = $1", m.layer_id());
-    Exec(txn, "reg_layer_fill",
-         "INSERT INTO zones (layer_id, zone_id, layer_version, layer_kind, control_level, name, "
-         "region_code, zone_digest, geometry) SELECT layer_id, zone_id, layer_version, layer_kind, "
-         "control_level, name, region_code, zone_digest, geometry FROM zone_staging WHERE "
-         "layer_id = $1 AND layer_version = $2",
-         m.layer_id(), m.version());
-    Exec(txn, "reg_layer_drop_staged",
-         "DELETE FROM zone_staging WHERE layer_id = $1 AND layer_version <= $2", m.layer_id(),
-         m.version());
-    out.switched = true;
     return out;
   });
 }

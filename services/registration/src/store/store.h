@@ -15,7 +15,6 @@
 #include "domain/register.h"
 #include "nrp/core/clock.h"
 #include "nrp/core/status.h"
-#include "nrp/planning/v1/events.pb.h"
 #include "nrp/registration/v1/registration.pb.h"
 #include "signing/electronic_certificate.h"
 
@@ -125,16 +124,5 @@ Result<std::vector<OverlappingZone>> OverlappingZones(pqxx::work& txn, const std
 // controls from the layer.
 Result<std::vector<std::string>> DraftUnitsTouchingLayer(pqxx::work& txn,
                                                          const std::string& layer_id);
-
-// ---- planning zone replica ----
-Status StageZone(pqxx::work& txn, const planning::v1::ZonePublished& zone);
-struct LayerSwitch {
-  bool switched = false;  // false: an older or equal version was already current
-  std::string mismatch;   // non-empty: count or checksum did not match the staged zones
-};
-Result<LayerSwitch> SwitchLayer(pqxx::work& txn, const planning::v1::LayerVersionPublished& m);
-
-// Lower-case hex SHA-256 of a zone's content as planning defines zone_digest.
-std::string ZoneDigest(const planning::v1::ZonePublished& zone);
 
 }  // namespace nrp::registration::store
