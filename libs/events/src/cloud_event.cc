@@ -5,6 +5,7 @@
 
 #include <cctype>
 
+#include "nrp/core/trace.h"
 #include "nrp/core/uuid.h"
 
 namespace nrp::events {
@@ -16,13 +17,6 @@ bool IsLowerIdent(std::string_view s) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
   }
   return true;
-}
-
-bool IsHex(std::string_view s) {
-  for (char c : s) {
-    if (!std::isxdigit(static_cast<unsigned char>(c)) || (c >= 'A' && c <= 'F')) return false;
-  }
-  return !s.empty();
 }
 
 std::vector<std::string_view> Split(std::string_view s, char sep) {
@@ -58,18 +52,6 @@ bool IsValidType(std::string_view s) {
   return TypeVersion(s) >= 0;
 }
 
-bool IsValidTraceparent(std::string_view s) {
-  // "<version:2>-<trace-id:32>-<parent-id:16>-<flags:2>", lower-case hex.
-  auto parts = Split(s, '-');
-  if (parts.size() < 4) return false;
-  if (parts[0].size() != 2 || !IsHex(parts[0]) || parts[0] == "ff") return false;
-  if (parts[0] == "00" && parts.size() != 4) return false;
-  if (parts[1].size() != 32 || !IsHex(parts[1]) || parts[1] == std::string(32, '0')) {
-    return false;
-  }
-  if (parts[2].size() != 16 || !IsHex(parts[2]) || parts[2] == std::string(16, '0')) return false;
-  return parts[3].size() == 2 && IsHex(parts[3]);
-}
 
 // Collects violations and turns them into one INVALID_ARGUMENT error.
 class Problems {
@@ -121,7 +103,7 @@ void CheckAttributes(const CloudEvent& e, Problems& p) {
   if (e.dataschema.empty() && e.datacontenttype == kProtobufContentType) {
     p.Add(kHeaderDataSchema, "missing (required for application/protobuf)");
   }
-  if (!e.traceparent.empty() && !IsValidTraceparent(e.traceparent)) {
+  if (!e.traceparent.empty() && !trace::IsValidTraceparent(e.traceparent)) {
     p.Add(kHeaderTraceparent, "not a W3C traceparent: '" + e.traceparent + "'");
   }
 }

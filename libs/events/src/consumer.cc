@@ -9,6 +9,7 @@
 
 #include "backoff.h"
 #include "nrp/core/log.h"
+#include "nrp/core/trace.h"
 #include "nrp/core/uuid.h"
 #include "nrp/db/migrations.h"
 #include "nrp/events/handler.h"
@@ -399,6 +400,8 @@ class Consumer::Impl {
         }
         HandlerResult hr;
         try {
+          // What the handler publishes continues the event's trace (or starts one).
+          trace::Scope traced(trace::Continue(ev.traceparent));
           hr = it->second(txn, ev);
         } catch (const std::exception& e) {
           Error err = db::MapException(e);

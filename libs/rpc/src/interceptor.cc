@@ -19,6 +19,7 @@ using SteadyClock = std::chrono::steady_clock;
 struct CallState {
   std::string method;
   std::string trace_id;
+  std::string traceparent;  // of this call: the caller's trace, a span of its own
   bool is_public = false;
   std::optional<Result<Caller>> auth;  // set once the client metadata arrived
   std::atomic<bool> consulted{false};  // RequireCaller was called
@@ -66,11 +67,6 @@ std::string_view Lookup(const std::multimap<grpc::string_ref, grpc::string_ref>&
   auto it = md.find(grpc::string_ref(key.data(), key.size()));
   if (it == md.end()) return {};
   return std::string_view(it->second.data(), it->second.size());
-}
-
-bool IsHex(std::string_view s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 // "/pkg.Service/Method" -> "pkg.Service".
@@ -142,8 +138,8 @@ class ChassisInterceptor final : public grpc::experimental::Interceptor {
 
  private:
   void OnMetadata(const std::multimap<grpc::string_ref, grpc::string_ref>& md) {
-    state_->trace_id = TraceIdFromTraceparent(Lookup(md, "traceparent"));
-    if (state_->trace_id.empty()) state_->trace_id = NewTraceId();
+    state_->traceparent = trace::Continue(Lookup(md, "traceparent"));
+    state_->trace_id = trace::TraceIdOf(state_->traceparent);
     std::string_view authorization = Lookup(md, "authorization");
     if (config_->authenticator) {
       // Public methods still identify a caller who sent a token (for the log),
@@ -192,34 +188,6 @@ class ChassisInterceptor final : public grpc::experimental::Interceptor {
 
 }  // namespace
 
-std::string TraceIdFromTraceparent(std::string_view tp) {
-  // version "-" trace-id "-" parent-id "-" flags; future versions may append fields.
-  if (tp.size() < 55 || tp[2] != '-' || tp[35] != '-' || tp[52] != '-') return "";
-  std::string_view version = tp.substr(0, 2), trace = tp.substr(3, 32), parent = tp.substr(36, 16),
-                   flags = tp.substr(53, 2);
-  if (!IsHex(version) || version == "ff" || !IsHex(trace) || !IsHex(parent) || !IsHex(flags)) {
-    return "";
-  }
-  if (version == "00" && tp.size() != 55) return "";
-  if (trace == std::string(32, '0') || parent == std::string(16, '0')) return "";
-  return std::string(trace);
-}
-
-std::string NewTraceId() {
-  thread_local std::mt19937_64 rng{
-      std::random_device{}() ^
-      static_cast<uint64_t>(SteadyClock::now().time_since_epoch().count())};
-  static const char kHex[] = "0123456789abcdef";
-  std::string out(32, '0');
-  uint64_t a = rng(), b = rng();
-  if (a == 0 && b == 0) a = 1;
-  for (int i = 0; i < 16; ++i) {
-    out[i] = kHex[(a >> (60 - 4 * i)) & 15];
-    out[16 + i] = kHex[(b >> (60 - 4 * i)) & 15];
-  }
-  return out;
-}
-
 Result<Caller> RequireCaller(const grpc::ServerContextBase* context, std::string_view scope,
                              std::string_view region_code) {
   auto state = Calls().Find(context);
@@ -242,6 +210,11 @@ std::string TraceIdOf(const grpc::ServerContextBase* context) {
   return state == nullptr ? std::string() : state->trace_id;
 }
 
+std::string TraceparentOf(const grpc::ServerContextBase* context) {
+  auto state = Calls().Find(context);
+  return state == nullptr ? std::string() : state->traceparent;
+}
+
 namespace {
 std::string AgencyOf(const grpc::ServerContextBase* context) {
   auto state = Calls().Find(context);
@@ -251,7 +224,8 @@ std::string AgencyOf(const grpc::ServerContextBase* context) {
 }  // namespace
 
 CallLogScope::CallLogScope(const grpc::ServerContextBase* context)
-    : scope_{log::Field("trace_id", TraceIdOf(context)), log::Field("agency", AgencyOf(context))} {}
+    : scope_{log::Field("trace_id", TraceIdOf(context)), log::Field("agency", AgencyOf(context))},
+      trace_(TraceparentOf(context)) {}
 
 ChassisInterceptorFactory::ChassisInterceptorFactory(
     std::shared_ptr<const InterceptorConfig> config)

@@ -105,18 +105,6 @@ TEST(ServerStart, TlsOptionsAreCheckedByVariable) {
   EXPECT_NE(st.error().message().find("NRP_TLS_KEY"), std::string::npos);
 }
 
-TEST(TraceContext, ParsesW3cTraceparent) {
-  EXPECT_EQ(TraceIdFromTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
-            "4bf92f3577b34da6a3ce929d0e0e4736");
-  EXPECT_EQ(TraceIdFromTraceparent("00-00000000000000000000000000000000-00f067aa0ba902b7-01"), "");
-  EXPECT_EQ(TraceIdFromTraceparent("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"), "");
-  EXPECT_EQ(TraceIdFromTraceparent("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01"), "");
-  EXPECT_EQ(TraceIdFromTraceparent("garbage"), "");
-  std::string a = NewTraceId(), b = NewTraceId();
-  EXPECT_EQ(a.size(), 32u);
-  EXPECT_NE(a, b);
-  EXPECT_EQ(a.find_first_not_of("0123456789abcdef"), std::string::npos);
-}
 
 }  // namespace
 }  // namespace nrp::rpc

@@ -332,6 +332,11 @@ TEST(Observability, OneLogLinePerCallWithTraceIdEchoedBack) {
   EXPECT_EQ(std::string(echoed->second.data(), echoed->second.size()),
             "4bf92f3577b34da6a3ce929d0e0e4736");
   EXPECT_EQ(resp.trace_id(), "4bf92f3577b34da6a3ce929d0e0e4736");
+  // In the handler the caller's trace is in force with a span of the call's own.
+  EXPECT_TRUE(std::regex_match(
+      resp.traceparent(), std::regex("00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01")))
+      << resp.traceparent();
+  EXPECT_NE(resp.traceparent().substr(36, 16), "00f067aa0ba902b7");
 
   grpc::ClientContext ctx2;
   ctx2.set_deadline(std::chrono::system_clock::now() + 5s);
@@ -340,6 +345,7 @@ TEST(Observability, OneLogLinePerCallWithTraceIdEchoedBack) {
   ASSERT_NE(generated, ctx2.GetServerInitialMetadata().end());
   std::string trace2(generated->second.data(), generated->second.size());
   EXPECT_TRUE(std::regex_match(trace2, std::regex("[0-9a-f]{32}"))) << trace2;
+  EXPECT_EQ(resp.traceparent().substr(0, 36), "00-" + trace2 + "-") << resp.traceparent();
   log::Configure("nrp", log::Level::kInfo, nullptr);
 
   std::vector<std::string> rpc_lines;

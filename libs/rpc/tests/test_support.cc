@@ -227,6 +227,7 @@ grpc::Status EchoServiceImpl::Echo(grpc::ServerContext* ctx, const EchoRequest* 
   resp->set_message(req->message());
   resp->set_agency(caller->agency);
   resp->set_trace_id(TraceIdOf(ctx));
+  resp->set_traceparent(trace::Current());
   resp->set_payload_bytes(static_cast<int64_t>(req->payload().size()));
   return grpc::Status::OK;
 }

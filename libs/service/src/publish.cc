@@ -4,6 +4,7 @@
 #include <google/protobuf/message.h>
 
 #include "nrp/common/v1/event_options.pb.h"
+#include "nrp/core/trace.h"
 #include "nrp/events/cloud_event.h"
 #include "nrp/service/runtime.h"
 
@@ -74,9 +75,12 @@ Result<events::OutboxEvent> BuildEvent(const Message& payload, std::string_view 
 
 Status Publish(Runtime& runtime, pqxx::dbtransaction& tx, const Message& payload,
                std::string_view region_code, std::string_view traceparent) {
-  NRP_ASSIGN_OR_RETURN(events::OutboxEvent event,
-                       BuildEvent(payload, runtime.service(), runtime.options().topic_prefix,
-                                  region_code, traceparent, runtime.clock()));
+  // The trace of the call, event or job being served unless the caller names another.
+  NRP_ASSIGN_OR_RETURN(
+      events::OutboxEvent event,
+      BuildEvent(payload, runtime.service(), runtime.options().topic_prefix, region_code,
+                 traceparent.empty() ? std::string_view(trace::Current()) : traceparent,
+                 runtime.clock()));
   return events::Outbox::Append(tx, event);
 }
 

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "nrp/core/log.h"
+#include "nrp/core/trace.h"
 #include "nrp/events/outbox.h"
 #include "nrp/events/topics.h"
 #include "nrp_migrations_service.h"
@@ -122,6 +123,7 @@ void Runtime::RunJob(Job* job) {
     if (jobs_cv_.wait_for(lock, job->interval, [&] { return stopping_; })) break;
     lock.unlock();
     try {
+      trace::Scope traced(trace::Continue(""));  // each run is a trace of its own
       job->fn();
     } catch (const std::exception& e) {
       log::Error("periodic job failed", {{"job", job->name}, {"error", e.what()}});

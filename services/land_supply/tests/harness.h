@@ -61,8 +61,11 @@ class Harness {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
     ctx.AddMetadata("authorization", "Bearer " + token);
+    if (!traceparent_.empty()) ctx.AddMetadata("traceparent", traceparent_);
     return rpc::FromGrpcStatus(((*stub_).*method)(&ctx, req, resp));
   }
+  // The W3C traceparent later calls send; empty: none.
+  void SetTraceparent(std::string traceparent) { traceparent_ = std::move(traceparent); }
 
   SchedulerReport RunScheduler() { return svc_->scheduler().RunOnce(); }
 
@@ -120,6 +123,7 @@ class Harness {
   std::unique_ptr<LandSupplyService> svc_;
   std::unique_ptr<v1::LandSupplyService::Stub> stub_;
   std::string prefix_;
+  std::string traceparent_;
   nrp::testing::EventProducer producer_;
 };
 

@@ -350,13 +350,27 @@ TEST(LandSupplyIntegration, AListingWithoutABidAtTheReservePriceFails) {
   *sign.mutable_contract()->mutable_agreed_construction_start() = ToProtoDate(today.AddDays(90));
   *sign.mutable_contract()->mutable_agreed_completion_date() = ToProtoDate(today.AddDays(900));
   v1::GrantContract c;
+  const std::string caller_trace = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+  h.SetTraceparent(caller_trace);
   ExpectStatus(
       h.Call(&Stub::SignContract, sign, &c), Code::kFailedPrecondition,
       "offer " + offer.offer_id() + " is FAILED; a contract is signed only for an AWARDED offer");
+  // The refusal is audited with its code and the caller's trace.
+  EXPECT_EQ(h.Scalar("SELECT outcome || ' ' || trace_id FROM audit_log WHERE method = "
+                     "'/nrp.land_supply.v1.LandSupplyService/SignContract'"),
+            "FAILED_PRECONDITION OFFER_NOT_AWARDED 0af7651916cd43dd8448eb211c80319c");
 
-  // The parcel is offered again; without any bid that sale fails too.
+  // The parcel is offered again; without any bid that sale fails too. The publication's event
+  // carries the caller's trace with a span of this service's.
   v1::SupplyOffer again = h.DraftListing(parcel, 100'000'000, 100'000'000, 1'000'000);
   ASSERT_TRUE(Publish(h, again.offer_id(), &again).ok());
+  h.SetTraceparent("");
+  const std::string event_trace =
+      h.Scalar("SELECT traceparent FROM outbox WHERE ce_type = "
+               "'nrp.land_supply.offer_published.v1' AND key = '" +
+               again.offer_id() + "'");
+  EXPECT_EQ(event_trace.substr(0, 36), "00-0af7651916cd43dd8448eb211c80319c-") << event_trace;
+  EXPECT_NE(event_trace, caller_trace);
   h.clock().Set(BiddingEnd(again));
   EXPECT_EQ(h.RunScheduler().offers_closed, 1);
   again = GetOffer(h, again.offer_id());

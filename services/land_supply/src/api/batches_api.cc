@@ -50,8 +50,7 @@ grpc::Status LandSupplyApi::CreateApprovalBatch(Ctx* ctx, const v1::CreateApprov
         NRP_RETURN_IF_ERROR(InRegion(caller, kWriteScope, in.region_code));
         NRP_ASSIGN_OR_RETURN(RegionCode region,
                              RegionCode::Parse(in.region_code, "batch.region_code"));
-        return Mutate<v1::ApprovalBatch>(
-            ctx, caller, "CreateApprovalBatch", req->request_id(), *req,
+        return Mutate<v1::ApprovalBatch>(caller, "CreateApprovalBatch", req->request_id(), *req,
             [&](pqxx::work& tx, Audit& audit) -> Result<v1::ApprovalBatch> {
               TimePoint now = d_.clock().Now();
               v1::ApprovalBatch b = req->batch();
@@ -158,8 +157,7 @@ grpc::Status LandSupplyApi::ApproveBatch(Ctx* ctx, const v1::ApproveBatchRequest
                                  a.grain_capacity_kg()});
           ids.push_back(a.account_id());
         }
-        return Mutate<v1::ApprovalBatch>(
-            ctx, caller, "ApproveBatch", req->request_id(), *req,
+        return Mutate<v1::ApprovalBatch>(caller, "ApproveBatch", req->request_id(), *req,
             [&](pqxx::work& tx, Audit& audit) -> Result<v1::ApprovalBatch> {
               NRP_ASSIGN_OR_RETURN(store::BatchRow row, store::GetBatch(tx, req->batch_id(), true));
               v1::ApprovalBatch& b = row.batch;
@@ -262,8 +260,7 @@ grpc::Status LandSupplyApi::RecordBatchExpropriation(Ctx* ctx,
                                                      v1::ApprovalBatch* out) {
   return Serve<v1::ApprovalBatch>(
       ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::ApprovalBatch> {
-        return Mutate<v1::ApprovalBatch>(
-            ctx, caller, "RecordBatchExpropriation", req->request_id(), *req,
+        return Mutate<v1::ApprovalBatch>(caller, "RecordBatchExpropriation", req->request_id(), *req,
             [&](pqxx::work& tx, Audit& audit) -> Result<v1::ApprovalBatch> {
               NRP_ASSIGN_OR_RETURN(store::BatchRow row, store::GetBatch(tx, req->batch_id(), true));
               v1::ApprovalBatch& b = row.batch;

@@ -60,8 +60,7 @@ grpc::Status LandSupplyApi::SignContract(Ctx* ctx, const v1::SignContractRequest
         const v1::GrantContract& in = req->contract();
         if (in.offer_id().empty()) return Error::InvalidArgument("contract.offer_id", "required");
         ContractTerms terms = TermsOf(in);
-        auto result = Mutate<v1::GrantContract>(
-            ctx, caller, "SignContract", req->request_id(), *req,
+        auto result = Mutate<v1::GrantContract>(caller, "SignContract", req->request_id(), *req,
             [&](pqxx::work& tx, Audit& audit) -> Result<v1::GrantContract> {
               auto offer_row = store::GetOffer(tx, in.offer_id(), true);
               if (!offer_row.ok())
@@ -210,8 +209,7 @@ grpc::Status LandSupplyApi::RecordPayment(Ctx* ctx, const v1::RecordPaymentReque
         const v1::Payment& in = req->payment();
         if (in.contract_id().empty())
           return Error::InvalidArgument("payment.contract_id", "required");
-        return Mutate<v1::Payment>(
-            ctx, caller, "RecordPayment", req->request_id(), *req,
+        return Mutate<v1::Payment>(caller, "RecordPayment", req->request_id(), *req,
             [&](pqxx::work& tx, Audit& audit) -> Result<v1::Payment> {
               NRP_ASSIGN_OR_RETURN(store::ContractRow row,
                                    store::GetContract(tx, in.contract_id(), true));
@@ -288,8 +286,7 @@ grpc::Status LandSupplyApi::DeliverLand(Ctx* ctx, const v1::DeliverLandRequest* 
                                         v1::GrantContract* out) {
   return Serve<v1::GrantContract>(
       ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::GrantContract> {
-        auto result = Mutate<v1::GrantContract>(
-            ctx, caller, "DeliverLand", req->request_id(), *req,
+        auto result = Mutate<v1::GrantContract>(caller, "DeliverLand", req->request_id(), *req,
             [&](pqxx::work& tx, Audit& audit) -> Result<v1::GrantContract> {
               NRP_ASSIGN_OR_RETURN(store::ContractRow row,
                                    store::GetContract(tx, req->contract_id(), true));
@@ -349,8 +346,7 @@ grpc::Status LandSupplyApi::RecordConstructionStart(Ctx* ctx,
                                                     v1::GrantContract* out) {
   return Serve<v1::GrantContract>(
       ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::GrantContract> {
-        auto result = Mutate<v1::GrantContract>(
-            ctx, caller, "RecordConstructionStart", req->request_id(), *req,
+        auto result = Mutate<v1::GrantContract>(caller, "RecordConstructionStart", req->request_id(), *req,
             [&](pqxx::work& tx, Audit& audit) -> Result<v1::GrantContract> {
               NRP_ASSIGN_OR_RETURN(store::ContractRow row,
                                    store::GetContract(tx, req->contract_id(), true));
@@ -390,8 +386,7 @@ grpc::Status LandSupplyApi::ReportDevelopmentProgress(
     Ctx* ctx, const v1::ReportDevelopmentProgressRequest* req, v1::GrantContract* out) {
   return Serve<v1::GrantContract>(
       ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::GrantContract> {
-        auto result = Mutate<v1::GrantContract>(
-            ctx, caller, "ReportDevelopmentProgress", req->request_id(), *req,
+        auto result = Mutate<v1::GrantContract>(caller, "ReportDevelopmentProgress", req->request_id(), *req,
             [&](pqxx::work& tx, Audit& audit) -> Result<v1::GrantContract> {
               NRP_ASSIGN_OR_RETURN(store::ContractRow row,
                                    store::GetContract(tx, req->contract_id(), true));
@@ -437,8 +432,7 @@ grpc::Status LandSupplyApi::RecordConstructionCompletion(
     Ctx* ctx, const v1::RecordConstructionCompletionRequest* req, v1::GrantContract* out) {
   return Serve<v1::GrantContract>(
       ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::GrantContract> {
-        auto result = Mutate<v1::GrantContract>(
-            ctx, caller, "RecordConstructionCompletion", req->request_id(), *req,
+        auto result = Mutate<v1::GrantContract>(caller, "RecordConstructionCompletion", req->request_id(), *req,
             [&](pqxx::work& tx, Audit& audit) -> Result<v1::GrantContract> {
               NRP_ASSIGN_OR_RETURN(store::ContractRow row,
                                    store::GetContract(tx, req->contract_id(), true));

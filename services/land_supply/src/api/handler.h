@@ -17,47 +17,20 @@ namespace nrp::land_supply {
 template <class Resp>
 grpc::Status LandSupplyApi::Serve(Ctx* ctx, std::string_view scope, Resp* out,
                                   const std::function<Result<Resp>(const rpc::Caller&)>& fn) {
-  rpc::CallLogScope log_scope(ctx);
-  auto caller = rpc::RequireCaller(ctx, scope);
-  if (!caller.ok()) return rpc::ToGrpcStatus(caller.error(), kErrorDomain);
-  if (auto admitted = d_.rt.Admit(*caller); !admitted.ok()) {
-    return rpc::ToGrpcStatus(admitted.error(), kErrorDomain);
-  }
-  Result<Resp> result = fn(*caller);
-  if (!result.ok()) {
-    const Error& e = result.error();
-    if (e.code() == Code::kInternal || e.code() == Code::kUnavailable) {
-      log::Error("call failed", {{"error", e.ToString()}});
-    }
-    return rpc::ToGrpcStatus(e, kErrorDomain);
-  }
-  *out = std::move(*result);
-  return grpc::Status::OK;
+  return service::Serve<Resp>(d_.rt, ctx, scope, kErrorDomain, out, fn);
 }
 
 template <class Resp>
-Result<Resp> LandSupplyApi::Mutate(Ctx* ctx, const rpc::Caller& caller, std::string_view method,
+Result<Resp> LandSupplyApi::Mutate(const rpc::Caller& caller, std::string_view method,
                                    const std::string& request_id,
                                    const google::protobuf::Message& request,
                                    const std::function<Result<Resp>(pqxx::work&, Audit&)>& work) {
-  std::string trace = rpc::TraceIdOf(ctx);
-  return service::Idempotent<Resp>(
-      d_.rt, method, request_id, request, caller.agency, [&](pqxx::work& tx) -> Result<Resp> {
-        Audit audit;
-        NRP_ASSIGN_OR_RETURN(Resp response, work(tx, audit));
-        service::AuditRecord record;
-        record.method = "/nrp.land_supply.v1.LandSupplyService/" + std::string(method);
-        record.region_code = audit.region_code;
-        record.subject = audit.subject;
-        record.trace_id = trace;
-        NRP_RETURN_IF_ERROR(service::Audit(tx, caller, record));
-        return response;
-      });
+  return service::Mutate<Resp>(d_.rt, caller, {kServiceName, method}, request_id, request, work);
 }
 
 template <class Resp>
 Result<Resp> LandSupplyApi::Read(const std::function<Result<Resp>(pqxx::work&)>& work) {
-  return db::Transact(d_.rt.db(), [&](pqxx::work& tx) -> Result<Resp> { return work(tx); });
+  return service::Read<Resp>(d_.rt, work);
 }
 
 // What the reserve and supply rules need to know about a parcel (its batch's state).

@@ -42,8 +42,7 @@ grpc::Status LandSupplyApi::OpenIdleLandCase(Ctx* ctx, const v1::OpenIdleLandCas
           return Error::InvalidArgument("idle_area.square_metres",
                                         "must be a finite number not below 0");
         }
-        auto result = Mutate<v1::IdleLandCase>(
-            ctx, caller, "OpenIdleLandCase", req->request_id(), *req,
+        auto result = Mutate<v1::IdleLandCase>(caller, "OpenIdleLandCase", req->request_id(), *req,
             [&](pqxx::work& tx, Audit& audit) -> Result<v1::IdleLandCase> {
               NRP_ASSIGN_OR_RETURN(store::ContractRow row,
                                    store::GetContract(tx, req->contract_id(), true));
@@ -123,8 +122,7 @@ grpc::Status LandSupplyApi::DetermineIdleLand(Ctx* ctx, const v1::DetermineIdleL
                                               v1::IdleLandCase* out) {
   return Serve<v1::IdleLandCase>(
       ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::IdleLandCase> {
-        auto result = Mutate<v1::IdleLandCase>(
-            ctx, caller, "DetermineIdleLand", req->request_id(), *req,
+        auto result = Mutate<v1::IdleLandCase>(caller, "DetermineIdleLand", req->request_id(), *req,
             [&](pqxx::work& tx, Audit& audit) -> Result<v1::IdleLandCase> {
               NRP_ASSIGN_OR_RETURN(v1::IdleLandCase k,
                                    store::GetIdleCase(tx, req->case_id(), true));
@@ -171,8 +169,7 @@ grpc::Status LandSupplyApi::DisposeIdleLand(Ctx* ctx, const v1::DisposeIdleLandR
                                             v1::IdleLandCase* out) {
   return Serve<v1::IdleLandCase>(
       ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::IdleLandCase> {
-        auto result = Mutate<v1::IdleLandCase>(
-            ctx, caller, "DisposeIdleLand", req->request_id(), *req,
+        auto result = Mutate<v1::IdleLandCase>(caller, "DisposeIdleLand", req->request_id(), *req,
             [&](pqxx::work& tx, Audit& audit) -> Result<v1::IdleLandCase> {
               NRP_ASSIGN_OR_RETURN(v1::IdleLandCase k,
                                    store::GetIdleCase(tx, req->case_id(), true));

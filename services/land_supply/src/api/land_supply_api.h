@@ -15,6 +15,7 @@
 #include "nrp/core/calendar.h"
 #include "nrp/land_supply/v1/land_supply.grpc.pb.h"
 #include "nrp/rpc/auth.h"
+#include "nrp/service/call.h"
 #include "nrp/service/runtime.h"
 #include "store/store.h"
 
@@ -26,6 +27,7 @@ inline constexpr std::string_view kReadScope = "land_supply.read";
 inline constexpr std::string_view kWriteScope = "land_supply.write";
 inline constexpr std::string_view kPiiScope = "land_supply.pii";
 inline constexpr std::string_view kErrorDomain = "land_supply.nrp";
+inline constexpr std::string_view kServiceName = "nrp.land_supply.v1.LandSupplyService";
 
 // What handlers, the scheduler and the consumers share.
 struct Deps {
@@ -149,18 +151,15 @@ class LandSupplyApi final : public v1::LandSupplyService::Service {
                                    v1::StockLandSummary*) override;
 
  private:
-  // Authenticates for `scope`, applies the rate limit, runs `fn`, maps errors.
+  // The service's call wrapper (nrp/service/call.h) with land supply's scope, error domain
+  // and service name filled in.
   template <class Resp>
   grpc::Status Serve(Ctx* ctx, std::string_view scope, Resp* out,
                      const std::function<Result<Resp>(const rpc::Caller&)>& fn);
 
-  // A mutation: request_id idempotency, one transaction, the audit row.
-  struct Audit {
-    std::string region_code;
-    std::string subject;
-  };
+  using Audit = service::AuditSubject;
   template <class Resp>
-  Result<Resp> Mutate(Ctx* ctx, const rpc::Caller& caller, std::string_view method,
+  Result<Resp> Mutate(const rpc::Caller& caller, std::string_view method,
                       const std::string& request_id, const google::protobuf::Message& request,
                       const std::function<Result<Resp>(pqxx::work&, Audit&)>& work);
 

@@ -67,8 +67,7 @@ grpc::Status LandSupplyApi::CreateOffer(Ctx* ctx, const v1::CreateOfferRequest* 
         OfferTerms terms = TermsOf(req->offer());
         NRP_RETURN_IF_ERROR(ValidateOfferTerms(terms, d_.rules));
         NRP_RETURN_IF_ERROR(InRegion(caller, kWriteScope, terms.region_code));
-        return Mutate<v1::SupplyOffer>(
-            ctx, caller, "CreateOffer", req->request_id(), *req,
+        return Mutate<v1::SupplyOffer>(caller, "CreateOffer", req->request_id(), *req,
             [&](pqxx::work& tx, Audit& audit) -> Result<v1::SupplyOffer> {
               auto parcel = store::GetParcel(tx, terms.parcel_id, true);
               if (!parcel.ok())
@@ -156,8 +155,7 @@ grpc::Status LandSupplyApi::PublishOffer(Ctx* ctx, const v1::PublishOfferRequest
                                          v1::SupplyOffer* out) {
   return Serve<v1::SupplyOffer>(
       ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::SupplyOffer> {
-        return Mutate<v1::SupplyOffer>(
-            ctx, caller, "PublishOffer", req->request_id(), *req,
+        return Mutate<v1::SupplyOffer>(caller, "PublishOffer", req->request_id(), *req,
             [&](pqxx::work& tx, Audit& audit) -> Result<v1::SupplyOffer> {
               NRP_ASSIGN_OR_RETURN(store::OfferRow row, store::GetOffer(tx, req->offer_id(), true));
               v1::SupplyOffer& o = row.offer;
@@ -211,8 +209,7 @@ grpc::Status LandSupplyApi::CancelOffer(Ctx* ctx, const v1::CancelOfferRequest* 
           return Error::InvalidArgument("reason", "required; it is published");
         if (req->reason().size() > 4000)
           return Error::InvalidArgument("reason", "at most 4000 bytes");
-        auto result = Mutate<v1::SupplyOffer>(
-            ctx, caller, "CancelOffer", req->request_id(), *req,
+        auto result = Mutate<v1::SupplyOffer>(caller, "CancelOffer", req->request_id(), *req,
             [&](pqxx::work& tx, Audit& audit) -> Result<v1::SupplyOffer> {
               NRP_ASSIGN_OR_RETURN(store::OfferRow row, store::GetOffer(tx, req->offer_id(), true));
               v1::SupplyOffer& o = row.offer;
@@ -256,8 +253,7 @@ grpc::Status LandSupplyApi::RegisterBidder(Ctx* ctx, const v1::RegisterBidderReq
   return Serve<v1::BidderRegistration>(
       ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::BidderRegistration> {
         NRP_RETURN_IF_ERROR(api::CheckParty(req->bidder(), "bidder"));
-        auto result = Mutate<v1::BidderRegistration>(
-            ctx, caller, "RegisterBidder", req->request_id(), *req,
+        auto result = Mutate<v1::BidderRegistration>(caller, "RegisterBidder", req->request_id(), *req,
             [&](pqxx::work& tx, Audit& audit) -> Result<v1::BidderRegistration> {
               NRP_ASSIGN_OR_RETURN(store::OfferRow row, store::GetOffer(tx, req->offer_id(), true));
               v1::SupplyOffer& o = row.offer;
@@ -309,8 +305,7 @@ grpc::Status LandSupplyApi::PlaceBid(Ctx* ctx, const v1::PlaceBidRequest* req, v
       }
     }
     std::optional<std::pair<store::OfferRow, BoardState>> moved;
-    auto result = Mutate<v1::Bid>(
-        ctx, caller, "PlaceBid", req->request_id(), *req,
+    auto result = Mutate<v1::Bid>(caller, "PlaceBid", req->request_id(), *req,
         [&](pqxx::work& tx, Audit& audit) -> Result<v1::Bid> {
           moved.reset();
           // A registration never changes: looked up before the lock is taken.
@@ -407,8 +402,7 @@ grpc::Status LandSupplyApi::CloseOffer(Ctx* ctx, const v1::CloseOfferRequest* re
                                        v1::SupplyOffer* out) {
   return Serve<v1::SupplyOffer>(
       ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::SupplyOffer> {
-        auto result = Mutate<v1::SupplyOffer>(
-            ctx, caller, "CloseOffer", req->request_id(), *req,
+        auto result = Mutate<v1::SupplyOffer>(caller, "CloseOffer", req->request_id(), *req,
             [&](pqxx::work& tx, Audit& audit) -> Result<v1::SupplyOffer> {
               NRP_ASSIGN_OR_RETURN(store::OfferRow row, store::GetOffer(tx, req->offer_id(), true));
               NRP_RETURN_IF_ERROR(InRegion(caller, kWriteScope, row.offer.region_code()));

@@ -44,8 +44,7 @@ grpc::Status LandSupplyApi::CreateParcel(Ctx* ctx, const v1::CreateParcelRequest
               "set by CreateApprovalBatch, not when the parcel is created");
         }
         NRP_RETURN_IF_ERROR(InRegion(caller, kWriteScope, in.region_code));
-        auto result = Mutate<v1::Parcel>(
-            ctx, caller, "CreateParcel", req->request_id(), *req,
+        auto result = Mutate<v1::Parcel>(caller, "CreateParcel", req->request_id(), *req,
             [&](pqxx::work& tx, Audit& audit) -> Result<v1::Parcel> {
               NRP_ASSIGN_OR_RETURN(double boundary, store::MeasureGeometry(tx, in.geometry_encoding,
                                                                            in.geometry_text,
@@ -147,8 +146,7 @@ grpc::Status LandSupplyApi::ReserveParcel(Ctx* ctx, const v1::ReserveParcelReque
                                           v1::Parcel* out) {
   return Serve<v1::Parcel>(
       ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::Parcel> {
-        return Mutate<v1::Parcel>(
-            ctx, caller, "ReserveParcel", req->request_id(), *req,
+        return Mutate<v1::Parcel>(caller, "ReserveParcel", req->request_id(), *req,
             [&](pqxx::work& tx, Audit& audit) -> Result<v1::Parcel> {
               NRP_ASSIGN_OR_RETURN(v1::Parcel p, store::GetParcel(tx, req->parcel_id(), true));
               NRP_RETURN_IF_ERROR(InRegion(caller, kWriteScope, p.region_code()));
@@ -185,8 +183,7 @@ grpc::Status LandSupplyApi::ClearParcel(Ctx* ctx, const v1::ClearParcelRequest* 
                                         v1::Parcel* out) {
   return Serve<v1::Parcel>(
       ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::Parcel> {
-        return Mutate<v1::Parcel>(
-            ctx, caller, "ClearParcel", req->request_id(), *req,
+        return Mutate<v1::Parcel>(caller, "ClearParcel", req->request_id(), *req,
             [&](pqxx::work& tx, Audit& audit) -> Result<v1::Parcel> {
               NRP_ASSIGN_OR_RETURN(v1::Parcel p, store::GetParcel(tx, req->parcel_id(), true));
               NRP_RETURN_IF_ERROR(InRegion(caller, kWriteScope, p.region_code()));

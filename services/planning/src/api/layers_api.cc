@@ -9,6 +9,7 @@
 #include "domain/layer_import.h"
 #include "nrp/core/log.h"
 #include "nrp/db/transaction.h"
+#include "nrp/service/call.h"
 #include "nrp/geo/input_check.h"
 #include "nrp/planning/v1/events.pb.h"
 #include "nrp/rpc/auth.h"
@@ -28,15 +29,6 @@ std::string LayerIdFor(LayerKind kind, const std::string& region_code) {
   return region_code + "-" + name;
 }
 
-service::AuditRecord AuditOf(grpc::ServerContext* ctx, std::string method, std::string region,
-                             std::string subject) {
-  service::AuditRecord r;
-  r.method = "/nrp.planning.v1.PlanningService/" + method;
-  r.region_code = std::move(region);
-  r.subject = std::move(subject);
-  r.trace_id = rpc::TraceIdOf(ctx);
-  return r;
-}
 
 Result<store::LayerRow> LoadLayer(pqxx::work& tx, const std::string& layer_id,
                                   bool for_update = false) {
@@ -191,9 +183,9 @@ grpc::Status PlanningApi::CreateZoneLayer(grpc::ServerContext* ctx,
     return ToGrpc(Error::InvalidArgument("layer.description", "is longer than 4000 bytes"));
   }
   if (auto st = rpc::Authorize(*caller, kWriteScope, in.region_code()); !st.ok()) return ToGrpc(st);
-  auto result = service::Idempotent<v1::ZoneLayer>(
-      rt_, "CreateZoneLayer", req->request_id(), *req, caller->agency,
-      [&](pqxx::work& tx) -> Result<v1::ZoneLayer> {
+  auto result = service::Mutate<v1::ZoneLayer>(
+      rt_, *caller, {kServiceName, "CreateZoneLayer"}, req->request_id(), *req,
+      [&](pqxx::work& tx, service::AuditSubject& audit) -> Result<v1::ZoneLayer> {
         store::LayerRow row;
         row.layer_id = LayerIdFor(*kind, in.region_code());
         row.kind = *kind;
@@ -203,8 +195,7 @@ grpc::Status PlanningApi::CreateZoneLayer(grpc::ServerContext* ctx,
         row.create_time = row.update_time = rt_.clock().Now();
         NRP_RETURN_IF_ERROR(store::InsertLayer(tx, row));
         NRP_ASSIGN_OR_RETURN(auto stored, LoadLayer(tx, row.layer_id));
-        NRP_RETURN_IF_ERROR(service::Audit(
-            tx, *caller, AuditOf(ctx, "CreateZoneLayer", row.region_code, row.layer_id)));
+        audit = {row.region_code, row.layer_id};
         return ToProto(stored);
       });
   if (!result.ok()) return ToGrpc(result.error());
@@ -278,18 +269,15 @@ grpc::Status PlanningApi::CreateLayerVersion(grpc::ServerContext* ctx,
     return ToGrpc(Error::InvalidArgument("note", "is longer than 4000 bytes"));
   std::string approval;
   if (req->has_approval()) req->approval().SerializeToString(&approval);
-  auto result = service::Idempotent<v1::LayerVersion>(
-      rt_, "CreateLayerVersion", req->request_id(), *req, caller->agency,
-      [&](pqxx::work& tx) -> Result<v1::LayerVersion> {
+  auto result = service::Mutate<v1::LayerVersion>(
+      rt_, *caller, {kServiceName, "CreateLayerVersion"}, req->request_id(), *req,
+      [&](pqxx::work& tx, service::AuditSubject& audit) -> Result<v1::LayerVersion> {
         NRP_ASSIGN_OR_RETURN(auto layer, LoadLayer(tx, req->layer_id(), /*for_update=*/true));
         NRP_RETURN_IF_ERROR(rpc::Authorize(*caller, kWriteScope, layer.region_code));
         NRP_ASSIGN_OR_RETURN(
             auto v, store::InsertDraftVersion(tx, layer.layer_id, approval, effective, req->note(),
                                               rt_.clock().Now()));
-        NRP_RETURN_IF_ERROR(
-            service::Audit(tx, *caller,
-                           AuditOf(ctx, "CreateLayerVersion", layer.region_code,
-                                   layer.layer_id + "@" + std::to_string(v.version))));
+        audit = {layer.region_code, layer.layer_id + "@" + std::to_string(v.version)};
         return ToProto(v);
       });
   if (!result.ok()) return ToGrpc(result.error());
@@ -409,9 +397,9 @@ grpc::Status PlanningApi::ImportZones(grpc::ServerContext* ctx,
   if (all.zones_size() == 0)
     return ToGrpc(Error::InvalidArgument("zones", "the import carries no zone"));
 
-  auto result = service::Idempotent<v1::ImportZonesResponse>(
-      rt_, "ImportZones", all.request_id(), all, caller->agency,
-      [&](pqxx::work& tx) -> Result<v1::ImportZonesResponse> {
+  auto result = service::Mutate<v1::ImportZonesResponse>(
+      rt_, *caller, {kServiceName, "ImportZones"}, all.request_id(), all,
+      [&](pqxx::work& tx, service::AuditSubject& audit) -> Result<v1::ImportZonesResponse> {
         NRP_ASSIGN_OR_RETURN(auto layer, LoadLayer(tx, all.layer_id()));
         NRP_RETURN_IF_ERROR(rpc::Authorize(*caller, kWriteScope, layer.region_code));
         NRP_ASSIGN_OR_RETURN(auto version,
@@ -498,10 +486,7 @@ grpc::Status PlanningApi::ImportZones(grpc::ServerContext* ctx,
         NRP_ASSIGN_OR_RETURN(int64_t count,
                              store::DraftZoneCount(tx, layer.layer_id, all.version()));
         out.set_zone_count(count);
-        NRP_RETURN_IF_ERROR(
-            service::Audit(tx, *caller,
-                           AuditOf(ctx, "ImportZones", layer.region_code,
-                                   layer.layer_id + "@" + std::to_string(all.version()))));
+        audit = {layer.region_code, layer.layer_id + "@" + std::to_string(all.version())};
         return out;
       });
   if (!result.ok()) return ToGrpc(result.error());
@@ -518,9 +503,9 @@ grpc::Status PlanningApi::PublishLayerVersion(grpc::ServerContext* ctx,
   if (auto st = CheckLayerId(req->layer_id(), "layer_id"); !st.ok()) return ToGrpc(st);
   if (req->version() <= 0)
     return ToGrpc(Error::InvalidArgument("version", "must name a draft version (≥ 1)"));
-  auto result = service::Idempotent<v1::LayerVersion>(
-      rt_, "PublishLayerVersion", req->request_id(), *req, caller->agency,
-      [&](pqxx::work& tx) -> Result<v1::LayerVersion> {
+  auto result = service::Mutate<v1::LayerVersion>(
+      rt_, *caller, {kServiceName, "PublishLayerVersion"}, req->request_id(), *req,
+      [&](pqxx::work& tx, service::AuditSubject& audit) -> Result<v1::LayerVersion> {
         NRP_ASSIGN_OR_RETURN(auto layer, LoadLayer(tx, req->layer_id(), /*for_update=*/true));
         NRP_RETURN_IF_ERROR(rpc::Authorize(*caller, kWriteScope, layer.region_code));
         const TimePoint now = rt_.clock().Now();
@@ -562,10 +547,7 @@ grpc::Status PlanningApi::PublishLayerVersion(grpc::ServerContext* ctx,
         NRP_RETURN_IF_ERROR(service::Publish(rt_, tx, m, layer.region_code));
         // Indicators measured on this layer kind move with it.
         NRP_RETURN_IF_ERROR(progress_.RecomputeMeasures(tx, {MeasureKind::kLayerArea}));
-        NRP_RETURN_IF_ERROR(
-            service::Audit(tx, *caller,
-                           AuditOf(ctx, "PublishLayerVersion", layer.region_code,
-                                   layer.layer_id + "@" + std::to_string(req->version()))));
+        audit = {layer.region_code, layer.layer_id + "@" + std::to_string(req->version())};
         log::Info("layer version published",
                   {{"layer_id", layer.layer_id},
                    {"version", static_cast<int64_t>(req->version())},
@@ -590,9 +572,9 @@ grpc::Status PlanningApi::DiscardLayerVersion(grpc::ServerContext* ctx,
   if (req->reason().empty() || req->reason().size() > 2000) {
     return ToGrpc(Error::InvalidArgument("reason", "must say why, in 1 to 2000 bytes"));
   }
-  auto result = service::Idempotent<v1::LayerVersion>(
-      rt_, "DiscardLayerVersion", req->request_id(), *req, caller->agency,
-      [&](pqxx::work& tx) -> Result<v1::LayerVersion> {
+  auto result = service::Mutate<v1::LayerVersion>(
+      rt_, *caller, {kServiceName, "DiscardLayerVersion"}, req->request_id(), *req,
+      [&](pqxx::work& tx, service::AuditSubject& audit) -> Result<v1::LayerVersion> {
         NRP_ASSIGN_OR_RETURN(auto layer, LoadLayer(tx, req->layer_id(), /*for_update=*/true));
         NRP_RETURN_IF_ERROR(rpc::Authorize(*caller, kWriteScope, layer.region_code));
         NRP_ASSIGN_OR_RETURN(auto v, LoadVersion(tx, layer, req->version()));
@@ -604,10 +586,7 @@ grpc::Status PlanningApi::DiscardLayerVersion(grpc::ServerContext* ctx,
         }
         NRP_RETURN_IF_ERROR(store::DiscardVersion(tx, layer.layer_id, v.version, req->reason()));
         NRP_ASSIGN_OR_RETURN(auto after, LoadVersion(tx, layer, v.version));
-        NRP_RETURN_IF_ERROR(
-            service::Audit(tx, *caller,
-                           AuditOf(ctx, "DiscardLayerVersion", layer.region_code,
-                                   layer.layer_id + "@" + std::to_string(v.version))));
+        audit = {layer.region_code, layer.layer_id + "@" + std::to_string(v.version)};
         return ToProto(after);
       });
   if (!result.ok()) return ToGrpc(result.error());

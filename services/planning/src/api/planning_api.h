@@ -18,6 +18,8 @@ namespace nrp::planning::api {
 
 inline constexpr std::string_view kReadScope = "planning.read";
 inline constexpr std::string_view kWriteScope = "planning.write";
+inline constexpr std::string_view kServiceName = "nrp.planning.v1.PlanningService";
+inline constexpr std::string_view kErrorDomain = "planning.nrp";
 
 class PlanningApi final : public v1::PlanningService::Service {
  public:

@@ -6,6 +6,7 @@
 #include "api/request_util.h"
 #include "nrp/core/uuid.h"
 #include "nrp/db/transaction.h"
+#include "nrp/service/call.h"
 #include "nrp/rpc/auth.h"
 #include "nrp/rpc/interceptor.h"
 #include "nrp/service/audit.h"
@@ -16,15 +17,6 @@ namespace nrp::planning::api {
 
 namespace {
 
-service::AuditRecord AuditOf(grpc::ServerContext* ctx, std::string method, std::string region,
-                             std::string subject) {
-  service::AuditRecord r;
-  r.method = "/nrp.planning.v1.PlanningService/" + method;
-  r.region_code = std::move(region);
-  r.subject = std::move(subject);
-  r.trace_id = rpc::TraceIdOf(ctx);
-  return r;
-}
 
 Result<store::PlanRow> LoadPlan(pqxx::work& tx, const std::string& plan_id,
                                 bool for_update = false) {
@@ -77,9 +69,9 @@ grpc::Status PlanningApi::CreatePlan(grpc::ServerContext* ctx, const v1::CreateP
                                          "must precede the period (at most 10 years before)"));
   }
   if (auto st = rpc::Authorize(*caller, kWriteScope, p.region_code()); !st.ok()) return ToGrpc(st);
-  auto result = service::Idempotent<v1::Plan>(
-      rt_, "CreatePlan", req->request_id(), *req, caller->agency,
-      [&](pqxx::work& tx) -> Result<v1::Plan> {
+  auto result = service::Mutate<v1::Plan>(
+      rt_, *caller, {kServiceName, "CreatePlan"}, req->request_id(), *req,
+      [&](pqxx::work& tx, service::AuditSubject& audit) -> Result<v1::Plan> {
         store::PlanRow row;
         row.plan_id = NewUuidV7();
         row.name = p.name();
@@ -92,8 +84,7 @@ grpc::Status PlanningApi::CreatePlan(grpc::ServerContext* ctx, const v1::CreateP
         row.create_time = row.update_time = rt_.clock().Now();
         NRP_RETURN_IF_ERROR(store::InsertPlan(tx, row));
         NRP_ASSIGN_OR_RETURN(auto stored, LoadPlan(tx, row.plan_id));
-        NRP_RETURN_IF_ERROR(
-            service::Audit(tx, *caller, AuditOf(ctx, "CreatePlan", row.region_code, row.plan_id)));
+        audit = {row.region_code, row.plan_id};
         return ToProto(stored);
       });
   if (!result.ok()) return ToGrpc(result.error());
@@ -148,9 +139,9 @@ grpc::Status PlanningApi::ApprovePlan(grpc::ServerContext* ctx, const v1::Approv
   if (auto st = CheckId(req->plan_id(), "plan_id"); !st.ok()) return ToGrpc(st);
   std::string document;
   if (req->has_document()) req->document().SerializeToString(&document);
-  auto result = service::Idempotent<v1::Plan>(
-      rt_, "ApprovePlan", req->request_id(), *req, caller->agency,
-      [&](pqxx::work& tx) -> Result<v1::Plan> {
+  auto result = service::Mutate<v1::Plan>(
+      rt_, *caller, {kServiceName, "ApprovePlan"}, req->request_id(), *req,
+      [&](pqxx::work& tx, service::AuditSubject& audit) -> Result<v1::Plan> {
         NRP_ASSIGN_OR_RETURN(auto plan, LoadPlan(tx, req->plan_id(), /*for_update=*/true));
         NRP_RETURN_IF_ERROR(rpc::Authorize(*caller, kWriteScope, plan.region_code));
         if (plan.state != store::PlanState::kDraft) {
@@ -164,8 +155,7 @@ grpc::Status PlanningApi::ApprovePlan(grpc::ServerContext* ctx, const v1::Approv
         NRP_ASSIGN_OR_RETURN(
             auto inds, store::ListIndicators(tx, {plan.plan_id, "", std::nullopt}, "", 100000));
         for (const auto& i : inds) NRP_RETURN_IF_ERROR(progress_.Recompute(tx, i.indicator_id));
-        NRP_RETURN_IF_ERROR(service::Audit(
-            tx, *caller, AuditOf(ctx, "ApprovePlan", plan.region_code, plan.plan_id)));
+        audit = {plan.region_code, plan.plan_id};
         NRP_ASSIGN_OR_RETURN(auto after, LoadPlan(tx, plan.plan_id));
         return ToProto(after);
       });
@@ -208,9 +198,9 @@ grpc::Status PlanningApi::CreateIndicator(grpc::ServerContext* ctx,
   }
   if (in.position() < 0)
     return ToGrpc(Error::InvalidArgument("indicator.position", "must not be negative"));
-  auto result = service::Idempotent<v1::Indicator>(
-      rt_, "CreateIndicator", req->request_id(), *req, caller->agency,
-      [&](pqxx::work& tx) -> Result<v1::Indicator> {
+  auto result = service::Mutate<v1::Indicator>(
+      rt_, *caller, {kServiceName, "CreateIndicator"}, req->request_id(), *req,
+      [&](pqxx::work& tx, service::AuditSubject& audit) -> Result<v1::Indicator> {
         NRP_ASSIGN_OR_RETURN(auto plan, LoadPlan(tx, in.plan_id(), /*for_update=*/true));
         NRP_RETURN_IF_ERROR(rpc::Authorize(*caller, kWriteScope, plan.region_code));
         if (plan.state == store::PlanState::kClosed) {
@@ -247,8 +237,7 @@ grpc::Status PlanningApi::CreateIndicator(grpc::ServerContext* ctx,
         row.create_time = row.update_time = rt_.clock().Now();
         NRP_RETURN_IF_ERROR(store::InsertIndicator(tx, row));
         NRP_RETURN_IF_ERROR(progress_.Recompute(tx, row.indicator_id));
-        NRP_RETURN_IF_ERROR(service::Audit(
-            tx, *caller, AuditOf(ctx, "CreateIndicator", plan.region_code, row.indicator_id)));
+        audit = {plan.region_code, row.indicator_id};
         NRP_ASSIGN_OR_RETURN(auto stored, LoadIndicator(tx, row.indicator_id));
         return ToProto(stored);
       });
@@ -334,9 +323,9 @@ grpc::Status PlanningApi::ReportIndicatorValue(grpc::ServerContext* ctx,
   if (*as_of > progress_.Today()) {
     return ToGrpc(Error::InvalidArgument("value.as_of", "lies in the future"));
   }
-  auto result = service::Idempotent<v1::IndicatorValue>(
-      rt_, "ReportIndicatorValue", req->request_id(), *req, caller->agency,
-      [&](pqxx::work& tx) -> Result<v1::IndicatorValue> {
+  auto result = service::Mutate<v1::IndicatorValue>(
+      rt_, *caller, {kServiceName, "ReportIndicatorValue"}, req->request_id(), *req,
+      [&](pqxx::work& tx, service::AuditSubject& audit) -> Result<v1::IndicatorValue> {
         NRP_ASSIGN_OR_RETURN(auto ind, LoadIndicator(tx, in.indicator_id(), /*for_update=*/true));
         NRP_RETURN_IF_ERROR(rpc::Authorize(*caller, kWriteScope, ind.region_code));
         const bool rate = IsAnnualRate(ind.measure.kind);
@@ -394,8 +383,7 @@ grpc::Status PlanningApi::ReportIndicatorValue(grpc::ServerContext* ctx,
         if (rate) v.stock_area_m2 = in.stock_area().square_metres();
         NRP_RETURN_IF_ERROR(store::InsertValue(tx, v));
         NRP_RETURN_IF_ERROR(progress_.Recompute(tx, ind.indicator_id));
-        NRP_RETURN_IF_ERROR(service::Audit(
-            tx, *caller, AuditOf(ctx, "ReportIndicatorValue", ind.region_code, ind.indicator_id)));
+        audit = {ind.region_code, ind.indicator_id};
         return ToProto(v);
       });
   if (!result.ok()) return ToGrpc(result.error());

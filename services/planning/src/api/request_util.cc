@@ -2,9 +2,11 @@
 
 #include <cctype>
 
+#include "api/planning_api.h"
 #include "nrp/rpc/auth.h"
 #include "nrp/rpc/errors.h"
 #include "nrp/rpc/interceptor.h"
+#include "nrp/service/call.h"
 
 namespace nrp::planning::api {
 
@@ -79,12 +81,12 @@ Result<std::map<std::string, std::string>> ParseFilter(std::string_view filter,
 
 Result<rpc::Caller> Admit(service::Runtime& rt, const grpc::ServerContextBase* ctx,
                           std::string_view scope) {
-  NRP_ASSIGN_OR_RETURN(rpc::Caller caller, rpc::RequireCaller(ctx, scope));
-  NRP_RETURN_IF_ERROR(rt.Admit(caller));
-  return caller;
+  return service::Enter(rt, ctx, scope);
 }
 
-grpc::Status ToGrpc(const Error& error) { return rpc::ToGrpcStatus(error, "planning.nrp"); }
-grpc::Status ToGrpc(const Status& status) { return rpc::ToGrpcStatus(status, "planning.nrp"); }
+grpc::Status ToGrpc(const Error& error) { return service::Reply(error, kErrorDomain); }
+grpc::Status ToGrpc(const Status& status) {
+  return status.ok() ? grpc::Status::OK : service::Reply(status.error(), kErrorDomain);
+}
 
 }  // namespace nrp::planning::api

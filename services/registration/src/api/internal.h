@@ -13,10 +13,10 @@
 namespace nrp::registration {
 
 inline std::string MethodName(std::string_view method) {
-  return std::string("/") + kServiceName + "/" + std::string(method);
+  return service::MethodName{kServiceName, method}.Full();
 }
 
-inline grpc::Status ToStatus(const Error& e) { return rpc::ToGrpcStatus(e, kErrorDomain); }
+inline grpc::Status ToStatus(const Error& e) { return service::Reply(e, kErrorDomain); }
 
 template <class T>
 grpc::Status Reply(Result<T> result, T* out) {
@@ -29,22 +29,10 @@ inline bool SeesPii(const rpc::Caller& caller) { return caller.HasScope(kScopePi
 
 template <class Resp>
 Result<Resp> RegistrationApi::Mutate(
-    const grpc::ServerContext* ctx, const rpc::Caller& caller, std::string_view method,
+    const grpc::ServerContext*, const rpc::Caller& caller, std::string_view method,
     const std::string& request_id, const google::protobuf::Message& request,
     const std::function<Result<Resp>(pqxx::work&, AuditInfo&)>& work) {
-  const std::string trace_id = rpc::TraceIdOf(ctx);
-  return service::Idempotent<Resp>(rt_, method, request_id, request, caller.agency,
-                                   [&](pqxx::work& tx) -> Result<Resp> {
-                                     AuditInfo audit;
-                                     NRP_ASSIGN_OR_RETURN(Resp out, work(tx, audit));
-                                     service::AuditRecord record;
-                                     record.method = MethodName(method);
-                                     record.region_code = audit.region_code;
-                                     record.subject = audit.subject;
-                                     record.trace_id = trace_id;
-                                     NRP_RETURN_IF_ERROR(service::Audit(tx, caller, record));
-                                     return out;
-                                   });
+  return service::Mutate<Resp>(rt_, caller, {kServiceName, method}, request_id, request, work);
 }
 
 }  // namespace nrp::registration

@@ -17,6 +17,7 @@
 #include "nrp/events/consumer.h"
 #include "nrp/registration/v1/registration.grpc.pb.h"
 #include "nrp/rpc/auth.h"
+#include "nrp/service/call.h"
 #include "nrp/service/runtime.h"
 #include "nrp/zones/replica.h"
 #include "signing/document_signer.h"
@@ -127,18 +128,16 @@ class RegistrationApi final : public v1::RegistrationService::Service {
   const RegistrationConfig& config() const { return config_; }
 
  private:
-  struct AuditInfo {
-    std::string region_code;
-    std::string subject;
-  };
+  using AuditInfo = service::AuditSubject;
   using CaseWork = std::function<Result<v1::RegistrationCase>(pqxx::work&, v1::RegistrationCase,
                                                               const rpc::Caller&)>;
 
   FlowContext Flow() const;
   std::string Traceparent(const grpc::ServerContext* ctx) const;
-  // Authenticates, authorizes the scope and takes a token from the caller's rate limit.
+  // The service's call wrapper (nrp/service/call.h): authenticates, authorizes the scope and
+  // takes a token from the caller's rate limit.
   Result<rpc::Caller> Enter(const grpc::ServerContext* ctx, std::string_view scope);
-  // Runs an idempotent mutation and audits it in the same transaction.
+  // An idempotent mutation, audited in the same transaction (and audited when refused).
   template <class Resp>
   Result<Resp> Mutate(const grpc::ServerContext* ctx, const rpc::Caller& caller,
                       std::string_view method, const std::string& request_id,

@@ -24,18 +24,11 @@ FlowContext RegistrationApi::Flow() const {
 }
 
 std::string RegistrationApi::Traceparent(const grpc::ServerContext* ctx) const {
-  if (ctx == nullptr) return "";
-  const auto& md = ctx->client_metadata();
-  auto it = md.find("traceparent");
-  if (it == md.end()) return "";
-  std::string value(it->second.data(), it->second.size());
-  return rpc::TraceIdFromTraceparent(value).empty() ? "" : value;
+  return ctx == nullptr ? std::string() : rpc::TraceparentOf(ctx);
 }
 
 Result<rpc::Caller> RegistrationApi::Enter(const grpc::ServerContext* ctx, std::string_view scope) {
-  NRP_ASSIGN_OR_RETURN(rpc::Caller caller, rpc::RequireCaller(ctx, scope));
-  NRP_RETURN_IF_ERROR(rt_.Admit(caller));
-  return caller;
+  return service::Enter(rt_, ctx, scope);
 }
 
 Status PublishAll(service::Runtime& rt, pqxx::dbtransaction& tx, const DomainEvents& events,

@@ -33,6 +33,7 @@
 
 #include "nrp/core/log.h"
 #include "nrp/core/status.h"
+#include "nrp/core/trace.h"
 #include "nrp/metrics/metrics.h"
 #include "nrp/rpc/auth.h"
 
@@ -46,19 +47,25 @@ Result<Caller> RequireCaller(const grpc::ServerContextBase* context, std::string
 // The call's trace id ("" outside a call handled by the chassis interceptor).
 std::string TraceIdOf(const grpc::ServerContextBase* context);
 
-// Adds trace_id and agency to every log line this thread writes in a handler.
+// Adds trace_id and agency to every log line this thread writes in a handler, and puts the
+// call's traceparent in force (trace::Current) so that the events the call publishes carry it.
 class CallLogScope {
  public:
   explicit CallLogScope(const grpc::ServerContextBase* context);
 
  private:
   log::ScopedContext scope_;
+  trace::Scope trace_;
 };
 
-// Parses a W3C traceparent ("00-<32 hex>-<16 hex>-<2 hex>"); "" when invalid.
-std::string TraceIdFromTraceparent(std::string_view traceparent);
-// 32 lower-case hex digits, random, never all zero.
-std::string NewTraceId();
+// The call's W3C traceparent: the caller's trace with a span of this call, or a trace of its
+// own with the call's trace id ("" outside a call handled by the chassis interceptor).
+std::string TraceparentOf(const grpc::ServerContextBase* context);
+
+// Parses a W3C traceparent; "" when invalid (nrp/core/trace.h).
+inline std::string TraceIdFromTraceparent(std::string_view traceparent) {
+  return trace::TraceIdOf(traceparent);
+}
 
 struct InterceptorConfig {
   std::shared_ptr<const Authenticator> authenticator;  // null: every protected call is refused

@@ -39,7 +39,8 @@ Result<events::OutboxEvent> BuildEvent(const google::protobuf::Message& payload,
                                        std::string_view region_code, std::string_view traceparent,
                                        const Clock& clock);
 
-// Appends the event to the outbox inside `tx`.
+// Appends the event to the outbox inside `tx`, stamped with `traceparent` or, when empty, the
+// trace in force on this thread (trace::Current: the call, event or job being served).
 Status Publish(Runtime& runtime, pqxx::dbtransaction& tx,
                const google::protobuf::Message& payload, std::string_view region_code,
                std::string_view traceparent = "");
