@@ -411,7 +411,7 @@ Result<Query> Parse(const Spec& spec, const Request& request) {
     }
     last_desc = t.desc;
   }
-  if (!has_id) q.keys_.push_back({spec.id, last_desc});
+  if (!has_id) q.keys_.push_back({spec.id, last_desc && !spec.id_ascending});
 
   q.binding_ = db::Sha256Hex(spec.name + "\n" + request.parent + "\n" + q.filter_ + "\n" + q.order_)
                    .substr(0, 16);
@@ -516,7 +516,10 @@ std::string Query::OrderLimit(Params& params) const {
 
 std::string Query::CursorColumns() const {
   std::string sql;
-  for (const auto& k : keys_) sql += ", (" + k.key.sql + ")::text";
+  // Named so that they never make an ORDER BY name ambiguous.
+  for (size_t i = 0; i < keys_.size(); ++i) {
+    sql += ", (" + keys_[i].key.sql + ")::text AS nrp_list_cursor_" + std::to_string(i);
+  }
   return sql;
 }
 

@@ -179,7 +179,8 @@ TEST(ListOrder, DefaultExplicitAndTieBreaker) {
   Params p;
   EXPECT_EQ(q->OrderLimit(p), " ORDER BY submitted_at DESC, case_id DESC LIMIT $1::bigint");
   EXPECT_EQ(p.values(), std::vector<std::string>{"51"});
-  EXPECT_EQ(q->CursorColumns(), ", (submitted_at)::text, (case_id)::text");
+  EXPECT_EQ(q->CursorColumns(),
+            ", (submitted_at)::text AS nrp_list_cursor_0, (case_id)::text AS nrp_list_cursor_1");
   EXPECT_EQ(q->canonical_order(), "submitted_at desc");
 
   q = Parse(Cases(), {.order_by = " year desc ,due_on", .page_size = 10});
@@ -189,6 +190,12 @@ TEST(ListOrder, DefaultExplicitAndTieBreaker) {
   EXPECT_EQ(p2.values(), std::vector<std::string>{"11"});
   EXPECT_EQ(q->canonical_order(), "year desc, due_on asc");
   EXPECT_EQ(Parse(Cases(), {.order_by = "year asc"})->canonical_order(), "year asc");
+
+  Spec ascending = Cases();
+  ascending.id_ascending = true;
+  Params p3;
+  EXPECT_EQ(Parse(ascending, {})->OrderLimit(p3),
+            " ORDER BY submitted_at DESC, case_id ASC LIMIT $1::bigint");
 }
 
 TEST(ListOrder, Refusals) {

@@ -80,6 +80,8 @@ struct Spec {
   std::vector<Order> orders;
   std::string default_order;  // an order_by used when the request has none
   Key id;                     // unique; the last key of every ordering
+  // The id follows the direction of the ordering's last term unless this is set.
+  bool id_ascending = false;
 };
 
 // What a List request carries. `parent` is anything else the list depends on
@@ -145,7 +147,7 @@ class Query {
   std::string Where(Params& params) const;
   // " ORDER BY … LIMIT $n": one row more than the page, to see whether another follows.
   std::string OrderLimit(Params& params) const;
-  // ", (<key>)::text, …": append to the select list; Collect reads these
+  // ", (<key>)::text AS nrp_list_cursor_0, …": append to the select list; Collect reads these
   // columns from the end of each row.
   std::string CursorColumns() const;
 
