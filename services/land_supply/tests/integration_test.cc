@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "convert/convert.h"
@@ -1149,10 +1150,86 @@ TEST(LandSupplyIntegration, RetriesAccessAndInputErrors) {
   list.set_filter("state = PARCEL_STATE_BOGUS");
   v1::ListParcelsResponse listed;
   ExpectStatus(h.Call(&Stub::ListParcels, list, &listed), Code::kInvalidArgument,
-               "filter: 'PARCEL_STATE_BOGUS' is not a value of ParcelState");
+               "filter: 'PARCEL_STATE_BOGUS' is not a value of state (ParcelState)");
   list.set_filter("state = PARCEL_STATE_REGISTERED AND region_code = \"410311\"");
   ASSERT_TRUE(h.Call(&Stub::ListParcels, list, &listed).ok());
   EXPECT_EQ(listed.parcels_size(), 1);
+}
+
+// ------------------------------------------------------------------ lists
+
+TEST(LandSupplyIntegration, PageWalksOverTiesNeitherSkipNorRepeat) {
+  Harness h(At(kStart));
+  // Eleven parcels at one clock reading: create_time ties for all of them.
+  std::set<std::string> created;
+  for (int i = 0; i < 11; ++i) {
+    v1::CreateParcelRequest req;
+    req.set_request_id(NewRequestId());
+    auto* p = req.mutable_parcel();
+    p->set_region_code(i % 3 == 0 ? "410305" : "410311");
+    p->set_name("洛阳 分页 " + std::to_string(i) + " 号地块");
+    p->set_location("洛阳市");
+    p->mutable_geometry()->set_encoding(nrp::common::v1::GEOMETRY_ENCODING_WKT);
+    p->mutable_geometry()->set_text(GoodBox(20 + i));
+    p->set_planned_use(i % 2 ? v1::LAND_USE_INDUSTRIAL : v1::LAND_USE_RESIDENTIAL);
+    p->set_soil_status(v1::SOIL_POLLUTION_STATUS_CLEAN);
+    v1::Parcel out;
+    ASSERT_TRUE(h.Call(&Stub::CreateParcel, req, &out).ok());
+    created.insert(out.parcel_id());
+  }
+  ASSERT_EQ(created.size(), 11u);
+  auto walk = [&](const std::string& filter, const std::string& order_by, int* pages) {
+    std::vector<std::string> ids;
+    v1::ListParcelsRequest list;
+    list.set_filter(filter);
+    list.set_order_by(order_by);
+    list.set_page_size(3);
+    *pages = 0;
+    do {
+      v1::ListParcelsResponse page;
+      auto st = h.Call(&Stub::ListParcels, list, &page);
+      EXPECT_TRUE(st.ok()) << st.error().ToString();
+      if (!st.ok()) break;
+      ++*pages;
+      for (const auto& p : page.parcels()) ids.push_back(p.parcel_id());
+      list.set_page_token(page.next_page_token());
+    } while (!list.page_token().empty() && *pages < 20);
+    return ids;
+  };
+  for (const std::string order : {"", "create_time", "create_time desc", "area desc"}) {
+    int pages = 0;
+    auto ids = walk("", order, &pages);
+    EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), created) << order;
+    EXPECT_EQ(ids.size(), 11u) << order;
+    EXPECT_EQ(pages, 4) << order;
+  }
+  int pages = 0;
+  auto industrial =
+      walk("planned_use = LAND_USE_INDUSTRIAL AND region_code != \"410305\"", "", &pages);
+  EXPECT_EQ(industrial.size(), 3u);  // i = 1, 5, 7
+  EXPECT_EQ(pages, 1);
+
+  // A token belongs to its filter and order; the offsets of before are refused.
+  v1::ListParcelsRequest list;
+  list.set_page_size(3);
+  v1::ListParcelsResponse first;
+  ASSERT_TRUE(h.Call(&Stub::ListParcels, list, &first).ok());
+  ASSERT_FALSE(first.next_page_token().empty());
+  list.set_page_token(first.next_page_token());
+  list.set_filter("planned_use = LAND_USE_INDUSTRIAL");
+  ExpectStatus(h.Call(&Stub::ListParcels, list, &first), Code::kInvalidArgument,
+               "page_token: was issued for another filter or order_by; send the same filter and "
+               "order_by as for the first page, or start again without a page_token");
+  list.set_filter("");
+  list.set_page_token("v1.3");
+  ExpectStatus(h.Call(&Stub::ListParcels, list, &first), Code::kInvalidArgument,
+               "page_token: issued by an earlier version of the service; start again from the "
+               "first page (no page_token)");
+  list.set_page_token("");
+  list.set_filter("year = 2026");
+  ExpectStatus(h.Call(&Stub::ListParcels, list, &first), Code::kInvalidArgument,
+               "filter: unknown field 'year'; filterable: region_code, state, stock_stage, "
+               "planned_use, approval_batch_id, soil_status, parcel_code");
 }
 
 }  // namespace

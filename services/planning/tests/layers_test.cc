@@ -3,10 +3,12 @@
 
 #include <cmath>
 #include <cstdio>
+#include <set>
 
 #include "client/geojson_import.h"
 #include "fixture.h"
 #include "nrp/core/uuid.h"
+#include "nrp/rpc/auth.h"
 #include "nrp/rpc/errors.h"
 
 namespace nrp::planning::testing {
@@ -369,6 +371,87 @@ TEST_F(LayersTest, RequestsAreAuthorizedAndValidated) {
   st = stub_->PublishLayerVersion(&c7, pub, &v);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(st.error_message(), "layer 410300-permanent-basic-farmland has no version 7");
+}
+
+TEST_F(LayersTest, ListsFilterByRegionPrefixAndPageOverTies) {
+  for (const char* region : {"410300", "410305", "410311", "410400"}) {
+    CreateLayer(common::ZONE_LAYER_KIND_ECOLOGICAL_RED_LINE, region);
+    CreateLayer(common::ZONE_LAYER_KIND_PERMANENT_BASIC_FARMLAND, region);
+  }
+  auto call = [&](const std::string& filter, const std::string& order_by, int page_size,
+                  const std::string& token, v1::ListZoneLayersResponse* resp) {
+    grpc::ClientContext ctx;
+    v1::ListZoneLayersRequest req;
+    req.set_filter(filter);
+    req.set_order_by(order_by);
+    req.set_page_size(page_size);
+    req.set_page_token(token);
+    return stub_->ListZoneLayers(&ctx, req, resp);
+  };
+  auto walk = [&](const std::string& filter, const std::string& order_by, int page_size,
+                  int* pages) {
+    std::vector<v1::ZoneLayer> out;
+    std::string token;
+    *pages = 0;
+    do {
+      v1::ListZoneLayersResponse resp;
+      auto st = call(filter, order_by, page_size, token, &resp);
+      EXPECT_TRUE(st.ok()) << st.error_message();
+      if (!st.ok()) break;
+      ++*pages;
+      for (const auto& l : resp.layers()) out.push_back(l);
+      token = resp.next_page_token();
+    } while (!token.empty() && *pages < 50);
+    return out;
+  };
+  auto ids = [](const std::vector<v1::ZoneLayer>& layers) {
+    std::vector<std::string> out;
+    for (const auto& l : layers) out.push_back(l.layer_id());
+    return out;
+  };
+  int pages = 0;
+  const std::vector<std::string> all = ids(walk("", "", 1000, &pages));
+  ASSERT_GE(all.size(), 8u);
+  // Two kinds per region: region_code ties, broken by the layer id.
+  for (const std::string order : {"", "region_code desc", "kind desc, region_code"}) {
+    auto walked = ids(walk("", order, 3, &pages));
+    EXPECT_EQ(walked.size(), all.size()) << order;
+    EXPECT_EQ(std::set<std::string>(walked.begin(), walked.end()),
+              std::set<std::string>(all.begin(), all.end()))
+        << order;
+    EXPECT_EQ(pages, static_cast<int>((all.size() + 2) / 3)) << order;
+  }
+  auto luoyang = walk("region_code = \"4103\"", "region_code", 2, &pages);
+  ASSERT_EQ(luoyang.size(), 6u);
+  EXPECT_EQ(pages, 3);
+  for (const auto& l : luoyang) EXPECT_EQ(l.region_code().rfind("4103", 0), 0u) << l.region_code();
+  EXPECT_EQ(luoyang.front().region_code(), "410300");
+  EXPECT_EQ(luoyang.back().region_code(), "410311");
+  EXPECT_EQ(
+      walk("region_code = 4103 AND kind = ZONE_LAYER_KIND_ECOLOGICAL_RED_LINE", "", 10, &pages)
+          .size(),
+      3u);
+
+  v1::ListZoneLayersResponse resp;
+  auto st = call("kind = ZONE_LAYER_KIND_UNSPECIFIED", "", 0, "", &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message(),
+            "filter: 'ZONE_LAYER_KIND_UNSPECIFIED' is not a value of kind (ZoneLayerKind)");
+  st = call("", "name", 0, "", &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message(), "order_by: cannot order by 'name'; orderable: kind, region_code");
+  st = call("", "", 2, rpc::Base64UrlEncode("p1:02|410300|410300-ecological-red-line"), &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message(),
+            "page_token: issued by an earlier version of the service; start again from the "
+            "first page (no page_token)");
+  ASSERT_TRUE(call("", "", 2, "", &resp).ok());
+  ASSERT_FALSE(resp.next_page_token().empty());
+  st = call("region_code = 41", "", 2, resp.next_page_token(), &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message().rfind("page_token: was issued for another filter or order_by", 0),
+            0u)
+      << st.error_message();
 }
 
 }  // namespace

@@ -130,16 +130,14 @@ grpc::Status LandSupplyApi::ListApprovalBatches(Ctx* ctx, const v1::ListApproval
   return Serve<v1::ListApprovalBatchesResponse>(
       ctx, kReadScope, out,
       [&](const rpc::Caller& caller) -> Result<v1::ListApprovalBatchesResponse> {
-        NRP_ASSIGN_OR_RETURN(
-            auto q, ListQueryFor(caller, req->filter(), req->order_by(), req->page_size(),
-                                 req->page_token(), {"region_code", "state", "year", "authority"},
-                                 {"create_time", "approved_at", "year"}, true));
+        NRP_ASSIGN_OR_RETURN(auto q,
+                             ListQueryFor(caller, list::RequestOf(*req), store::BatchList()));
         return Read<v1::ListApprovalBatchesResponse>(
             [&](pqxx::work& tx) -> Result<v1::ListApprovalBatchesResponse> {
-              NRP_ASSIGN_OR_RETURN(auto rows, store::ListBatches(tx, q));
+              NRP_ASSIGN_OR_RETURN(auto page, store::ListBatches(tx, q));
               v1::ListApprovalBatchesResponse resp;
-              for (const auto& r : rows) *resp.add_batches() = BatchOut(r);
-              resp.set_next_page_token(store::NextPageToken(q, rows.size()));
+              for (const auto& r : page.items) *resp.add_batches() = BatchOut(r);
+              resp.set_next_page_token(page.next_page_token);
               return resp;
             });
       });
@@ -314,17 +312,14 @@ grpc::Status LandSupplyApi::ListCompensationCredits(Ctx* ctx,
   return Serve<v1::ListCompensationCreditsResponse>(
       ctx, kReadScope, out,
       [&](const rpc::Caller& caller) -> Result<v1::ListCompensationCreditsResponse> {
-        NRP_ASSIGN_OR_RETURN(
-            auto q, ListQueryFor(caller, req->filter(), req->order_by(), req->page_size(),
-                                 req->page_token(),
-                                 {"region_code", "state", "quality_grade", "source_project_id"},
-                                 {"create_time", "quality_grade"}, false));
+        NRP_ASSIGN_OR_RETURN(auto q,
+                             ListQueryFor(caller, list::RequestOf(*req), store::CreditList()));
         return Read<v1::ListCompensationCreditsResponse>(
             [&](pqxx::work& tx) -> Result<v1::ListCompensationCreditsResponse> {
-              NRP_ASSIGN_OR_RETURN(auto rows, store::ListCredits(tx, q));
+              NRP_ASSIGN_OR_RETURN(auto page, store::ListCredits(tx, q));
               v1::ListCompensationCreditsResponse resp;
-              for (auto& r : rows) *resp.add_credits() = std::move(r);
-              resp.set_next_page_token(store::NextPageToken(q, resp.credits_size()));
+              for (auto& r : page.items) *resp.add_credits() = std::move(r);
+              resp.set_next_page_token(page.next_page_token);
               return resp;
             });
       });
@@ -347,16 +342,14 @@ grpc::Status LandSupplyApi::ListLinkageQuotas(Ctx* ctx, const v1::ListLinkageQuo
   return Serve<v1::ListLinkageQuotasResponse>(
       ctx, kReadScope, out,
       [&](const rpc::Caller& caller) -> Result<v1::ListLinkageQuotasResponse> {
-        NRP_ASSIGN_OR_RETURN(
-            auto q, ListQueryFor(caller, req->filter(), req->order_by(), req->page_size(),
-                                 req->page_token(), {"region_code", "state", "source_project_id"},
-                                 {"create_time"}, false));
+        NRP_ASSIGN_OR_RETURN(auto q,
+                             ListQueryFor(caller, list::RequestOf(*req), store::QuotaList()));
         return Read<v1::ListLinkageQuotasResponse>(
             [&](pqxx::work& tx) -> Result<v1::ListLinkageQuotasResponse> {
-              NRP_ASSIGN_OR_RETURN(auto rows, store::ListQuotas(tx, q));
+              NRP_ASSIGN_OR_RETURN(auto page, store::ListQuotas(tx, q));
               v1::ListLinkageQuotasResponse resp;
-              for (auto& r : rows) *resp.add_quotas() = std::move(r);
-              resp.set_next_page_token(store::NextPageToken(q, resp.quotas_size()));
+              for (auto& r : page.items) *resp.add_quotas() = std::move(r);
+              resp.set_next_page_token(page.next_page_token);
               return resp;
             });
       });
@@ -367,17 +360,14 @@ grpc::Status LandSupplyApi::ListLedgerEntries(Ctx* ctx, const v1::ListLedgerEntr
   return Serve<v1::ListLedgerEntriesResponse>(
       ctx, kReadScope, out,
       [&](const rpc::Caller& caller) -> Result<v1::ListLedgerEntriesResponse> {
-        NRP_ASSIGN_OR_RETURN(
-            auto q, ListQueryFor(caller, req->filter(), req->order_by(), req->page_size(),
-                                 req->page_token(),
-                                 {"region_code", "ledger", "kind", "account_id", "batch_id"},
-                                 {"recorded_at"}, false));
+        NRP_ASSIGN_OR_RETURN(auto q,
+                             ListQueryFor(caller, list::RequestOf(*req), store::EntryList()));
         return Read<v1::ListLedgerEntriesResponse>(
             [&](pqxx::work& tx) -> Result<v1::ListLedgerEntriesResponse> {
-              NRP_ASSIGN_OR_RETURN(auto rows, store::ListEntries(tx, q));
+              NRP_ASSIGN_OR_RETURN(auto page, store::ListEntries(tx, q));
               v1::ListLedgerEntriesResponse resp;
-              for (auto& r : rows) *resp.add_entries() = std::move(r);
-              resp.set_next_page_token(store::NextPageToken(q, resp.entries_size()));
+              for (auto& r : page.items) *resp.add_entries() = std::move(r);
+              resp.set_next_page_token(page.next_page_token);
               return resp;
             });
       });

@@ -67,12 +67,11 @@ Status CheckParty(const nrp::common::v1::Party& party, std::string_view field) {
 
 }  // namespace api
 
-Result<store::ListQuery> LandSupplyApi::ListQueryFor(
-    const rpc::Caller& caller, const std::string& filter, const std::string& order_by,
-    int32_t page_size, const std::string& page_token, const std::vector<std::string>& fields,
-    const std::vector<std::string>& orders, bool default_desc) {
-  NRP_ASSIGN_OR_RETURN(auto q, store::ParseListQuery(filter, order_by, page_size, page_token,
-                                                     fields, orders, default_desc));
+Result<store::ListQuery> LandSupplyApi::ListQueryFor(const rpc::Caller& caller,
+                                                     const list::Request& request,
+                                                     const list::Spec& spec) {
+  NRP_ASSIGN_OR_RETURN(list::Query query, list::Parse(spec, request));
+  store::ListQuery q{std::move(query), {}};
   q.region_prefixes = caller.region_prefixes;
   if (q.region_prefixes.empty()) {
     return Error::PermissionDenied("the caller may act on no region")

@@ -186,17 +186,14 @@ grpc::Status LandSupplyApi::ListContracts(Ctx* ctx, const v1::ListContractsReque
                                           v1::ListContractsResponse* out) {
   return Serve<v1::ListContractsResponse>(
       ctx, kReadScope, out, [&](const rpc::Caller& caller) -> Result<v1::ListContractsResponse> {
-        NRP_ASSIGN_OR_RETURN(auto q, ListQueryFor(caller, req->filter(), req->order_by(),
-                                                  req->page_size(), req->page_token(),
-                                                  {"region_code", "state", "kind", "land_use",
-                                                   "parcel_id", "offer_id", "contract_number"},
-                                                  {"signed_at", "update_time"}, true));
+        NRP_ASSIGN_OR_RETURN(auto q,
+                             ListQueryFor(caller, list::RequestOf(*req), store::ContractList()));
         return Read<v1::ListContractsResponse>(
             [&](pqxx::work& tx) -> Result<v1::ListContractsResponse> {
-              NRP_ASSIGN_OR_RETURN(auto rows, store::ListContracts(tx, q));
+              NRP_ASSIGN_OR_RETURN(auto page, store::ListContracts(tx, q));
               v1::ListContractsResponse resp;
-              for (auto& c : rows) *resp.add_contracts() = ContractOut(caller, std::move(c));
-              resp.set_next_page_token(store::NextPageToken(q, resp.contracts_size()));
+              for (auto& c : page.items) *resp.add_contracts() = ContractOut(caller, std::move(c));
+              resp.set_next_page_token(page.next_page_token);
               return resp;
             });
       });
@@ -268,15 +265,13 @@ grpc::Status LandSupplyApi::ListPayments(Ctx* ctx, const v1::ListPaymentsRequest
   return Serve<v1::ListPaymentsResponse>(
       ctx, kReadScope, out, [&](const rpc::Caller& caller) -> Result<v1::ListPaymentsResponse> {
         NRP_ASSIGN_OR_RETURN(auto q,
-                             ListQueryFor(caller, req->filter(), req->order_by(), req->page_size(),
-                                          req->page_token(), {"contract_id", "kind", "region_code"},
-                                          {"paid_on", "recorded_at"}, false));
+                             ListQueryFor(caller, list::RequestOf(*req), store::PaymentList()));
         return Read<v1::ListPaymentsResponse>(
             [&](pqxx::work& tx) -> Result<v1::ListPaymentsResponse> {
-              NRP_ASSIGN_OR_RETURN(auto rows, store::ListPayments(tx, q));
+              NRP_ASSIGN_OR_RETURN(auto page, store::ListPayments(tx, q));
               v1::ListPaymentsResponse resp;
-              for (auto& p : rows) *resp.add_payments() = std::move(p);
-              resp.set_next_page_token(store::NextPageToken(q, resp.payments_size()));
+              for (auto& p : page.items) *resp.add_payments() = std::move(p);
+              resp.set_next_page_token(page.next_page_token);
               return resp;
             });
       });

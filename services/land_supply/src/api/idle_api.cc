@@ -102,17 +102,14 @@ grpc::Status LandSupplyApi::ListIdleLandCases(Ctx* ctx, const v1::ListIdleLandCa
   return Serve<v1::ListIdleLandCasesResponse>(
       ctx, kReadScope, out,
       [&](const rpc::Caller& caller) -> Result<v1::ListIdleLandCasesResponse> {
-        NRP_ASSIGN_OR_RETURN(auto q, ListQueryFor(caller, req->filter(), req->order_by(),
-                                                  req->page_size(), req->page_token(),
-                                                  {"region_code", "state", "ground", "contract_id",
-                                                   "parcel_id", "detected_automatically"},
-                                                  {"opened_at", "idle_since"}, true));
+        NRP_ASSIGN_OR_RETURN(auto q,
+                             ListQueryFor(caller, list::RequestOf(*req), store::IdleCaseList()));
         return Read<v1::ListIdleLandCasesResponse>(
             [&](pqxx::work& tx) -> Result<v1::ListIdleLandCasesResponse> {
-              NRP_ASSIGN_OR_RETURN(auto rows, store::ListIdleCases(tx, q));
+              NRP_ASSIGN_OR_RETURN(auto page, store::ListIdleCases(tx, q));
               v1::ListIdleLandCasesResponse resp;
-              for (auto& k : rows) *resp.add_cases() = CaseOut(caller, std::move(k));
-              resp.set_next_page_token(store::NextPageToken(q, resp.cases_size()));
+              for (auto& k : page.items) *resp.add_cases() = CaseOut(caller, std::move(k));
+              resp.set_next_page_token(page.next_page_token);
               return resp;
             });
       });

@@ -167,11 +167,9 @@ class LandSupplyApi final : public v1::LandSupplyService::Service {
   template <class Resp>
   Result<Resp> Read(const std::function<Result<Resp>(pqxx::work&)>& work);
 
-  Result<store::ListQuery> ListQueryFor(const rpc::Caller& caller, const std::string& filter,
-                                        const std::string& order_by, int32_t page_size,
-                                        const std::string& page_token,
-                                        const std::vector<std::string>& fields,
-                                        const std::vector<std::string>& orders, bool default_desc);
+  // The request checked against the list's spec, limited to the caller's regions.
+  Result<store::ListQuery> ListQueryFor(const rpc::Caller& caller, const list::Request& request,
+                                        const list::Spec& spec);
 
   Deps d_;
   Operations& ops_;

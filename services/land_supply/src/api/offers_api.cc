@@ -133,19 +133,16 @@ grpc::Status LandSupplyApi::ListOffers(Ctx* ctx, const v1::ListOffersRequest* re
                                        v1::ListOffersResponse* out) {
   return Serve<v1::ListOffersResponse>(
       ctx, kReadScope, out, [&](const rpc::Caller& caller) -> Result<v1::ListOffersResponse> {
-        NRP_ASSIGN_OR_RETURN(
-            auto q, ListQueryFor(caller, req->filter(), req->order_by(), req->page_size(),
-                                 req->page_token(),
-                                 {"region_code", "state", "method", "land_use", "parcel_id"},
-                                 {"bidding_start", "create_time", "bidding_end"}, true));
+        NRP_ASSIGN_OR_RETURN(auto q,
+                             ListQueryFor(caller, list::RequestOf(*req), store::OfferList()));
         return Read<v1::ListOffersResponse>([&](pqxx::work& tx) -> Result<v1::ListOffersResponse> {
-          NRP_ASSIGN_OR_RETURN(auto rows, store::ListOffers(tx, q));
+          NRP_ASSIGN_OR_RETURN(auto page, store::ListOffers(tx, q));
           v1::ListOffersResponse resp;
-          for (auto& r : rows) {
+          for (auto& r : page.items) {
             api::RedactOffer(caller, &r.offer);
             *resp.add_offers() = std::move(r.offer);
           }
-          resp.set_next_page_token(store::NextPageToken(q, resp.offers_size()));
+          resp.set_next_page_token(page.next_page_token);
           return resp;
         });
       });
@@ -369,10 +366,8 @@ grpc::Status LandSupplyApi::ListBids(Ctx* ctx, const v1::ListBidsRequest* req,
                                      v1::ListBidsResponse* out) {
   return Serve<v1::ListBidsResponse>(
       ctx, kReadScope, out, [&](const rpc::Caller& caller) -> Result<v1::ListBidsResponse> {
-        NRP_ASSIGN_OR_RETURN(auto q,
-                             ListQueryFor(caller, req->filter(), req->order_by(), req->page_size(),
-                                          req->page_token(), {"bidder_number", "valid"},
-                                          {"placed_at", "amount"}, false));
+        NRP_ASSIGN_OR_RETURN(
+            auto q, ListQueryFor(caller, list::RequestOf(*req, req->offer_id()), store::BidList()));
         return Read<v1::ListBidsResponse>([&](pqxx::work& tx) -> Result<v1::ListBidsResponse> {
           NRP_ASSIGN_OR_RETURN(store::OfferRow row, store::GetOffer(tx, req->offer_id(), false));
           NRP_RETURN_IF_ERROR(InRegion(caller, kReadScope, row.offer.region_code()));
@@ -382,9 +377,9 @@ grpc::Status LandSupplyApi::ListBids(Ctx* ctx, const v1::ListBidsRequest* req,
                 "SEALED_BIDS", row.offer.offer_id(),
                 "the sealed bids of a tender are listed once it is closed");
           }
-          NRP_ASSIGN_OR_RETURN(auto bids, store::ListBids(tx, req->offer_id(), q));
+          NRP_ASSIGN_OR_RETURN(auto page, store::ListBids(tx, req->offer_id(), q));
           v1::ListBidsResponse resp;
-          for (auto& b : bids) {
+          for (auto& b : page.items) {
             if (!closed) {
               b.clear_bidder();
             } else {
@@ -392,7 +387,7 @@ grpc::Status LandSupplyApi::ListBids(Ctx* ctx, const v1::ListBidsRequest* req,
             }
             *resp.add_bids() = std::move(b);
           }
-          resp.set_next_page_token(store::NextPageToken(q, resp.bids_size()));
+          resp.set_next_page_token(page.next_page_token);
           return resp;
         });
       });

@@ -96,17 +96,13 @@ grpc::Status LandSupplyApi::ListParcels(Ctx* ctx, const v1::ListParcelsRequest* 
   return Serve<v1::ListParcelsResponse>(
       ctx, kReadScope, out, [&](const rpc::Caller& caller) -> Result<v1::ListParcelsResponse> {
         NRP_ASSIGN_OR_RETURN(auto q,
-                             ListQueryFor(caller, req->filter(), req->order_by(), req->page_size(),
-                                          req->page_token(),
-                                          {"region_code", "state", "stock_stage", "planned_use",
-                                           "approval_batch_id", "soil_status", "parcel_code"},
-                                          {"create_time", "update_time", "area"}, true));
+                             ListQueryFor(caller, list::RequestOf(*req), store::ParcelList()));
         return Read<v1::ListParcelsResponse>(
             [&](pqxx::work& tx) -> Result<v1::ListParcelsResponse> {
-              NRP_ASSIGN_OR_RETURN(auto parcels, store::ListParcels(tx, q));
+              NRP_ASSIGN_OR_RETURN(auto page, store::ListParcels(tx, q));
               v1::ListParcelsResponse resp;
-              for (auto& p : parcels) *resp.add_parcels() = std::move(p);
-              resp.set_next_page_token(store::NextPageToken(q, resp.parcels_size()));
+              for (auto& p : page.items) *resp.add_parcels() = std::move(p);
+              resp.set_next_page_token(page.next_page_token);
               return resp;
             });
       });

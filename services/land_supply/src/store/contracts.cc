@@ -206,28 +206,43 @@ Status SetHandoverRecord(pqxx::work& txn, const std::string& contract_id,
   return Ok();
 }
 
-Result<std::vector<v1::GrantContract>> ListContracts(pqxx::work& txn, const ListQuery& q) {
-  using T = FieldSpec::Type;
-  static const std::vector<FieldSpec> fields = {
-      {"region_code", "c.region_code::text", T::kText},
-      {"state", "c.state", T::kEnum, v1::ContractState_descriptor()},
-      {"kind", "c.kind", T::kEnum, v1::ContractKind_descriptor()},
-      {"land_use", "c.land_use", T::kEnum, v1::LandUse_descriptor()},
-      {"parcel_id", "c.parcel_id::text", T::kText},
-      {"offer_id", "c.offer_id::text", T::kText},
-      {"contract_number", "c.contract_number", T::kText},
+const list::Spec& ContractList() {
+  using list::Type;
+  static const list::Spec spec = {
+      .name = "land_supply.ListContracts",
+      .fields =
+          {
+              {.name = "region_code", .sql = "c.region_code::text"},
+              {.name = "state",
+               .sql = "c.state",
+               .type = Type::kEnum,
+               .enum_type = list::EnumOf(v1::ContractState_descriptor())},
+              {.name = "kind",
+               .sql = "c.kind",
+               .type = Type::kEnum,
+               .enum_type = list::EnumOf(v1::ContractKind_descriptor())},
+              {.name = "land_use",
+               .sql = "c.land_use",
+               .type = Type::kEnum,
+               .enum_type = list::EnumOf(v1::LandUse_descriptor())},
+              {.name = "parcel_id", .sql = "c.parcel_id::text"},
+              {.name = "offer_id", .sql = "c.offer_id::text"},
+              {.name = "contract_number", .sql = "c.contract_number"},
+          },
+      .orders = {{"signed_at", {{"c.signed_at", Type::kTimestamp}}},
+                 {"update_time", {{"c.update_time", Type::kTimestamp}}}},
+      .default_order = "signed_at desc",
+      .id = {"c.contract_id", Type::kUuid},
   };
-  static const std::vector<OrderSpec> orders = {{"signed_at", "c.signed_at"},
-                                                {"update_time", "c.update_time"}};
-  Params params;
-  NRP_ASSIGN_OR_RETURN(
-      auto tail, BuildListTail(q, fields, orders, "c.region_code", {}, params, "c.contract_id"));
-  std::vector<v1::GrantContract> out;
-  for (const auto& r : ExecParams(
-           txn, std::string("SELECT ") + kContractColumns + " FROM contracts c" + tail, params)) {
-    out.push_back(ContractFromRow(r).contract);
-  }
-  return out;
+  return spec;
+}
+
+Result<list::Page<v1::GrantContract>> ListContracts(pqxx::work& txn, const ListQuery& q) {
+  list::Params params;
+  std::string tail = ListTail(q, "c.region_code", {}, params);
+  auto r = params.Exec(txn, std::string("SELECT ") + kContractColumns + q.query.CursorColumns() +
+                                " FROM contracts c" + tail);
+  return q.query.Collect(r, [](const pqxx::row& row) { return ContractFromRow(row).contract; });
 }
 
 Result<std::vector<std::string>> ContractsWithUnraisedOverdue(pqxx::work& txn, const Date& today,
@@ -274,26 +289,36 @@ Result<v1::Payment> InsertPayment(pqxx::work& txn, const v1::Payment& p) {
   return p;
 }
 
-Result<std::vector<v1::Payment>> ListPayments(pqxx::work& txn, const ListQuery& q) {
-  using T = FieldSpec::Type;
-  static const std::vector<FieldSpec> fields = {
-      {"contract_id", "p.contract_id::text", T::kText},
-      {"kind", "p.kind", T::kEnum, v1::PaymentKind_descriptor()},
-      {"region_code", "c.region_code::text", T::kText},
+const list::Spec& PaymentList() {
+  using list::Type;
+  static const list::Spec spec = {
+      .name = "land_supply.ListPayments",
+      .fields =
+          {
+              {.name = "contract_id", .sql = "p.contract_id::text"},
+              {.name = "kind",
+               .sql = "p.kind",
+               .type = Type::kEnum,
+               .enum_type = list::EnumOf(v1::PaymentKind_descriptor())},
+              {.name = "region_code", .sql = "c.region_code::text"},
+          },
+      .orders = {{"paid_on", {{"p.paid_on", Type::kDate}}},
+                 {"recorded_at", {{"p.recorded_at", Type::kTimestamp}}}},
+      .default_order = "paid_on",
+      .id = {"p.payment_id", Type::kUuid},
   };
-  static const std::vector<OrderSpec> orders = {{"paid_on", "p.paid_on"},
-                                                {"recorded_at", "p.recorded_at"}};
-  Params params;
-  NRP_ASSIGN_OR_RETURN(
-      auto tail, BuildListTail(q, fields, orders, "c.region_code", {}, params, "p.payment_id"));
-  std::vector<v1::Payment> out;
-  for (const auto& r : ExecParams(
-           txn,
-           "SELECT p.payment_id::text, p.contract_id::text, p.kind, p.amount_fen, "
-           "to_char(p.paid_on, 'YYYY-MM-DD'), p.receipt, ls_us(p.recorded_at) FROM payments p "
-           "JOIN contracts c USING (contract_id)" +
-               tail,
-           params)) {
+  return spec;
+}
+
+Result<list::Page<v1::Payment>> ListPayments(pqxx::work& txn, const ListQuery& q) {
+  list::Params params;
+  std::string tail = ListTail(q, "c.region_code", {}, params);
+  auto r = params.Exec(txn,
+                       "SELECT p.payment_id::text, p.contract_id::text, p.kind, p.amount_fen, "
+                       "to_char(p.paid_on, 'YYYY-MM-DD'), p.receipt, ls_us(p.recorded_at)" +
+                           q.query.CursorColumns() +
+                           " FROM payments p JOIN contracts c USING (contract_id)" + tail);
+  return q.query.Collect(r, [](const pqxx::row& r) {
     v1::Payment p;
     p.set_payment_id(r[0].c_str());
     p.set_contract_id(r[1].c_str());
@@ -303,9 +328,8 @@ Result<std::vector<v1::Payment>> ListPayments(pqxx::work& txn, const ListQuery& 
     ReadMessage(r[5], p.mutable_receipt());
     if (r[5].is_null()) p.clear_receipt();
     ReadTs(r[6], p.mutable_recorded_at());
-    out.push_back(std::move(p));
-  }
-  return out;
+    return p;
+  });
 }
 
 Result<std::vector<std::string>> ContractsForIdleScan(pqxx::work& txn, const Date& agreed_before,
@@ -363,27 +387,41 @@ Status UpdateIdleCase(pqxx::work& txn, const v1::IdleLandCase& c) {
   return Ok();
 }
 
-Result<std::vector<v1::IdleLandCase>> ListIdleCases(pqxx::work& txn, const ListQuery& q) {
-  using T = FieldSpec::Type;
-  static const std::vector<FieldSpec> fields = {
-      {"region_code", "region_code::text", T::kText},
-      {"state", "state", T::kEnum, v1::IdleCaseState_descriptor()},
-      {"ground", "ground", T::kEnum, v1::IdleGround_descriptor()},
-      {"contract_id", "contract_id::text", T::kText},
-      {"parcel_id", "parcel_id::text", T::kText},
-      {"detected_automatically", "detected_automatically", T::kBool},
+const list::Spec& IdleCaseList() {
+  using list::Type;
+  static const list::Spec spec = {
+      .name = "land_supply.ListIdleLandCases",
+      .fields =
+          {
+              {.name = "region_code", .sql = "region_code::text"},
+              {.name = "state",
+               .sql = "state",
+               .type = Type::kEnum,
+               .enum_type = list::EnumOf(v1::IdleCaseState_descriptor())},
+              {.name = "ground",
+               .sql = "ground",
+               .type = Type::kEnum,
+               .enum_type = list::EnumOf(v1::IdleGround_descriptor())},
+              {.name = "contract_id", .sql = "contract_id::text"},
+              {.name = "parcel_id", .sql = "parcel_id::text"},
+              {.name = "detected_automatically",
+               .sql = "detected_automatically",
+               .type = Type::kBool},
+          },
+      .orders = {{"opened_at", {{"opened_at", Type::kTimestamp}}},
+                 {"idle_since", {{"idle_since", Type::kDate}}}},
+      .default_order = "opened_at desc",
+      .id = {"case_id", Type::kUuid},
   };
-  static const std::vector<OrderSpec> orders = {{"opened_at", "opened_at"},
-                                                {"idle_since", "idle_since"}};
-  Params params;
-  NRP_ASSIGN_OR_RETURN(auto tail,
-                       BuildListTail(q, fields, orders, "region_code", {}, params, "case_id"));
-  std::vector<v1::IdleLandCase> out;
-  for (const auto& r :
-       ExecParams(txn, std::string("SELECT ") + kCaseColumns + " FROM idle_cases" + tail, params)) {
-    out.push_back(CaseFromRow(r));
-  }
-  return out;
+  return spec;
+}
+
+Result<list::Page<v1::IdleLandCase>> ListIdleCases(pqxx::work& txn, const ListQuery& q) {
+  list::Params params;
+  std::string tail = ListTail(q, "region_code", {}, params);
+  auto r = params.Exec(txn, std::string("SELECT ") + kCaseColumns + q.query.CursorColumns() +
+                                " FROM idle_cases" + tail);
+  return q.query.Collect(r, [](const pqxx::row& row) { return CaseFromRow(row); });
 }
 
 }  // namespace nrp::land_supply::store

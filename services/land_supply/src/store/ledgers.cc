@@ -223,66 +223,96 @@ Result<v1::LinkageQuota> GetQuota(pqxx::work& txn, const std::string& quota_id) 
   return QuotaFromRow(r[0]);
 }
 
-Result<std::vector<v1::CompensationCredit>> ListCredits(pqxx::work& txn, const ListQuery& q) {
-  using T = FieldSpec::Type;
-  static const std::vector<FieldSpec> fields = {
-      {"region_code", "region_code::text", T::kText},
-      {"state", "state", T::kEnum, v1::LedgerAccountState_descriptor()},
-      {"quality_grade", "quality_grade", T::kInt},
-      {"source_project_id", "source_project_id", T::kText},
+const list::Spec& CreditList() {
+  using list::Type;
+  static const list::Spec spec = {
+      .name = "land_supply.ListCompensationCredits",
+      .fields =
+          {
+              {.name = "region_code", .sql = "region_code::text"},
+              {.name = "state",
+               .sql = "state",
+               .type = Type::kEnum,
+               .enum_type = list::EnumOf(v1::LedgerAccountState_descriptor())},
+              {.name = "quality_grade", .sql = "quality_grade", .type = Type::kInt},
+              {.name = "source_project_id", .sql = "source_project_id"},
+          },
+      .orders = {{"create_time", {{"create_time", Type::kTimestamp}}},
+                 {"quality_grade", {{"quality_grade", Type::kInt}}}},
+      .default_order = "create_time",
+      .id = {"credit_id", Type::kUuid},
   };
-  static const std::vector<OrderSpec> orders = {{"create_time", "create_time"},
-                                                {"quality_grade", "quality_grade"}};
-  Params params;
-  NRP_ASSIGN_OR_RETURN(auto tail,
-                       BuildListTail(q, fields, orders, "region_code", {}, params, "credit_id"));
-  std::vector<v1::CompensationCredit> out;
-  for (const auto& r : ExecParams(
-           txn, std::string("SELECT ") + kCreditColumns + " FROM compensation_credits" + tail,
-           params)) {
-    out.push_back(CreditFromRow(r));
-  }
-  return out;
+  return spec;
 }
 
-Result<std::vector<v1::LinkageQuota>> ListQuotas(pqxx::work& txn, const ListQuery& q) {
-  using T = FieldSpec::Type;
-  static const std::vector<FieldSpec> fields = {
-      {"region_code", "region_code::text", T::kText},
-      {"state", "state", T::kEnum, v1::LedgerAccountState_descriptor()},
-      {"source_project_id", "source_project_id", T::kText},
-  };
-  static const std::vector<OrderSpec> orders = {{"create_time", "create_time"}};
-  Params params;
-  NRP_ASSIGN_OR_RETURN(auto tail,
-                       BuildListTail(q, fields, orders, "region_code", {}, params, "quota_id"));
-  std::vector<v1::LinkageQuota> out;
-  for (const auto& r : ExecParams(
-           txn, std::string("SELECT ") + kQuotaColumns + " FROM linkage_quotas" + tail, params)) {
-    out.push_back(QuotaFromRow(r));
-  }
-  return out;
+Result<list::Page<v1::CompensationCredit>> ListCredits(pqxx::work& txn, const ListQuery& q) {
+  list::Params params;
+  std::string tail = ListTail(q, "region_code", {}, params);
+  auto r = params.Exec(txn, std::string("SELECT ") + kCreditColumns + q.query.CursorColumns() +
+                                " FROM compensation_credits" + tail);
+  return q.query.Collect(r, [](const pqxx::row& row) { return CreditFromRow(row); });
 }
 
-Result<std::vector<v1::LedgerEntry>> ListEntries(pqxx::work& txn, const ListQuery& q) {
-  using T = FieldSpec::Type;
-  static const std::vector<FieldSpec> fields = {
-      {"region_code", "region_code::text", T::kText},
-      {"ledger", "ledger", T::kEnum, v1::LedgerKind_descriptor()},
-      {"kind", "kind", T::kEnum, v1::LedgerEntryKind_descriptor()},
-      {"account_id", "account_id::text", T::kText},
-      {"batch_id", "COALESCE(batch_id::text, '')", T::kText},
+const list::Spec& QuotaList() {
+  using list::Type;
+  static const list::Spec spec = {
+      .name = "land_supply.ListLinkageQuotas",
+      .fields =
+          {
+              {.name = "region_code", .sql = "region_code::text"},
+              {.name = "state",
+               .sql = "state",
+               .type = Type::kEnum,
+               .enum_type = list::EnumOf(v1::LedgerAccountState_descriptor())},
+              {.name = "source_project_id", .sql = "source_project_id"},
+          },
+      .orders = {{"create_time", {{"create_time", Type::kTimestamp}}}},
+      .default_order = "create_time",
+      .id = {"quota_id", Type::kUuid},
   };
-  static const std::vector<OrderSpec> orders = {{"recorded_at", "seq"}};
-  Params params;
-  NRP_ASSIGN_OR_RETURN(auto tail,
-                       BuildListTail(q, fields, orders, "region_code", {}, params, "seq"));
-  std::vector<v1::LedgerEntry> out;
-  for (const auto& r : ExecParams(
-           txn, std::string("SELECT ") + kEntryColumns + " FROM ledger_entries" + tail, params)) {
-    out.push_back(EntryFromRow(r));
-  }
-  return out;
+  return spec;
+}
+
+Result<list::Page<v1::LinkageQuota>> ListQuotas(pqxx::work& txn, const ListQuery& q) {
+  list::Params params;
+  std::string tail = ListTail(q, "region_code", {}, params);
+  auto r = params.Exec(txn, std::string("SELECT ") + kQuotaColumns + q.query.CursorColumns() +
+                                " FROM linkage_quotas" + tail);
+  return q.query.Collect(r, [](const pqxx::row& row) { return QuotaFromRow(row); });
+}
+
+const list::Spec& EntryList() {
+  using list::Type;
+  static const list::Spec spec = {
+      .name = "land_supply.ListLedgerEntries",
+      .fields =
+          {
+              {.name = "region_code", .sql = "region_code::text"},
+              {.name = "ledger",
+               .sql = "ledger",
+               .type = Type::kEnum,
+               .enum_type = list::EnumOf(v1::LedgerKind_descriptor())},
+              {.name = "kind",
+               .sql = "kind",
+               .type = Type::kEnum,
+               .enum_type = list::EnumOf(v1::LedgerEntryKind_descriptor())},
+              {.name = "account_id", .sql = "account_id::text"},
+              {.name = "batch_id", .sql = "COALESCE(batch_id::text, '')"},
+          },
+      // Entries are numbered as they are recorded.
+      .orders = {{"recorded_at", {{"seq", Type::kInt}}}},
+      .default_order = "recorded_at",
+      .id = {"seq", Type::kInt},
+  };
+  return spec;
+}
+
+Result<list::Page<v1::LedgerEntry>> ListEntries(pqxx::work& txn, const ListQuery& q) {
+  list::Params params;
+  std::string tail = ListTail(q, "region_code", {}, params);
+  auto r = params.Exec(txn, std::string("SELECT ") + kEntryColumns + q.query.CursorColumns() +
+                                " FROM ledger_entries" + tail);
+  return q.query.Collect(r, [](const pqxx::row& row) { return EntryFromRow(row); });
 }
 
 Result<v1::LedgerBalance> Balance(pqxx::work& txn, const std::string& region_code) {

@@ -135,27 +135,42 @@ Status UpdateOffer(pqxx::work& txn, const OfferRow& row, const std::string& canc
   return Ok();
 }
 
-Result<std::vector<OfferRow>> ListOffers(pqxx::work& txn, const ListQuery& q) {
-  using T = FieldSpec::Type;
-  static const std::vector<FieldSpec> fields = {
-      {"region_code", "region_code::text", T::kText},
-      {"state", "state", T::kEnum, v1::OfferState_descriptor()},
-      {"method", "method", T::kEnum, v1::SupplyMethod_descriptor()},
-      {"land_use", "land_use", T::kEnum, v1::LandUse_descriptor()},
-      {"parcel_id", "parcel_id::text", T::kText},
+const list::Spec& OfferList() {
+  using list::Type;
+  static const list::Spec spec = {
+      .name = "land_supply.ListOffers",
+      .fields =
+          {
+              {.name = "region_code", .sql = "region_code::text"},
+              {.name = "state",
+               .sql = "state",
+               .type = Type::kEnum,
+               .enum_type = list::EnumOf(v1::OfferState_descriptor())},
+              {.name = "method",
+               .sql = "method",
+               .type = Type::kEnum,
+               .enum_type = list::EnumOf(v1::SupplyMethod_descriptor())},
+              {.name = "land_use",
+               .sql = "land_use",
+               .type = Type::kEnum,
+               .enum_type = list::EnumOf(v1::LandUse_descriptor())},
+              {.name = "parcel_id", .sql = "parcel_id::text"},
+          },
+      .orders = {{"bidding_start", {{"bidding_start", Type::kTimestamp, /*nullable=*/true}}},
+                 {"create_time", {{"create_time", Type::kTimestamp}}},
+                 {"bidding_end", {{"bidding_end", Type::kTimestamp, /*nullable=*/true}}}},
+      .default_order = "bidding_start desc",
+      .id = {"offer_id", Type::kUuid},
   };
-  static const std::vector<OrderSpec> orders = {{"bidding_start", "bidding_start"},
-                                                {"create_time", "create_time"},
-                                                {"bidding_end", "bidding_end"}};
-  Params params;
-  NRP_ASSIGN_OR_RETURN(auto tail,
-                       BuildListTail(q, fields, orders, "region_code", {}, params, "offer_id"));
-  std::vector<OfferRow> out;
-  for (const auto& r :
-       ExecParams(txn, std::string("SELECT ") + kOfferColumns + " FROM offers" + tail, params)) {
-    out.push_back(OfferFromRow(r));
-  }
-  return out;
+  return spec;
+}
+
+Result<list::Page<OfferRow>> ListOffers(pqxx::work& txn, const ListQuery& q) {
+  list::Params params;
+  std::string tail = ListTail(q, "region_code", {}, params);
+  auto r = params.Exec(txn, std::string("SELECT ") + kOfferColumns + q.query.CursorColumns() +
+                                " FROM offers" + tail);
+  return q.query.Collect(r, [](const pqxx::row& row) { return OfferFromRow(row); });
 }
 
 Result<std::vector<std::string>> OffersDueToOpen(pqxx::work& txn, TimePoint now, int limit) {
@@ -272,27 +287,39 @@ Result<std::vector<BidRecord>> BidsOf(pqxx::work& txn, const std::string& offer_
   return out;
 }
 
-Result<std::vector<v1::Bid>> ListBids(pqxx::work& txn, const std::string& offer_id,
-                                      const ListQuery& q) {
-  using T = FieldSpec::Type;
-  static const std::vector<FieldSpec> fields = {
-      {"bidder_number", "b.bidder_number", T::kText},
-      {"valid", "true", T::kBool},
+const list::Spec& BidList() {
+  using list::Type;
+  static const list::Spec spec = {
+      .name = "land_supply.ListBids",
+      .fields =
+          {
+              {.name = "bidder_number", .sql = "b.bidder_number"},
+              // Every recorded bid is valid; a refused bid is never stored.
+              {.name = "valid", .sql = "true", .type = Type::kBool},
+          },
+      // Bids are numbered as they are placed.
+      .orders = {{"placed_at", {{"b.seq", Type::kInt}}},
+                 {"amount", {{"b.amount_fen", Type::kInt}}}},
+      .default_order = "placed_at",
+      .id = {"b.bid_id", Type::kUuid},
   };
-  static const std::vector<OrderSpec> orders = {{"placed_at", "b.seq"}, {"amount", "b.amount_fen"}};
-  Params params;
+  return spec;
+}
+
+Result<list::Page<v1::Bid>> ListBids(pqxx::work& txn, const std::string& offer_id,
+                                     const ListQuery& q) {
+  list::Params params;
   std::string offer = params.Add(offer_id);
-  NRP_ASSIGN_OR_RETURN(
-      auto tail, BuildListTail(q, fields, orders, "", {"b.offer_id = " + offer + "::uuid"}, params,
-                               "b.bid_id"));
-  std::vector<v1::Bid> out;
-  for (const auto& r : ExecParams(
-           txn,
-           "SELECT b.bid_id::text, b.offer_id::text, b.bidder_number, d.bidder, b.amount_fen, "
-           "ls_us(b.placed_at) FROM bids b LEFT JOIN bidders d ON d.offer_id = b.offer_id AND "
-           "d.bidder_number = b.bidder_number" +
-               tail,
-           params)) {
+  std::string tail = ListTail(q, "", {"b.offer_id = " + offer + "::uuid"}, params);
+  auto r = params.Exec(
+      txn,
+      "SELECT b.bid_id::text, b.offer_id::text, b.bidder_number, d.bidder, b.amount_fen, "
+      "ls_us(b.placed_at)" +
+          q.query.CursorColumns() +
+          " FROM bids b LEFT JOIN bidders d ON d.offer_id = b.offer_id AND "
+          "d.bidder_number = b.bidder_number" +
+          tail);
+  return q.query.Collect(r, [](const pqxx::row& r) {
     v1::Bid b;
     b.set_bid_id(r[0].c_str());
     b.set_offer_id(r[1].c_str());
@@ -301,9 +328,8 @@ Result<std::vector<v1::Bid>> ListBids(pqxx::work& txn, const std::string& offer_
     b.mutable_amount()->set_fen(r[4].as<int64_t>());
     ReadTs(r[5], b.mutable_placed_at());
     b.set_valid(true);
-    out.push_back(std::move(b));
-  }
-  return out;
+    return b;
+  });
 }
 
 Result<BoardState> RecordedBoard(pqxx::work& txn, const std::string& offer_id) {

@@ -176,27 +176,47 @@ Status UpdateParcel(pqxx::work& txn, const v1::Parcel& p, const std::string& res
   return Ok();
 }
 
-Result<std::vector<v1::Parcel>> ListParcels(pqxx::work& txn, const ListQuery& q) {
-  using T = FieldSpec::Type;
-  static const std::vector<FieldSpec> fields = {
-      {"region_code", "region_code::text", T::kText},
-      {"state", "state", T::kEnum, v1::ParcelState_descriptor()},
-      {"stock_stage", "stock_stage", T::kEnum, v1::StockLandStage_descriptor()},
-      {"planned_use", "planned_use", T::kEnum, v1::LandUse_descriptor()},
-      {"approval_batch_id", "COALESCE(approval_batch_id::text, '')", T::kText},
-      {"soil_status", "soil_status", T::kEnum, v1::SoilPollutionStatus_descriptor()},
-      {"parcel_code", "COALESCE(parcel_code, '')", T::kText},
+const list::Spec& ParcelList() {
+  using list::Type;
+  static const list::Spec spec = {
+      .name = "land_supply.ListParcels",
+      .fields =
+          {
+              {.name = "region_code", .sql = "region_code::text"},
+              {.name = "state",
+               .sql = "state",
+               .type = Type::kEnum,
+               .enum_type = list::EnumOf(v1::ParcelState_descriptor())},
+              {.name = "stock_stage",
+               .sql = "stock_stage",
+               .type = Type::kEnum,
+               .enum_type = list::EnumOf(v1::StockLandStage_descriptor())},
+              {.name = "planned_use",
+               .sql = "planned_use",
+               .type = Type::kEnum,
+               .enum_type = list::EnumOf(v1::LandUse_descriptor())},
+              {.name = "approval_batch_id", .sql = "COALESCE(approval_batch_id::text, '')"},
+              {.name = "soil_status",
+               .sql = "soil_status",
+               .type = Type::kEnum,
+               .enum_type = list::EnumOf(v1::SoilPollutionStatus_descriptor())},
+              {.name = "parcel_code", .sql = "COALESCE(parcel_code, '')"},
+          },
+      .orders = {{"create_time", {{"create_time", Type::kTimestamp}}},
+                 {"update_time", {{"update_time", Type::kTimestamp}}},
+                 {"area", {{"area_m2", Type::kDouble}}}},
+      .default_order = "create_time desc",
+      .id = {"parcel_id", Type::kUuid},
   };
-  static const std::vector<OrderSpec> orders = {
-      {"create_time", "create_time"}, {"update_time", "update_time"}, {"area", "area_m2"}};
-  Params params;
-  NRP_ASSIGN_OR_RETURN(auto tail,
-                       BuildListTail(q, fields, orders, "region_code", {}, params, "parcel_id"));
-  auto r =
-      ExecParams(txn, std::string("SELECT ") + kParcelColumns + " FROM parcels" + tail, params);
-  std::vector<v1::Parcel> out;
-  for (const auto& row : r) out.push_back(ParcelFromRow(row));
-  return out;
+  return spec;
+}
+
+Result<list::Page<v1::Parcel>> ListParcels(pqxx::work& txn, const ListQuery& q) {
+  list::Params params;
+  std::string tail = ListTail(q, "region_code", {}, params);
+  auto r = params.Exec(txn, std::string("SELECT ") + kParcelColumns + q.query.CursorColumns() +
+                                " FROM parcels" + tail);
+  return q.query.Collect(r, [](const pqxx::row& row) { return ParcelFromRow(row); });
 }
 
 Result<ZoneMeasurement> MeasureZonesOfParcels(pqxx::work& txn,
@@ -305,24 +325,38 @@ Status AddSuppliedArea(pqxx::work& txn, const std::string& batch_id, double area
   return Ok();
 }
 
-Result<std::vector<BatchRow>> ListBatches(pqxx::work& txn, const ListQuery& q) {
-  using T = FieldSpec::Type;
-  static const std::vector<FieldSpec> fields = {
-      {"region_code", "region_code::text", T::kText},
-      {"state", "state", T::kEnum, v1::BatchState_descriptor()},
-      {"year", "year", T::kInt},
-      {"authority", "authority", T::kEnum, v1::ApprovalAuthority_descriptor()},
+const list::Spec& BatchList() {
+  using list::Type;
+  static const list::Spec spec = {
+      .name = "land_supply.ListApprovalBatches",
+      .fields =
+          {
+              {.name = "region_code", .sql = "region_code::text"},
+              {.name = "state",
+               .sql = "state",
+               .type = Type::kEnum,
+               .enum_type = list::EnumOf(v1::BatchState_descriptor())},
+              {.name = "year", .sql = "year", .type = Type::kInt},
+              {.name = "authority",
+               .sql = "authority",
+               .type = Type::kEnum,
+               .enum_type = list::EnumOf(v1::ApprovalAuthority_descriptor())},
+          },
+      .orders = {{"create_time", {{"create_time", Type::kTimestamp}}},
+                 {"approved_at", {{"approved_at", Type::kTimestamp, /*nullable=*/true}}},
+                 {"year", {{"year", Type::kInt}}}},
+      .default_order = "create_time desc",
+      .id = {"batch_id", Type::kUuid},
   };
-  static const std::vector<OrderSpec> orders = {
-      {"create_time", "create_time"}, {"approved_at", "approved_at"}, {"year", "year"}};
-  Params params;
-  NRP_ASSIGN_OR_RETURN(auto tail,
-                       BuildListTail(q, fields, orders, "region_code", {}, params, "batch_id"));
-  auto r = ExecParams(txn, std::string("SELECT ") + kBatchColumns + " FROM approval_batches" + tail,
-                      params);
-  std::vector<BatchRow> out;
-  for (const auto& row : r) out.push_back(BatchFromRow(row));
-  return out;
+  return spec;
+}
+
+Result<list::Page<BatchRow>> ListBatches(pqxx::work& txn, const ListQuery& q) {
+  list::Params params;
+  std::string tail = ListTail(q, "region_code", {}, params);
+  auto r = params.Exec(txn, std::string("SELECT ") + kBatchColumns + q.query.CursorColumns() +
+                                " FROM approval_batches" + tail);
+  return q.query.Collect(r, [](const pqxx::row& row) { return BatchFromRow(row); });
 }
 
 Status SetParcelsStockStage(pqxx::work& txn, const std::string& batch_id, StockLandStage stage) {

@@ -16,6 +16,7 @@
 #include "domain/zone_gate.h"
 #include "nrp/core/status.h"
 #include "nrp/land_supply/v1/land_supply.pb.h"
+#include "nrp/list/list.h"
 
 namespace nrp::land_supply::store {
 
@@ -23,32 +24,24 @@ namespace v1 = ::nrp::land_supply::v1;
 
 // ---------------------------------------------------------------- lists
 
-// A parsed list request: conditions from an AIP-160 filter restricted to the
-// resource's fields, the ordering and the offset from the page token.
+// A list request checked against the list's Spec (libs/list grammar) and the
+// regions the caller may see.
 struct ListQuery {
-  struct Condition {
-    std::string field;
-    std::string op;  // "=" or "!="
-    std::string value;
-  };
-  std::vector<Condition> conditions;
-  std::string order_field;
-  bool descending = true;
-  int64_t offset = 0;
-  int32_t limit = 50;
-  // Region prefixes the caller may see; empty = all.
-  std::vector<std::string> region_prefixes;
+  list::Query query;
+  std::vector<std::string> region_prefixes;  // empty = all
 };
 
-// Parses filter ("a = 1 AND b != \"x\""), order_by ("field [asc|desc]"),
-// page size and token. INVALID_ARGUMENT naming `filter`, `order_by` or
-// `page_token`. `fields` are the filterable fields; `orders` the orderable ones
-// (the first is the default, with `default_desc`).
-Result<ListQuery> ParseListQuery(const std::string& filter, const std::string& order_by,
-                                 int32_t page_size, const std::string& page_token,
-                                 const std::vector<std::string>& fields,
-                                 const std::vector<std::string>& orders, bool default_desc);
-std::string NextPageToken(const ListQuery& q, size_t returned);
+// What each list filters and orders on (field → column, type, operators).
+const list::Spec& ParcelList();
+const list::Spec& BatchList();
+const list::Spec& CreditList();
+const list::Spec& QuotaList();
+const list::Spec& EntryList();
+const list::Spec& OfferList();
+const list::Spec& BidList();
+const list::Spec& ContractList();
+const list::Spec& PaymentList();
+const list::Spec& IdleCaseList();
 
 // ---------------------------------------------------------------- parcels
 
@@ -63,7 +56,7 @@ Result<v1::Parcel> GetParcel(pqxx::work& txn, const std::string& parcel_id, bool
 // zone check, update time.
 Status UpdateParcel(pqxx::work& txn, const v1::Parcel& p, const std::string& reserve_decision,
                     const std::string& clear_evidence);
-Result<std::vector<v1::Parcel>> ListParcels(pqxx::work& txn, const ListQuery& q);
+Result<list::Page<v1::Parcel>> ListParcels(pqxx::work& txn, const ListQuery& q);
 
 // Overlaps of the parcel with the current versions of the zone layers the
 // supply gate consults, among layers covering the parcel's region.
@@ -85,7 +78,7 @@ Result<BatchRow> GetBatch(pqxx::work& txn, const std::string& batch_id, bool for
 Status UpdateBatch(pqxx::work& txn, const v1::ApprovalBatch& b,
                    const std::string& expropriation_record);
 Status AddSuppliedArea(pqxx::work& txn, const std::string& batch_id, double area_m2);
-Result<std::vector<BatchRow>> ListBatches(pqxx::work& txn, const ListQuery& q);
+Result<list::Page<BatchRow>> ListBatches(pqxx::work& txn, const ListQuery& q);
 // Stock-land figures of a region and the regions within it; `year` (0 = all)
 // selects batches by plan year and disposals by the year they were made.
 Result<v1::StockLandSummary> StockSummary(pqxx::work& txn, const std::string& region_code,
@@ -110,9 +103,9 @@ Result<std::pair<v1::CompensationCredit, bool>> InsertCredit(pqxx::work& txn,
 Result<std::pair<v1::LinkageQuota, bool>> InsertQuota(pqxx::work& txn, const v1::LinkageQuota& q);
 Result<v1::CompensationCredit> GetCredit(pqxx::work& txn, const std::string& credit_id);
 Result<v1::LinkageQuota> GetQuota(pqxx::work& txn, const std::string& quota_id);
-Result<std::vector<v1::CompensationCredit>> ListCredits(pqxx::work& txn, const ListQuery& q);
-Result<std::vector<v1::LinkageQuota>> ListQuotas(pqxx::work& txn, const ListQuery& q);
-Result<std::vector<v1::LedgerEntry>> ListEntries(pqxx::work& txn, const ListQuery& q);
+Result<list::Page<v1::CompensationCredit>> ListCredits(pqxx::work& txn, const ListQuery& q);
+Result<list::Page<v1::LinkageQuota>> ListQuotas(pqxx::work& txn, const ListQuery& q);
+Result<list::Page<v1::LedgerEntry>> ListEntries(pqxx::work& txn, const ListQuery& q);
 // Balances of the region and the regions within it.
 Result<v1::LedgerBalance> Balance(pqxx::work& txn, const std::string& region_code);
 
@@ -134,7 +127,7 @@ Result<std::optional<std::string>> OpenOfferOf(pqxx::work& txn, const std::strin
 Result<OfferRow> GetOffer(pqxx::work& txn, const std::string& offer_id, bool for_update);
 // Writes state, publication, result, zone check and update time.
 Status UpdateOffer(pqxx::work& txn, const OfferRow& o, const std::string& cancel_reason);
-Result<std::vector<OfferRow>> ListOffers(pqxx::work& txn, const ListQuery& q);
+Result<list::Page<OfferRow>> ListOffers(pqxx::work& txn, const ListQuery& q);
 
 // Offers the scheduler must act on, oldest first (ids only; each is then
 // handled in its own transaction under lock).
@@ -157,8 +150,8 @@ Result<bool> BidderHasBid(pqxx::work& txn, const std::string& offer_id,
 // Inserts the bid with the next sequence number and moves the offer's board.
 Status InsertBid(pqxx::work& txn, const v1::Bid& bid, int64_t seq, bool raises_board);
 Result<std::vector<BidRecord>> BidsOf(pqxx::work& txn, const std::string& offer_id);
-Result<std::vector<v1::Bid>> ListBids(pqxx::work& txn, const std::string& offer_id,
-                                      const ListQuery& q);
+Result<list::Page<v1::Bid>> ListBids(pqxx::work& txn, const std::string& offer_id,
+                                     const ListQuery& q);
 // Board as recorded (for reconciling the live board).
 Result<BoardState> RecordedBoard(pqxx::work& txn, const std::string& offer_id);
 
@@ -180,7 +173,7 @@ Result<ContractRow> GetContract(pqxx::work& txn, const std::string& contract_id,
 // Writes every mutable column.
 Status UpdateContract(pqxx::work& txn, const ContractRow& c);
 Status SetHandoverRecord(pqxx::work& txn, const std::string& contract_id, const std::string& bytes);
-Result<std::vector<v1::GrantContract>> ListContracts(pqxx::work& txn, const ListQuery& q);
+Result<list::Page<v1::GrantContract>> ListContracts(pqxx::work& txn, const ListQuery& q);
 
 struct OverdueInstallment {
   std::string contract_id;
@@ -197,7 +190,7 @@ Result<std::vector<std::pair<int32_t, bool>>> InstallmentRaisedFlags(
     pqxx::work& txn, const std::string& contract_id);
 
 Result<v1::Payment> InsertPayment(pqxx::work& txn, const v1::Payment& p);
-Result<std::vector<v1::Payment>> ListPayments(pqxx::work& txn, const ListQuery& q);
+Result<list::Page<v1::Payment>> ListPayments(pqxx::work& txn, const ListQuery& q);
 
 // Contracts the idle-land scan looks at: not started and the agreed start at
 // least `min_years` full years back, or started with work stopped.
@@ -210,6 +203,6 @@ Result<std::vector<std::string>> ContractsForIdleScan(pqxx::work& txn, const Dat
 Result<bool> InsertIdleCase(pqxx::work& txn, const v1::IdleLandCase& c);
 Result<v1::IdleLandCase> GetIdleCase(pqxx::work& txn, const std::string& case_id, bool for_update);
 Status UpdateIdleCase(pqxx::work& txn, const v1::IdleLandCase& c);
-Result<std::vector<v1::IdleLandCase>> ListIdleCases(pqxx::work& txn, const ListQuery& q);
+Result<list::Page<v1::IdleLandCase>> ListIdleCases(pqxx::work& txn, const ListQuery& q);
 
 }  // namespace nrp::land_supply::store

@@ -221,34 +221,12 @@ grpc::Status PlanningApi::ListZoneLayers(grpc::ServerContext* ctx,
   rpc::CallLogScope log_scope(ctx);
   auto caller = Admit(rt_, ctx, kReadScope);
   if (!caller.ok()) return ToGrpc(caller.error());
-  auto size = PageSize(req->page_size());
-  if (!size.ok()) return ToGrpc(size.error());
-  auto after = DecodePageToken(req->page_token());
-  if (!after.ok()) return ToGrpc(after.error());
-  if (!req->order_by().empty() && req->order_by() != "kind, region_code") {
-    return ToGrpc(Error::InvalidArgument("order_by", "only \"kind, region_code\" is supported"));
-  }
-  auto filter = ParseFilter(req->filter(), {"kind", "region_code"});
-  if (!filter.ok()) return ToGrpc(filter.error());
-  store::LayerFilter f;
-  if (filter->count("kind")) {
-    common::ZoneLayerKind value;
-    if (!common::ZoneLayerKind_Parse((*filter)["kind"], &value)) {
-      return ToGrpc(Error::InvalidArgument("filter", "unknown kind " + (*filter)["kind"]));
-    }
-    auto k = LayerKindFromNumber(static_cast<int>(value), "filter.kind");
-    if (!k.ok()) return ToGrpc(k.error());
-    f.kind = *k;
-  }
-  if (filter->count("region_code")) f.region_prefix = (*filter)["region_code"];
-  auto rows = db::Transact(
-      rt_.db(), [&](pqxx::work& tx) { return store::ListLayers(tx, f, *after, *size + 1); });
-  if (!rows.ok()) return ToGrpc(rows.error());
-  for (int i = 0; i < static_cast<int>(rows->size()) && i < *size; ++i)
-    *resp->add_layers() = ToProto((*rows)[i]);
-  if (static_cast<int>(rows->size()) > *size) {
-    resp->set_next_page_token(EncodePageToken(store::LayerKey((*rows)[*size - 1])));
-  }
+  auto query = list::Parse(store::LayerList(), list::RequestOf(*req));
+  if (!query.ok()) return ToGrpc(query.error());
+  auto page = db::Transact(rt_.db(), [&](pqxx::work& tx) { return store::ListLayers(tx, *query); });
+  if (!page.ok()) return ToGrpc(page.error());
+  for (const auto& l : page->items) *resp->add_layers() = ToProto(l);
+  resp->set_next_page_token(page->next_page_token);
   return grpc::Status::OK;
 }
 
@@ -308,43 +286,15 @@ grpc::Status PlanningApi::ListLayerVersions(grpc::ServerContext* ctx,
   auto caller = Admit(rt_, ctx, kReadScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   if (auto st = CheckLayerId(req->layer_id(), "layer_id"); !st.ok()) return ToGrpc(st);
-  auto size = PageSize(req->page_size());
-  if (!size.ok()) return ToGrpc(size.error());
-  auto after = DecodePageToken(req->page_token());
-  if (!after.ok()) return ToGrpc(after.error());
-  int64_t before = INT64_MAX;
-  if (!after->empty()) {
-    try {
-      before = std::stoll(*after);
-    } catch (const std::exception&) {
-      return ToGrpc(
-          Error::InvalidArgument("page_token", "is not a token returned by this service"));
-    }
-  }
-  if (!req->order_by().empty() && req->order_by() != "version desc") {
-    return ToGrpc(Error::InvalidArgument("order_by", "only \"version desc\" is supported"));
-  }
-  auto filter = ParseFilter(req->filter(), {"state"});
-  if (!filter.ok()) return ToGrpc(filter.error());
-  std::optional<store::VersionState> state;
-  if (filter->count("state")) {
-    v1::LayerVersionState s;
-    if (!v1::LayerVersionState_Parse((*filter)["state"], &s) ||
-        s == v1::LAYER_VERSION_STATE_UNSPECIFIED) {
-      return ToGrpc(Error::InvalidArgument("filter", "unknown state " + (*filter)["state"]));
-    }
-    state = static_cast<store::VersionState>(static_cast<int>(s));
-  }
-  auto rows = db::Transact(rt_.db(), [&](pqxx::work& tx) -> Result<std::vector<store::VersionRow>> {
+  auto query = list::Parse(store::VersionList(), list::RequestOf(*req, req->layer_id()));
+  if (!query.ok()) return ToGrpc(query.error());
+  auto page = db::Transact(rt_.db(), [&](pqxx::work& tx) -> Result<list::Page<store::VersionRow>> {
     NRP_RETURN_IF_ERROR(LoadLayer(tx, req->layer_id()));
-    return store::ListVersions(tx, req->layer_id(), state, before, *size + 1);
+    return store::ListVersions(tx, req->layer_id(), *query);
   });
-  if (!rows.ok()) return ToGrpc(rows.error());
-  for (int i = 0; i < static_cast<int>(rows->size()) && i < *size; ++i)
-    *resp->add_versions() = ToProto((*rows)[i]);
-  if (static_cast<int>(rows->size()) > *size) {
-    resp->set_next_page_token(EncodePageToken(std::to_string((*rows)[*size - 1].version)));
-  }
+  if (!page.ok()) return ToGrpc(page.error());
+  for (const auto& v : page->items) *resp->add_versions() = ToProto(v);
+  resp->set_next_page_token(page->next_page_token);
   return grpc::Status::OK;
 }
 
@@ -636,38 +586,19 @@ grpc::Status PlanningApi::ListZones(grpc::ServerContext* ctx, const v1::ListZone
   auto caller = Admit(rt_, ctx, kReadScope);
   if (!caller.ok()) return ToGrpc(caller.error());
   if (auto st = CheckLayerId(req->layer_id(), "layer_id"); !st.ok()) return ToGrpc(st);
-  auto size = PageSize(req->page_size());
-  if (!size.ok()) return ToGrpc(size.error());
-  auto after = DecodePageToken(req->page_token());
-  if (!after.ok()) return ToGrpc(after.error());
-  if (!req->order_by().empty() && req->order_by() != "zone_id") {
-    return ToGrpc(Error::InvalidArgument("order_by", "only \"zone_id\" is supported"));
-  }
-  auto filter = ParseFilter(req->filter(), {"control_level", "region_code"});
-  if (!filter.ok()) return ToGrpc(filter.error());
-  store::ZoneFilter f;
-  if (filter->count("control_level")) {
-    common::ZoneControlLevel l;
-    if (!common::ZoneControlLevel_Parse((*filter)["control_level"], &l) ||
-        l == common::ZONE_CONTROL_LEVEL_UNSPECIFIED) {
-      return ToGrpc(
-          Error::InvalidArgument("filter", "unknown control_level " + (*filter)["control_level"]));
-    }
-    f.level = static_cast<ControlLevel>(static_cast<int>(l));
-  }
-  if (filter->count("region_code")) f.region_prefix = (*filter)["region_code"];
-  auto rows = db::Transact(rt_.db(), [&](pqxx::work& tx) -> Result<std::vector<store::ZoneRow>> {
+  auto query =
+      list::Parse(store::ZoneList(),
+                  list::RequestOf(*req, req->layer_id() + "@" + std::to_string(req->version())));
+  if (!query.ok()) return ToGrpc(query.error());
+  auto page = db::Transact(rt_.db(), [&](pqxx::work& tx) -> Result<list::Page<store::ZoneRow>> {
     NRP_ASSIGN_OR_RETURN(auto layer, LoadLayer(tx, req->layer_id()));
     NRP_ASSIGN_OR_RETURN(auto v, LoadVersion(tx, layer, req->version()));
     NRP_ASSIGN_OR_RETURN(bool draft, ZonesAreDraft(v));
-    return store::ListZones(tx, layer, v.version, draft, f, *after, *size + 1);
+    return store::ListZones(tx, layer, v.version, draft, *query);
   });
-  if (!rows.ok()) return ToGrpc(rows.error());
-  for (int i = 0; i < static_cast<int>(rows->size()) && i < *size; ++i)
-    *resp->add_zones() = ToProto((*rows)[i]);
-  if (static_cast<int>(rows->size()) > *size) {
-    resp->set_next_page_token(EncodePageToken((*rows)[*size - 1].zone_id));
-  }
+  if (!page.ok()) return ToGrpc(page.error());
+  for (const auto& z : page->items) *resp->add_zones() = ToProto(z);
+  resp->set_next_page_token(page->next_page_token);
   return grpc::Status::OK;
 }
 

@@ -109,25 +109,12 @@ grpc::Status PlanningApi::ListPlans(grpc::ServerContext* ctx, const v1::ListPlan
   rpc::CallLogScope log_scope(ctx);
   auto caller = Admit(rt_, ctx, kReadScope);
   if (!caller.ok()) return ToGrpc(caller.error());
-  auto size = PageSize(req->page_size());
-  if (!size.ok()) return ToGrpc(size.error());
-  auto after = DecodePageToken(req->page_token());
-  if (!after.ok()) return ToGrpc(after.error());
-  if (!req->order_by().empty() && req->order_by() != "region_code") {
-    return ToGrpc(Error::InvalidArgument("order_by", "only \"region_code\" is supported"));
-  }
-  auto filter = ParseFilter(req->filter(), {"region_code"});
-  if (!filter.ok()) return ToGrpc(filter.error());
-  const std::string region = filter->count("region_code") ? (*filter)["region_code"] : "";
-  auto rows = db::Transact(
-      rt_.db(), [&](pqxx::work& tx) { return store::ListPlans(tx, region, *after, *size + 1); });
-  if (!rows.ok()) return ToGrpc(rows.error());
-  for (int i = 0; i < static_cast<int>(rows->size()) && i < *size; ++i)
-    *resp->add_plans() = ToProto((*rows)[i]);
-  if (static_cast<int>(rows->size()) > *size) {
-    const auto& last = (*rows)[*size - 1];
-    resp->set_next_page_token(EncodePageToken(last.region_code + "|" + last.plan_id));
-  }
+  auto query = list::Parse(store::PlanList(), list::RequestOf(*req));
+  if (!query.ok()) return ToGrpc(query.error());
+  auto page = db::Transact(rt_.db(), [&](pqxx::work& tx) { return store::ListPlans(tx, *query); });
+  if (!page.ok()) return ToGrpc(page.error());
+  for (const auto& p : page->items) *resp->add_plans() = ToProto(p);
+  resp->set_next_page_token(page->next_page_token);
   return grpc::Status::OK;
 }
 
@@ -152,8 +139,7 @@ grpc::Status PlanningApi::ApprovePlan(grpc::ServerContext* ctx, const v1::Approv
         NRP_RETURN_IF_ERROR(store::SetPlanState(tx, plan.plan_id, store::PlanState::kInForce,
                                                 document, rt_.clock().Now()));
         // Its indicators are monitored from now on.
-        NRP_ASSIGN_OR_RETURN(
-            auto inds, store::ListIndicators(tx, {plan.plan_id, "", std::nullopt}, "", 100000));
+        NRP_ASSIGN_OR_RETURN(auto inds, store::IndicatorsOfPlan(tx, plan.plan_id));
         for (const auto& i : inds) NRP_RETURN_IF_ERROR(progress_.Recompute(tx, i.indicator_id));
         audit = {plan.region_code, plan.plan_id};
         NRP_ASSIGN_OR_RETURN(auto after, LoadPlan(tx, plan.plan_id));
@@ -219,8 +205,7 @@ grpc::Status PlanningApi::CreateIndicator(grpc::ServerContext* ctx,
         row.indicator_id = NewUuidV7();
         row.plan_id = plan.plan_id;
         row.code = in.code();
-        NRP_ASSIGN_OR_RETURN(
-            auto existing, store::ListIndicators(tx, {plan.plan_id, "", std::nullopt}, "", 100000));
+        NRP_ASSIGN_OR_RETURN(auto existing, store::IndicatorsOfPlan(tx, plan.plan_id));
         row.position = in.position() > 0 ? in.position() : static_cast<int>(existing.size()) + 1;
         row.name = in.name();
         row.category = in.category();
@@ -265,34 +250,13 @@ grpc::Status PlanningApi::ListIndicators(grpc::ServerContext* ctx,
   rpc::CallLogScope log_scope(ctx);
   auto caller = Admit(rt_, ctx, kReadScope);
   if (!caller.ok()) return ToGrpc(caller.error());
-  auto size = PageSize(req->page_size());
-  if (!size.ok()) return ToGrpc(size.error());
-  auto after = DecodePageToken(req->page_token());
-  if (!after.ok()) return ToGrpc(after.error());
-  if (!req->order_by().empty() && req->order_by() != "plan_id, position") {
-    return ToGrpc(Error::InvalidArgument("order_by", "only \"plan_id, position\" is supported"));
-  }
-  auto filter = ParseFilter(req->filter(), {"plan_id", "region_code", "nature"});
-  if (!filter.ok()) return ToGrpc(filter.error());
-  store::IndicatorFilter f;
-  if (filter->count("plan_id")) f.plan_id = (*filter)["plan_id"];
-  if (filter->count("region_code")) f.region_prefix = (*filter)["region_code"];
-  if (filter->count("nature")) {
-    v1::IndicatorNature n;
-    if (!v1::IndicatorNature_Parse((*filter)["nature"], &n) ||
-        n == v1::INDICATOR_NATURE_UNSPECIFIED) {
-      return ToGrpc(Error::InvalidArgument("filter", "unknown nature " + (*filter)["nature"]));
-    }
-    f.nature = *NatureFromProto(n, "filter");
-  }
-  auto rows = db::Transact(
-      rt_.db(), [&](pqxx::work& tx) { return store::ListIndicators(tx, f, *after, *size + 1); });
-  if (!rows.ok()) return ToGrpc(rows.error());
-  for (int i = 0; i < static_cast<int>(rows->size()) && i < *size; ++i)
-    *resp->add_indicators() = ToProto((*rows)[i]);
-  if (static_cast<int>(rows->size()) > *size) {
-    resp->set_next_page_token(EncodePageToken(store::IndicatorKey((*rows)[*size - 1])));
-  }
+  auto query = list::Parse(store::IndicatorList(), list::RequestOf(*req));
+  if (!query.ok()) return ToGrpc(query.error());
+  auto page =
+      db::Transact(rt_.db(), [&](pqxx::work& tx) { return store::ListIndicators(tx, *query); });
+  if (!page.ok()) return ToGrpc(page.error());
+  for (const auto& i : page->items) *resp->add_indicators() = ToProto(i);
+  resp->set_next_page_token(page->next_page_token);
   return grpc::Status::OK;
 }
 
@@ -397,41 +361,12 @@ grpc::Status PlanningApi::ListIndicatorValues(grpc::ServerContext* ctx,
   rpc::CallLogScope log_scope(ctx);
   auto caller = Admit(rt_, ctx, kReadScope);
   if (!caller.ok()) return ToGrpc(caller.error());
-  auto size = PageSize(req->page_size());
-  if (!size.ok()) return ToGrpc(size.error());
-  auto after = DecodePageToken(req->page_token());
-  if (!after.ok()) return ToGrpc(after.error());
-  int64_t offset = 0;
-  if (!after->empty()) {
-    try {
-      offset = std::stoll(*after);
-    } catch (const std::exception&) {
-      return ToGrpc(
-          Error::InvalidArgument("page_token", "is not a token returned by this service"));
-    }
-  }
-  if (!req->order_by().empty() && req->order_by() != "as_of desc") {
-    return ToGrpc(Error::InvalidArgument("order_by", "only \"as_of desc\" is supported"));
-  }
-  auto filter = ParseFilter(req->filter(), {"indicator_id", "origin"});
-  if (!filter.ok()) return ToGrpc(filter.error());
-  std::optional<int> origin;
-  if (filter->count("origin")) {
-    v1::ValueOrigin o;
-    if (!v1::ValueOrigin_Parse((*filter)["origin"], &o) || o == v1::VALUE_ORIGIN_UNSPECIFIED) {
-      return ToGrpc(Error::InvalidArgument("filter", "unknown origin " + (*filter)["origin"]));
-    }
-    origin = static_cast<int>(o);
-  }
-  const std::string indicator = filter->count("indicator_id") ? (*filter)["indicator_id"] : "";
-  auto rows = db::Transact(rt_.db(), [&](pqxx::work& tx) {
-    return store::ListValues(tx, indicator, origin, offset, *size + 1);
-  });
-  if (!rows.ok()) return ToGrpc(rows.error());
-  for (int i = 0; i < static_cast<int>(rows->size()) && i < *size; ++i)
-    *resp->add_values() = ToProto((*rows)[i]);
-  if (static_cast<int>(rows->size()) > *size)
-    resp->set_next_page_token(EncodePageToken(std::to_string(offset + *size)));
+  auto query = list::Parse(store::ValueList(), list::RequestOf(*req));
+  if (!query.ok()) return ToGrpc(query.error());
+  auto page = db::Transact(rt_.db(), [&](pqxx::work& tx) { return store::ListValues(tx, *query); });
+  if (!page.ok()) return ToGrpc(page.error());
+  for (const auto& v : page->items) *resp->add_values() = ToProto(v);
+  resp->set_next_page_token(page->next_page_token);
   return grpc::Status::OK;
 }
 

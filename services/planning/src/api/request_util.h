@@ -1,11 +1,9 @@
-// Shared request handling: page sizes and tokens (AIP-158), a small AIP-160
-// filter of `field = value` terms joined by AND, and mapping errors to gRPC.
+// Shared request handling: admission and mapping errors to gRPC. Lists use
+// libs/list (nrp/list/list.h).
 #pragma once
 
 #include <grpcpp/support/status.h>
 
-#include <map>
-#include <set>
 #include <string>
 #include <string_view>
 
@@ -18,18 +16,6 @@ class ServerContextBase;
 }  // namespace grpc
 
 namespace nrp::planning::api {
-
-// 0 → 50; above 1000 → 1000; negative → INVALID_ARGUMENT.
-Result<int> PageSize(int requested);
-// Opaque tokens wrapping a key; INVALID_ARGUMENT for a token not made here.
-std::string EncodePageToken(std::string_view key);
-Result<std::string> DecodePageToken(std::string_view token);
-
-// `a = "x" AND b = Y`: field → value (quotes removed). Only the fields in
-// `allowed`; anything else (other operators, OR, unknown fields) is refused
-// naming `filter`.
-Result<std::map<std::string, std::string>> ParseFilter(std::string_view filter,
-                                                       const std::set<std::string>& allowed);
 
 // The caller, holding `scope`, within the per-agency rate limit
 // (RESOURCE_EXHAUSTED when over it). Every handler starts with it.

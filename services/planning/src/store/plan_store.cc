@@ -1,9 +1,12 @@
 #include "store/plan_store.h"
 
 #include "nrp/db/pool.h"
+#include "nrp/planning/v1/planning.pb.h"
 #include "store/sql.h"
 
 namespace nrp::planning::store {
+
+namespace v1 = ::nrp::planning::v1;
 namespace {
 
 #define TS(col) "(extract(epoch from " col ") * 1000000)::bigint"
@@ -213,18 +216,24 @@ Result<std::optional<PlanRow>> GetPlan(pqxx::work& txn, const std::string& plan_
   });
 }
 
-Result<std::vector<PlanRow>> ListPlans(pqxx::work& txn, const std::string& region_prefix,
-                                       const std::string& after_key, int limit) {
-  return Guard([&]() -> Result<std::vector<PlanRow>> {
-    pqxx::result r =
-        Exec(txn, "planning_list_plans",
-             "SELECT " PLAN_COLUMNS
-             " FROM plans WHERE region_code LIKE $1 || '%' AND "
-             "(region_code || '|' || plan_id) > $2 ORDER BY region_code, plan_id LIMIT $3",
-             region_prefix, after_key, limit);
-    std::vector<PlanRow> out;
-    for (const auto& row : r) out.push_back(ReadPlan(row));
-    return out;
+const list::Spec& PlanList() {
+  using list::Type;
+  static const list::Spec spec = {
+      .name = "planning.ListPlans",
+      .fields = {{.name = "region_code", .sql = "region_code", .prefix = true}},
+      .orders = {{"region_code", {{"region_code", Type::kText}}}},
+      .default_order = "region_code",
+      .id = {"plan_id", Type::kText},
+  };
+  return spec;
+}
+
+Result<list::Page<PlanRow>> ListPlans(pqxx::work& txn, const list::Query& q) {
+  return Guard([&]() -> Result<list::Page<PlanRow>> {
+    list::Params params;
+    std::string sql = "SELECT " PLAN_COLUMNS + q.CursorColumns() + " FROM plans WHERE true" +
+                      q.Where(params) + q.OrderLimit(params);
+    return q.Collect(params.Exec(txn, sql), [](const pqxx::row& row) { return ReadPlan(row); });
   });
 }
 
@@ -313,27 +322,48 @@ Result<std::optional<IndicatorRow>> GetIndicator(pqxx::work& txn, const std::str
   });
 }
 
-std::string IndicatorKey(const IndicatorRow& i) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%08d", i.position);
-  return i.plan_id + "|" + buf + "|" + i.indicator_id;
+const list::Spec& IndicatorList() {
+  using list::Type;
+  // The nature as stored (NatureNumber).
+  static const list::EnumType kNature = {"IndicatorNature",
+                                         {{"INDICATOR_NATURE_BINDING", 1},
+                                          {"INDICATOR_NATURE_EXPECTED", 2},
+                                          {"INDICATOR_NATURE_NOT_STATED", 0}}};
+  static const list::Spec spec = {
+      .name = "planning.ListIndicators",
+      .fields = {{.name = "plan_id", .sql = "i.plan_id"},
+                 {.name = "region_code", .sql = "p.region_code", .prefix = true},
+                 {.name = "nature", .sql = "i.nature", .type = Type::kEnum, .enum_type = kNature}},
+      .orders = {{"plan_id", {{"i.plan_id", Type::kText}}},
+                 {"position", {{"i.position", Type::kInt}}}},
+      .default_order = "plan_id, position",
+      .id = {"i.indicator_id", Type::kText},
+  };
+  return spec;
 }
 
-Result<std::vector<IndicatorRow>> ListIndicators(pqxx::work& txn, const IndicatorFilter& f,
-                                                 const std::string& after_key, int limit) {
+Result<std::vector<IndicatorRow>> IndicatorsOfPlan(pqxx::work& txn, const std::string& plan_id) {
   return Guard([&]() -> Result<std::vector<IndicatorRow>> {
-    int nature = f.nature ? NatureNumber(*f.nature) : -1;
-    pqxx::result r =
-        Exec(txn, "planning_list_indicators",
-             "SELECT " INDICATOR_COLUMNS
-             " FROM indicators i JOIN plans p ON p.plan_id = i.plan_id "
-             "WHERE ($1 = '' OR i.plan_id = $1) AND p.region_code LIKE $2 || '%' AND ($3 < 0 OR "
-             "i.nature = $3) AND (i.plan_id || '|' || lpad(i.position::text, 8, '0') || '|' || "
-             "i.indicator_id) > $4 ORDER BY i.plan_id, i.position, i.indicator_id LIMIT $5",
-             f.plan_id, f.region_prefix, nature, after_key, limit);
+    pqxx::result r = Exec(txn, "planning_indicators_of_plan",
+                          "SELECT " INDICATOR_COLUMNS
+                          " FROM indicators i JOIN plans p ON p.plan_id = i.plan_id WHERE "
+                          "i.plan_id = $1 ORDER BY i.position, "
+                          "i.indicator_id",
+                          plan_id);
     std::vector<IndicatorRow> out;
     for (const auto& row : r) out.push_back(ReadIndicator(row));
     return out;
+  });
+}
+
+Result<list::Page<IndicatorRow>> ListIndicators(pqxx::work& txn, const list::Query& q) {
+  return Guard([&]() -> Result<list::Page<IndicatorRow>> {
+    list::Params params;
+    std::string sql = "SELECT " INDICATOR_COLUMNS + q.CursorColumns() +
+                      " FROM indicators i JOIN plans p ON p.plan_id = i.plan_id WHERE true" +
+                      q.Where(params) + q.OrderLimit(params);
+    return q.Collect(params.Exec(txn, sql),
+                     [](const pqxx::row& row) { return ReadIndicator(row); });
   });
 }
 
@@ -378,19 +408,29 @@ Status InsertValue(pqxx::work& txn, const ValueRow& v) {
   });
 }
 
-Result<std::vector<ValueRow>> ListValues(pqxx::work& txn, const std::string& indicator_id,
-                                         std::optional<int> origin, int64_t offset, int limit) {
-  return Guard([&]() -> Result<std::vector<ValueRow>> {
-    pqxx::result r =
-        Exec(txn, "planning_list_values",
-             "SELECT " VALUE_COLUMNS
-             " FROM indicator_values WHERE ($1 = '' OR indicator_id = $1) AND "
-             "($2 = 0 OR origin = $2) ORDER BY as_of DESC, recorded_at DESC, value_id DESC "
-             "OFFSET $3 LIMIT $4",
-             indicator_id, origin.value_or(0), offset, limit);
-    std::vector<ValueRow> out;
-    for (const auto& row : r) out.push_back(ReadValue(row));
-    return out;
+const list::Spec& ValueList() {
+  using list::Type;
+  static const list::Spec spec = {
+      .name = "planning.ListIndicatorValues",
+      .fields = {{.name = "indicator_id", .sql = "indicator_id"},
+                 {.name = "origin",
+                  .sql = "origin",
+                  .type = Type::kEnum,
+                  .enum_type = list::EnumOf(v1::ValueOrigin_descriptor(), false)}},
+      // Values of one day by the time they were recorded.
+      .orders = {{"as_of", {{"as_of", Type::kDate}, {"recorded_at", Type::kTimestamp}}}},
+      .default_order = "as_of desc",
+      .id = {"value_id", Type::kText},
+  };
+  return spec;
+}
+
+Result<list::Page<ValueRow>> ListValues(pqxx::work& txn, const list::Query& q) {
+  return Guard([&]() -> Result<list::Page<ValueRow>> {
+    list::Params params;
+    std::string sql = "SELECT " VALUE_COLUMNS + q.CursorColumns() +
+                      " FROM indicator_values WHERE true" + q.Where(params) + q.OrderLimit(params);
+    return q.Collect(params.Exec(txn, sql), [](const pqxx::row& row) { return ReadValue(row); });
   });
 }
 

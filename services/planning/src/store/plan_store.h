@@ -12,6 +12,7 @@
 #include "nrp/core/calendar.h"
 #include "nrp/core/clock.h"
 #include "nrp/core/status.h"
+#include "nrp/list/list.h"
 
 namespace nrp::planning::store {
 
@@ -82,8 +83,11 @@ Status UpsertPlan(pqxx::work& txn, const PlanRow& plan);
 Status InsertPlan(pqxx::work& txn, const PlanRow& plan);  // ALREADY_EXISTS
 Result<std::optional<PlanRow>> GetPlan(pqxx::work& txn, const std::string& plan_id,
                                        bool for_update = false);
-Result<std::vector<PlanRow>> ListPlans(pqxx::work& txn, const std::string& region_prefix,
-                                       const std::string& after_key, int limit);
+// What the lists filter and order on (libs/list grammar).
+const list::Spec& PlanList();
+const list::Spec& IndicatorList();
+const list::Spec& ValueList();
+Result<list::Page<PlanRow>> ListPlans(pqxx::work& txn, const list::Query& q);
 Status SetPlanState(pqxx::work& txn, const std::string& plan_id, PlanState state,
                     const std::string& document, TimePoint now);
 
@@ -93,15 +97,9 @@ Status UpsertIndicator(pqxx::work& txn, const IndicatorRow& ind);
 Status InsertIndicator(pqxx::work& txn, const IndicatorRow& ind);  // ALREADY_EXISTS on (plan, code)
 Result<std::optional<IndicatorRow>> GetIndicator(pqxx::work& txn, const std::string& indicator_id,
                                                  bool for_update = false);
-struct IndicatorFilter {
-  std::string plan_id;
-  std::string region_prefix;
-  std::optional<Attribute> nature;
-};
-// Ordered by (plan_id, position, indicator_id), paged by that key.
-Result<std::vector<IndicatorRow>> ListIndicators(pqxx::work& txn, const IndicatorFilter& filter,
-                                                 const std::string& after_key, int limit);
-std::string IndicatorKey(const IndicatorRow& ind);
+Result<list::Page<IndicatorRow>> ListIndicators(pqxx::work& txn, const list::Query& q);
+// Every indicator of a plan, by position.
+Result<std::vector<IndicatorRow>> IndicatorsOfPlan(pqxx::work& txn, const std::string& plan_id);
 // Indicators of plans in force measured by `kind` (any kind when nullopt).
 Result<std::vector<std::string>> IndicatorIdsByMeasure(pqxx::work& txn,
                                                        std::optional<MeasureKind> kind);
@@ -111,9 +109,8 @@ Status SaveProgress(pqxx::work& txn, const std::string& indicator_id, int status
 
 // ---- values ----------------------------------------------------------------------
 Status InsertValue(pqxx::work& txn, const ValueRow& v);
-// Values of an indicator (all when empty), newest first (as_of, recorded_at).
-Result<std::vector<ValueRow>> ListValues(pqxx::work& txn, const std::string& indicator_id,
-                                         std::optional<int> origin, int64_t offset, int limit);
+// Values, newest first by default (as_of, recorded_at).
+Result<list::Page<ValueRow>> ListValues(pqxx::work& txn, const list::Query& q);
 // Oldest first, for a progress series.
 Result<std::vector<ValueRow>> ValueSeries(pqxx::work& txn, const std::string& indicator_id);
 // The latest reported value (by as_of, then recorded_at), if any.

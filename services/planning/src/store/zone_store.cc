@@ -3,10 +3,15 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "nrp/common/v1/zone.pb.h"
 #include "nrp/db/pool.h"
+#include "nrp/planning/v1/planning.pb.h"
 #include "store/sql.h"
 
 namespace nrp::planning::store {
+
+namespace v1 = ::nrp::planning::v1;
+namespace common = ::nrp::common::v1;
 namespace {
 
 #define TS(col) "(extract(epoch from " col ") * 1000000)::bigint"
@@ -105,12 +110,6 @@ const char* const kCheckZonesSql =
     "WHERE ST_Intersects(z.geom, q.g) AND ST_Relate(z.geom, q.g, 'T********') "
     "AND z.from_version <= lv.version AND (z.to_version IS NULL OR z.to_version > lv.version)";
 
-std::string LayerKey(const LayerRow& layer) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%02d", static_cast<int>(layer.kind));
-  return std::string(buf) + "|" + layer.region_code + "|" + layer.layer_id;
-}
-
 Status InsertLayer(pqxx::work& txn, const LayerRow& l) {
   return Guard([&]() -> Status {
     // A savepoint keeps the transaction usable when the key is taken.
@@ -150,20 +149,33 @@ Result<std::optional<LayerRow>> GetLayer(pqxx::work& txn, const std::string& lay
   });
 }
 
-Result<std::vector<LayerRow>> ListLayers(pqxx::work& txn, const LayerFilter& filter,
-                                         const std::string& after_key, int limit) {
-  return Guard([&]() -> Result<std::vector<LayerRow>> {
-    pqxx::result r = Exec(
-        txn, "planning_list_layers",
-        "SELECT layer_id, kind, region_code, name, description, current_version, " TS(
-            "create_time") ", " TS("update_time") " FROM zone_layers "
-        "WHERE ($1 = 0 OR kind = $1) AND region_code LIKE $2 || '%' "
-        "AND (lpad(kind::text, 2, '0') || '|' || region_code || '|' || layer_id) > $3 "
-        "ORDER BY kind, region_code, layer_id LIMIT $4",
-        filter.kind ? static_cast<int>(*filter.kind) : 0, filter.region_prefix, after_key, limit);
-    std::vector<LayerRow> out;
-    for (const auto& row : r) out.push_back(ReadLayer(row));
-    return out;
+const list::Spec& LayerList() {
+  using list::Type;
+  static const list::Spec spec = [] {
+    list::EnumType kinds = list::EnumOf(common::ZoneLayerKind_descriptor(), false);
+    std::erase_if(kinds.values,
+                  [](const auto& v) { return !LayerKindFromNumber(v.second, "kind").ok(); });
+    return list::Spec{
+        .name = "planning.ListZoneLayers",
+        .fields = {{.name = "kind", .sql = "kind", .type = Type::kEnum, .enum_type = kinds},
+                   {.name = "region_code", .sql = "region_code", .prefix = true}},
+        .orders = {{"kind", {{"kind", Type::kInt}}},
+                   {"region_code", {{"region_code", Type::kText}}}},
+        .default_order = "kind, region_code",
+        .id = {"layer_id", Type::kText},
+    };
+  }();
+  return spec;
+}
+
+Result<list::Page<LayerRow>> ListLayers(pqxx::work& txn, const list::Query& q) {
+  return Guard([&]() -> Result<list::Page<LayerRow>> {
+    list::Params params;
+    std::string sql = "SELECT layer_id, kind, region_code, name, description, current_version, " TS(
+                          "create_time") ", " TS("update_time") +
+                      q.CursorColumns() + " FROM zone_layers WHERE true" + q.Where(params) +
+                      q.OrderLimit(params);
+    return q.Collect(params.Exec(txn, sql), [](const pqxx::row& row) { return ReadLayer(row); });
   });
 }
 
@@ -210,18 +222,29 @@ Result<std::optional<VersionRow>> GetVersion(pqxx::work& txn, const std::string&
   });
 }
 
-Result<std::vector<VersionRow>> ListVersions(pqxx::work& txn, const std::string& layer_id,
-                                             std::optional<VersionState> state,
-                                             int64_t before_version, int limit) {
-  return Guard([&]() -> Result<std::vector<VersionRow>> {
-    pqxx::result r = Exec(txn, "planning_list_versions",
-                          "SELECT " VERSION_COLUMNS
-                          " FROM layer_versions WHERE layer_id = $1 AND ($2 = 0 OR state = $2) "
-                          "AND version < $3 ORDER BY version DESC LIMIT $4",
-                          layer_id, state ? static_cast<int>(*state) : 0, before_version, limit);
-    std::vector<VersionRow> out;
-    for (const auto& row : r) out.push_back(ReadVersion(row));
-    return out;
+const list::Spec& VersionList() {
+  using list::Type;
+  static const list::Spec spec = {
+      .name = "planning.ListLayerVersions",
+      .fields = {{.name = "state",
+                  .sql = "state",
+                  .type = Type::kEnum,
+                  .enum_type = list::EnumOf(v1::LayerVersionState_descriptor(), false)}},
+      .orders = {{"version", {{"version", Type::kInt}}}},
+      .default_order = "version desc",
+      .id = {"version", Type::kInt},
+  };
+  return spec;
+}
+
+Result<list::Page<VersionRow>> ListVersions(pqxx::work& txn, const std::string& layer_id,
+                                            const list::Query& q) {
+  return Guard([&]() -> Result<list::Page<VersionRow>> {
+    list::Params params({layer_id});
+    std::string sql = "SELECT " VERSION_COLUMNS + q.CursorColumns() +
+                      " FROM layer_versions WHERE layer_id = $1" + q.Where(params) +
+                      q.OrderLimit(params);
+    return q.Collect(params.Exec(txn, sql), [](const pqxx::row& row) { return ReadVersion(row); });
   });
 }
 
@@ -500,28 +523,36 @@ Result<std::optional<ZoneRow>> GetZone(pqxx::work& txn, const LayerRow& layer, i
   });
 }
 
-Result<std::vector<ZoneRow>> ListZones(pqxx::work& txn, const LayerRow& layer, int64_t version,
-                                       bool draft, const ZoneFilter& filter,
-                                       const std::string& after_zone_id, int limit) {
-  return Guard([&]() -> Result<std::vector<ZoneRow>> {
-    const int level = filter.level ? static_cast<int>(*filter.level) : 0;
-    pqxx::result r =
-        draft ? Exec(txn, "planning_list_draft_zones",
-                     "SELECT zone_id, name, control_level, region_code, attributes::text, wkt, "
-                     "digest, area_m2 FROM draft_zones WHERE layer_id = $1 AND version = $2 AND "
-                     "($3 = 0 OR control_level = $3) AND region_code LIKE $4 || '%' AND "
-                     "zone_id COLLATE \"C\" > $5 ORDER BY zone_id COLLATE \"C\" LIMIT $6",
-                     layer.layer_id, version, level, filter.region_prefix, after_zone_id, limit)
-              : Exec(txn, "planning_list_zones",
-                     "SELECT zone_id, name, control_level, region_code, attributes::text, wkt, "
-                     "digest, area_m2 FROM zones WHERE layer_id = $1 AND from_version <= $2 AND "
-                     "(to_version IS NULL OR to_version > $2) AND ($3 = 0 OR control_level = $3) "
-                     "AND region_code LIKE $4 || '%' AND zone_id COLLATE \"C\" > $5 "
-                     "ORDER BY zone_id COLLATE \"C\" LIMIT $6",
-                     layer.layer_id, version, level, filter.region_prefix, after_zone_id, limit);
-    std::vector<ZoneRow> out;
-    for (const auto& row : r) out.push_back(ReadZone(row, layer, version));
-    return out;
+const list::Spec& ZoneList() {
+  using list::Type;
+  static const list::Spec spec = {
+      .name = "planning.ListZones",
+      .fields = {{.name = "control_level",
+                  .sql = "control_level",
+                  .type = Type::kEnum,
+                  .enum_type = list::EnumOf(common::ZoneControlLevel_descriptor(), false)},
+                 {.name = "region_code", .sql = "region_code", .prefix = true}},
+      .orders = {{"zone_id", {{"zone_id COLLATE \"C\"", Type::kText}}}},
+      .default_order = "zone_id",
+      .id = {"zone_id COLLATE \"C\"", Type::kText},
+  };
+  return spec;
+}
+
+Result<list::Page<ZoneRow>> ListZones(pqxx::work& txn, const LayerRow& layer, int64_t version,
+                                      bool draft, const list::Query& q) {
+  return Guard([&]() -> Result<list::Page<ZoneRow>> {
+    list::Params params({layer.layer_id, std::to_string(version)});
+    std::string sql =
+        "SELECT zone_id, name, control_level, region_code, attributes::text, wkt, digest, "
+        "area_m2" +
+        q.CursorColumns() +
+        (draft ? " FROM draft_zones WHERE layer_id = $1 AND version = $2::bigint"
+               : " FROM zones WHERE layer_id = $1 AND from_version <= $2::bigint AND "
+                 "(to_version IS NULL OR to_version > $2::bigint)") +
+        q.Where(params) + q.OrderLimit(params);
+    return q.Collect(params.Exec(txn, sql),
+                     [&](const pqxx::row& row) { return ReadZone(row, layer, version); });
   });
 }
 

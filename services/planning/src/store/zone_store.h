@@ -14,6 +14,7 @@
 #include "nrp/core/calendar.h"
 #include "nrp/core/clock.h"
 #include "nrp/core/status.h"
+#include "nrp/list/list.h"
 
 namespace nrp::planning::store {
 
@@ -66,15 +67,11 @@ struct ZoneRow {
 Status InsertLayer(pqxx::work& txn, const LayerRow& layer);
 Result<std::optional<LayerRow>> GetLayer(pqxx::work& txn, const std::string& layer_id,
                                          bool for_update = false);
-// Layers ordered by (kind, region_code, layer_id) after the given key.
-struct LayerFilter {
-  std::optional<LayerKind> kind;
-  std::string region_prefix;  // layers whose region starts with it
-};
-Result<std::vector<LayerRow>> ListLayers(pqxx::work& txn, const LayerFilter& filter,
-                                         const std::string& after_key, int limit);
-// The sort key ListLayers pages by.
-std::string LayerKey(const LayerRow& layer);
+// What the lists filter and order on (libs/list grammar).
+const list::Spec& LayerList();
+const list::Spec& VersionList();
+const list::Spec& ZoneList();
+Result<list::Page<LayerRow>> ListLayers(pqxx::work& txn, const list::Query& q);
 
 // ---- versions --------------------------------------------------------------
 // The next version number (max + 1) as a new draft; FAILED_PRECONDITION when
@@ -85,9 +82,8 @@ Result<VersionRow> InsertDraftVersion(pqxx::work& txn, const std::string& layer_
                                       const std::string& note, TimePoint now);
 Result<std::optional<VersionRow>> GetVersion(pqxx::work& txn, const std::string& layer_id,
                                              int64_t version, bool for_update = false);
-Result<std::vector<VersionRow>> ListVersions(pqxx::work& txn, const std::string& layer_id,
-                                             std::optional<VersionState> state,
-                                             int64_t before_version, int limit);
+Result<list::Page<VersionRow>> ListVersions(pqxx::work& txn, const std::string& layer_id,
+                                            const list::Query& q);
 Status DiscardVersion(pqxx::work& txn, const std::string& layer_id, int64_t version,
                       const std::string& reason);
 
@@ -152,13 +148,8 @@ Result<Publication> PublishVersion(pqxx::work& txn, const LayerRow& layer, int64
 // ---- zones -------------------------------------------------------------------
 Result<std::optional<ZoneRow>> GetZone(pqxx::work& txn, const LayerRow& layer, int64_t version,
                                        bool draft, const std::string& zone_id);
-struct ZoneFilter {
-  std::optional<ControlLevel> level;
-  std::string region_prefix;
-};
-Result<std::vector<ZoneRow>> ListZones(pqxx::work& txn, const LayerRow& layer, int64_t version,
-                                       bool draft, const ZoneFilter& filter,
-                                       const std::string& after_zone_id, int limit);
+Result<list::Page<ZoneRow>> ListZones(pqxx::work& txn, const LayerRow& layer, int64_t version,
+                                      bool draft, const list::Query& q);
 
 // ---- conflict check ------------------------------------------------------------
 struct LayerInForce {

@@ -120,38 +120,16 @@ grpc::Status RegistrationApi::ListCases(grpc::ServerContext* ctx, const v1::List
   rpc::CallLogScope log_scope(ctx);
   auto caller = Enter(ctx, kScopeRead);
   if (!caller.ok()) return ToStatus(caller.error());
-  static const std::map<std::string, FilterField> kFields = {
-      {"state",
-       {"state", FilterField::Type::kEnum, EnumValues([] { return v1::CaseState_descriptor(); })}},
-      {"kind", {"kind", FilterField::Type::kEnum, EnumValues([] {
-                  return v1::RegistrationKind_descriptor();
-                })}},
-      {"right_kind", {"right_kind", FilterField::Type::kEnum, EnumValues([] {
-                        return v1::RightKind_descriptor();
-                      })}},
-      {"channel", {"channel", FilterField::Type::kEnum, EnumValues([] {
-                     return v1::SubmissionChannel_descriptor();
-                   })}},
-      {"overdue", {"overdue", FilterField::Type::kBool, {}}},
-      {"unit_code", {"unit_code", FilterField::Type::kText, {}}},
-      {"region_code", {"region_code", FilterField::Type::kText, {}}},
-      {"source_reference", {"source_reference", FilterField::Type::kText, {}}},
-      {"submitted_at", {"submitted_at", FilterField::Type::kTimestamp, {}}},
-  };
-  auto order = CheckOrderBy(req->order_by(), {"submitted_at desc"});
-  if (!order.ok()) return ToStatus(order.error());
-  auto filter = ParseFilter(req->filter(), kFields);
-  if (!filter.ok()) return ToStatus(filter.error());
-  auto page = ParsePage(req->page_size(), req->page_token());
-  if (!page.ok()) return ToStatus(page.error());
+  auto query = list::Parse(store::CaseList(), list::RequestOf(*req));
+  if (!query.ok()) return ToStatus(query.error());
   auto rows = db::Transact(rt_.db(), [&](pqxx::work& tx) {
-    return store::ListCases(tx, caller->region_prefixes, *filter, *page);
+    return store::ListCases(tx, caller->region_prefixes, *query);
   });
   if (!rows.ok()) return ToStatus(rows.error());
-  out->set_next_page_token(NextPageToken(*page, rows->size()));
-  for (size_t i = 0; i < rows->size() && i < static_cast<size_t>(page->limit); ++i) {
+  out->set_next_page_token(rows->next_page_token);
+  for (size_t i = 0; i < rows->items.size(); ++i) {
     v1::RegistrationCase* c = out->add_cases();
-    *c = std::move((*rows)[i]);
+    *c = std::move(rows->items[i]);
     if (!SeesPii(*caller)) MaskCase(c);
   }
   return grpc::Status::OK;

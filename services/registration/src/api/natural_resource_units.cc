@@ -84,29 +84,15 @@ grpc::Status RegistrationApi::ListNaturalResourceUnits(
   rpc::CallLogScope log_scope(ctx);
   auto caller = Enter(ctx, kScopeRead);
   if (!caller.ok()) return ToStatus(caller.error());
-  static const std::map<std::string, FilterField> kFields = {
-      {"kind", {"kind", FilterField::Type::kEnum, EnumValues([] {
-                  return v1::NaturalResourceUnitKind_descriptor();
-                })}},
-      {"state", {"state", FilterField::Type::kEnum, EnumValues([] {
-                   return v1::NaturalResourceUnitState_descriptor();
-                 })}},
-      {"key_area", {"key_area", FilterField::Type::kBool, {}}},
-      {"region_code", {"region_code", FilterField::Type::kText, {}}},
-  };
-  auto order = CheckOrderBy(req->order_by(), {"key_area desc, unit_number"});
-  if (!order.ok()) return ToStatus(order.error());
-  auto filter = ParseFilter(req->filter(), kFields);
-  if (!filter.ok()) return ToStatus(filter.error());
-  auto page = ParsePage(req->page_size(), req->page_token());
-  if (!page.ok()) return ToStatus(page.error());
+  auto query = list::Parse(store::NaturalResourceUnitList(), list::RequestOf(*req));
+  if (!query.ok()) return ToStatus(query.error());
   auto rows = db::Transact(rt_.db(), [&](pqxx::work& tx) {
-    return store::ListNaturalResourceUnits(tx, caller->region_prefixes, *filter, *page);
+    return store::ListNaturalResourceUnits(tx, caller->region_prefixes, *query);
   });
   if (!rows.ok()) return ToStatus(rows.error());
-  out->set_next_page_token(NextPageToken(*page, rows->size()));
-  for (size_t i = 0; i < rows->size() && i < static_cast<size_t>(page->limit); ++i) {
-    *out->add_units() = std::move((*rows)[i]);
+  out->set_next_page_token(rows->next_page_token);
+  for (size_t i = 0; i < rows->items.size(); ++i) {
+    *out->add_units() = std::move(rows->items[i]);
   }
   return grpc::Status::OK;
 }

@@ -68,38 +68,29 @@ grpc::Status RegistrationApi::ListRegisterEntries(grpc::ServerContext* ctx,
   if (!code.ok()) return ToStatus(code.error());
   auto reason = ValidateQueryReason(req->reason());
   if (!reason.ok()) return ToStatus(reason.error());
-  static const std::map<std::string, FilterField> kFields = {
-      {"registration_kind", {"registration_kind", FilterField::Type::kEnum, EnumValues([] {
-                               return v1::RegistrationKind_descriptor();
-                             })}},
-      {"right_kind", {"right_kind", FilterField::Type::kEnum, EnumValues([] {
-                        return v1::RightKind_descriptor();
-                      })}},
-      {"case_id", {"case_id", FilterField::Type::kText, {}}},
-  };
-  auto order = CheckOrderBy(req->order_by(), {"sequence", "sequence asc"});
-  if (!order.ok()) return ToStatus(order.error());
-  auto filter = ParseFilter(req->filter(), kFields);
-  if (!filter.ok()) return ToStatus(filter.error());
-  auto page = ParsePage(req->page_size(), req->page_token());
-  if (!page.ok()) return ToStatus(page.error());
+  auto query = list::Parse(
+      store::EntryList(),
+      list::RequestOf(*req,
+                      req->unit_code() + "|" +
+                          (req->has_as_of() ? FormatRfc3339(FromTimestamp(req->as_of())) : "")));
+  if (!query.ok()) return ToStatus(query.error());
   const TimePoint as_of = req->has_as_of() ? FromTimestamp(req->as_of()) : rt_.clock().Now();
   auto unit = LoadUnit(code->str());
   if (!unit.ok()) return ToStatus(unit.error());
   auto allowed = rpc::Authorize(*caller, "", unit->region_code());
   if (!allowed.ok()) return ToStatus(allowed.error());
   auto rows = db::Transact(rt_.db(), [&](pqxx::work& tx) {
-    return store::ListEntries(tx, unit->unit_code(), as_of, *filter, *page);
+    return store::ListEntries(tx, unit->unit_code(), as_of, *query);
   });
   if (!rows.ok()) return ToStatus(rows.error());
-  const size_t n = std::min(rows->size(), static_cast<size_t>(page->limit));
+  const size_t n = rows->items.size();
   auto logged = LogQuery(ctx, *caller, "ListRegisterEntries", req->reason(), unit->unit_code(),
                          static_cast<int>(n), unit->region_code());
   if (!logged.ok()) return ToStatus(logged.error());
-  out->set_next_page_token(NextPageToken(*page, rows->size()));
+  out->set_next_page_token(rows->next_page_token);
   for (size_t i = 0; i < n; ++i) {
     v1::RegisterEntry* e = out->add_entries();
-    *e = std::move((*rows)[i]);
+    *e = std::move(rows->items[i]);
     if (!SeesPii(*caller)) MaskEntry(e);
   }
   return grpc::Status::OK;
@@ -144,30 +135,19 @@ grpc::Status RegistrationApi::SearchRights(grpc::ServerContext* ctx,
   if (id_number.empty()) return ToStatus(Error::InvalidArgument("party_id_number", "is required"));
   auto reason = ValidateQueryReason(req->reason());
   if (!reason.ok()) return ToStatus(reason.error());
-  static const std::map<std::string, FilterField> kFields = {
-      {"region_code", {"region_code", FilterField::Type::kText, {}}},
-      {"unit_code", {"unit_code", FilterField::Type::kText, {}}},
-      {"right_kind", {"right_kind", FilterField::Type::kEnum, EnumValues([] {
-                        return v1::RightKind_descriptor();
-                      })}},
-      {"state",
-       {"state", FilterField::Type::kEnum, EnumValues([] { return v1::RightState_descriptor(); })}},
-  };
-  auto order = CheckOrderBy(req->order_by(), {"registered_at desc"});
-  if (!order.ok()) return ToStatus(order.error());
-  auto filter = ParseFilter(req->filter(), kFields);
-  if (!filter.ok()) return ToStatus(filter.error());
-  auto page = ParsePage(req->page_size(), req->page_token());
-  if (!page.ok()) return ToStatus(page.error());
+  auto query = list::Parse(
+      store::RightSearch(),
+      list::RequestOf(*req, std::to_string(req->party_id_type()) + "|" + id_number + "|" +
+                                (req->include_ended() ? "ended" : "") + "|" + req->party_name()));
+  if (!query.ok()) return ToStatus(query.error());
   auto rows = db::Transact(rt_.db(), [&](pqxx::work& tx) {
     return store::SearchRightsByParty(tx, static_cast<int>(req->party_id_type()), id_number,
-                                      req->include_ended(), caller->region_prefixes, *filter,
-                                      *page);
+                                      req->include_ended(), caller->region_prefixes, *query);
   });
   if (!rows.ok()) return ToStatus(rows.error());
   std::vector<v1::Right> found;
-  for (size_t i = 0; i < rows->size() && i < static_cast<size_t>(page->limit); ++i) {
-    v1::Right& r = (*rows)[i];
+  for (size_t i = 0; i < rows->items.size(); ++i) {
+    v1::Right& r = rows->items[i];
     if (!req->party_name().empty()) {
       bool name_matches = false;
       for (const auto& h : r.holders()) {
@@ -190,7 +170,7 @@ grpc::Status RegistrationApi::SearchRights(grpc::ServerContext* ctx,
       "party/" + common::v1::IdDocumentType_Name(req->party_id_type()) + "/" + target.id_number(),
       static_cast<int>(found.size()), ScopeRegion(*caller));
   if (!logged.ok()) return ToStatus(logged.error());
-  out->set_next_page_token(NextPageToken(*page, rows->size()));
+  out->set_next_page_token(rows->next_page_token);
   for (auto& r : found) {
     if (!SeesPii(*caller)) MaskRight(&r);
     *out->add_rights() = std::move(r);
@@ -258,27 +238,15 @@ grpc::Status RegistrationApi::ListQueryLogEntries(grpc::ServerContext* ctx,
   rpc::CallLogScope log_scope(ctx);
   auto caller = Enter(ctx, kScopeRead);
   if (!caller.ok()) return ToStatus(caller.error());
-  static const std::map<std::string, FilterField> kFields = {
-      {"agency", {"agency", FilterField::Type::kText, {}}},
-      {"caller", {"caller", FilterField::Type::kText, {}}},
-      {"method", {"method", FilterField::Type::kText, {}}},
-      {"target", {"target", FilterField::Type::kText, {}}},
-      {"region_code", {"region_code", FilterField::Type::kText, {}}},
-      {"queried_at", {"queried_at", FilterField::Type::kTimestamp, {}}},
-  };
-  auto order = CheckOrderBy(req->order_by(), {"queried_at desc"});
-  if (!order.ok()) return ToStatus(order.error());
-  auto filter = ParseFilter(req->filter(), kFields);
-  if (!filter.ok()) return ToStatus(filter.error());
-  auto page = ParsePage(req->page_size(), req->page_token());
-  if (!page.ok()) return ToStatus(page.error());
+  auto query = list::Parse(store::QueryLogList(), list::RequestOf(*req));
+  if (!query.ok()) return ToStatus(query.error());
   auto rows = db::Transact(rt_.db(), [&](pqxx::work& tx) {
-    return store::ListQueryLog(tx, caller->region_prefixes, *filter, *page);
+    return store::ListQueryLog(tx, caller->region_prefixes, *query);
   });
   if (!rows.ok()) return ToStatus(rows.error());
-  out->set_next_page_token(NextPageToken(*page, rows->size()));
-  for (size_t i = 0; i < rows->size() && i < static_cast<size_t>(page->limit); ++i) {
-    *out->add_entries() = std::move((*rows)[i]);
+  out->set_next_page_token(rows->next_page_token);
+  for (size_t i = 0; i < rows->items.size(); ++i) {
+    *out->add_entries() = std::move(rows->items[i]);
   }
   return grpc::Status::OK;
 }

@@ -48,26 +48,15 @@ grpc::Status RegistrationApi::ListRealEstateUnits(grpc::ServerContext* ctx,
   rpc::CallLogScope log_scope(ctx);
   auto caller = Enter(ctx, kScopeRead);
   if (!caller.ok()) return ToStatus(caller.error());
-  static const std::map<std::string, FilterField> kFields = {
-      {"region_code", {"region_code", FilterField::Type::kText, {}}},
-      {"parcel_code", {"parcel_code", FilterField::Type::kText, {}}},
-      {"status", {"status", FilterField::Type::kEnum, EnumValues([] {
-                    return v1::UnitStatus_descriptor();
-                  })}},
-  };
-  auto order = CheckOrderBy(req->order_by(), {"unit_code", "unit_code asc"});
-  if (!order.ok()) return ToStatus(order.error());
-  auto filter = ParseFilter(req->filter(), kFields);
-  if (!filter.ok()) return ToStatus(filter.error());
-  auto page = ParsePage(req->page_size(), req->page_token());
-  if (!page.ok()) return ToStatus(page.error());
+  auto query = list::Parse(store::UnitList(), list::RequestOf(*req));
+  if (!query.ok()) return ToStatus(query.error());
   auto rows = db::Transact(rt_.db(), [&](pqxx::work& tx) {
-    return store::ListUnits(tx, caller->region_prefixes, *filter, *page);
+    return store::ListUnits(tx, caller->region_prefixes, *query);
   });
   if (!rows.ok()) return ToStatus(rows.error());
-  out->set_next_page_token(NextPageToken(*page, rows->size()));
-  for (size_t i = 0; i < rows->size() && i < static_cast<size_t>(page->limit); ++i) {
-    *out->add_units() = std::move((*rows)[i]);
+  out->set_next_page_token(rows->next_page_token);
+  for (size_t i = 0; i < rows->items.size(); ++i) {
+    *out->add_units() = std::move(rows->items[i]);
   }
   return grpc::Status::OK;
 }

@@ -24,11 +24,6 @@ pqxx::result Exec(pqxx::work& txn, const char* name, const char* sql, Args&&... 
   return txn.exec_prepared(name, std::forward<Args>(args)...);
 }
 
-pqxx::result ExecDynamic(pqxx::work& txn, const std::string& sql,
-                         const std::vector<std::string>& params) {
-  return txn.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
-}
-
 pqxx::binarystring Bytes(const google::protobuf::Message& m) {
   std::string s;
   m.SerializeToString(&s);
@@ -207,24 +202,33 @@ Result<std::optional<v1::RealEstateUnit>> GetUnit(pqxx::work& txn, const std::st
   });
 }
 
-Result<std::vector<v1::RealEstateUnit>> ListUnits(pqxx::work& txn,
-                                                  const std::vector<std::string>& prefixes,
-                                                  const std::vector<FilterCondition>& filter,
-                                                  const Page& page) {
-  return Guard("unit list", [&]() -> Result<std::vector<v1::RealEstateUnit>> {
-    std::vector<std::string> params{TextArray(prefixes)};
-    std::string sql = std::string("SELECT body FROM real_estate_units WHERE true") + kInScope;
-    AppendConditions(filter, &sql, &params);
-    params.push_back(std::to_string(page.limit + 1));
-    params.push_back(std::to_string(page.offset));
-    sql += " ORDER BY unit_code LIMIT $" + std::to_string(params.size() - 1) + "::bigint OFFSET $" +
-           std::to_string(params.size()) + "::bigint";
-    std::vector<v1::RealEstateUnit> out;
-    for (const auto& row : ExecDynamic(txn, sql, params)) {
-      NRP_ASSIGN_OR_RETURN(auto u, Parse<v1::RealEstateUnit>(row[0], "unit"));
-      out.push_back(std::move(u));
-    }
-    return out;
+const list::Spec& UnitList() {
+  using list::Type;
+  static const list::Spec spec = {
+      .name = "registration.ListRealEstateUnits",
+      .fields = {{.name = "region_code", .sql = "region_code"},
+                 {.name = "parcel_code", .sql = "parcel_code"},
+                 {.name = "status",
+                  .sql = "status",
+                  .type = Type::kEnum,
+                  .enum_type = list::EnumOf(v1::UnitStatus_descriptor())}},
+      .orders = {{"unit_code", {{"unit_code", Type::kText}}}},
+      .default_order = "unit_code",
+      .id = {"unit_code", Type::kText},
+  };
+  return spec;
+}
+
+Result<list::Page<v1::RealEstateUnit>> ListUnits(pqxx::work& txn,
+                                                 const std::vector<std::string>& prefixes,
+                                                 const list::Query& q) {
+  return Guard("unit list", [&]() -> Result<list::Page<v1::RealEstateUnit>> {
+    list::Params params({TextArray(prefixes)});
+    std::string sql = "SELECT body" + q.CursorColumns() + " FROM real_estate_units WHERE true" +
+                      kInScope + q.Where(params) + q.OrderLimit(params);
+    return q.Collect(params.Exec(txn, sql), [](const pqxx::row& row) {
+      return Parse<v1::RealEstateUnit>(row[0], "unit");
+    });
   });
 }
 
@@ -295,24 +299,49 @@ Result<std::optional<v1::RegistrationCase>> FindInterAgencyCase(pqxx::work& txn,
   });
 }
 
-Result<std::vector<v1::RegistrationCase>> ListCases(pqxx::work& txn,
-                                                    const std::vector<std::string>& prefixes,
-                                                    const std::vector<FilterCondition>& filter,
-                                                    const Page& page) {
-  return Guard("case list", [&]() -> Result<std::vector<v1::RegistrationCase>> {
-    std::vector<std::string> params{TextArray(prefixes)};
-    std::string sql = std::string("SELECT body FROM cases WHERE true") + kInScope;
-    AppendConditions(filter, &sql, &params);
-    params.push_back(std::to_string(page.limit + 1));
-    params.push_back(std::to_string(page.offset));
-    sql += " ORDER BY submitted_at DESC, case_id LIMIT $" + std::to_string(params.size() - 1) +
-           "::bigint OFFSET $" + std::to_string(params.size()) + "::bigint";
-    std::vector<v1::RegistrationCase> out;
-    for (const auto& row : ExecDynamic(txn, sql, params)) {
-      NRP_ASSIGN_OR_RETURN(auto c, Parse<v1::RegistrationCase>(row[0], "case"));
-      out.push_back(std::move(c));
-    }
-    return out;
+const list::Spec& CaseList() {
+  using list::Type;
+  static const list::Spec spec = {
+      .name = "registration.ListCases",
+      .fields = {{.name = "state",
+                  .sql = "state",
+                  .type = Type::kEnum,
+                  .enum_type = list::EnumOf(v1::CaseState_descriptor())},
+                 {.name = "kind",
+                  .sql = "kind",
+                  .type = Type::kEnum,
+                  .enum_type = list::EnumOf(v1::RegistrationKind_descriptor())},
+                 {.name = "right_kind",
+                  .sql = "right_kind",
+                  .type = Type::kEnum,
+                  .enum_type = list::EnumOf(v1::RightKind_descriptor())},
+                 {.name = "channel",
+                  .sql = "channel",
+                  .type = Type::kEnum,
+                  .enum_type = list::EnumOf(v1::SubmissionChannel_descriptor())},
+                 {.name = "overdue", .sql = "overdue", .type = Type::kBool},
+                 {.name = "unit_code", .sql = "unit_code"},
+                 {.name = "region_code", .sql = "region_code"},
+                 {.name = "source_reference", .sql = "source_reference"},
+                 {.name = "submitted_at", .sql = "submitted_at", .type = Type::kTimestamp}},
+      .orders = {{"submitted_at", {{"submitted_at", Type::kTimestamp}}}},
+      .default_order = "submitted_at desc",
+      .id = {"case_id", Type::kText},
+      .id_ascending = true,
+  };
+  return spec;
+}
+
+Result<list::Page<v1::RegistrationCase>> ListCases(pqxx::work& txn,
+                                                   const std::vector<std::string>& prefixes,
+                                                   const list::Query& q) {
+  return Guard("case list", [&]() -> Result<list::Page<v1::RegistrationCase>> {
+    list::Params params({TextArray(prefixes)});
+    std::string sql = "SELECT body" + q.CursorColumns() + " FROM cases WHERE true" + kInScope +
+                      q.Where(params) + q.OrderLimit(params);
+    return q.Collect(params.Exec(txn, sql), [](const pqxx::row& row) {
+      return Parse<v1::RegistrationCase>(row[0], "case");
+    });
   });
 }
 
@@ -588,25 +617,37 @@ Result<v1::UnitRegister> LoadUnitRegister(pqxx::work& txn, const v1::RealEstateU
   });
 }
 
-Result<std::vector<v1::RegisterEntry>> ListEntries(pqxx::work& txn, const std::string& unit_code,
-                                                   TimePoint as_of,
-                                                   const std::vector<FilterCondition>& filter,
-                                                   const Page& page) {
-  return Guard("entry list", [&]() -> Result<std::vector<v1::RegisterEntry>> {
-    std::vector<std::string> params{unit_code, Ts(as_of)};
-    std::string sql =
-        "SELECT body FROM register_entries WHERE unit_code = $1 AND recorded_at <= $2::timestamptz";
-    AppendConditions(filter, &sql, &params);
-    params.push_back(std::to_string(page.limit + 1));
-    params.push_back(std::to_string(page.offset));
-    sql += " ORDER BY sequence LIMIT $" + std::to_string(params.size() - 1) + "::bigint OFFSET $" +
-           std::to_string(params.size()) + "::bigint";
-    std::vector<v1::RegisterEntry> out;
-    for (const auto& row : ExecDynamic(txn, sql, params)) {
-      NRP_ASSIGN_OR_RETURN(auto e, Parse<v1::RegisterEntry>(row[0], "entry"));
-      out.push_back(std::move(e));
-    }
-    return out;
+const list::Spec& EntryList() {
+  using list::Type;
+  static const list::Spec spec = {
+      .name = "registration.ListRegisterEntries",
+      .fields = {{.name = "registration_kind",
+                  .sql = "registration_kind",
+                  .type = Type::kEnum,
+                  .enum_type = list::EnumOf(v1::RegistrationKind_descriptor())},
+                 {.name = "right_kind",
+                  .sql = "right_kind",
+                  .type = Type::kEnum,
+                  .enum_type = list::EnumOf(v1::RightKind_descriptor())},
+                 {.name = "case_id", .sql = "case_id"}},
+      .orders = {{"sequence", {{"sequence", Type::kInt}}}},
+      .default_order = "sequence",
+      .id = {"entry_id", Type::kText},
+  };
+  return spec;
+}
+
+Result<list::Page<v1::RegisterEntry>> ListEntries(pqxx::work& txn, const std::string& unit_code,
+                                                  TimePoint as_of, const list::Query& q) {
+  return Guard("entry list", [&]() -> Result<list::Page<v1::RegisterEntry>> {
+    list::Params params({unit_code, Ts(as_of)});
+    std::string sql = "SELECT body" + q.CursorColumns() +
+                      " FROM register_entries WHERE unit_code = $1 AND recorded_at <= "
+                      "$2::timestamptz" +
+                      q.Where(params) + q.OrderLimit(params);
+    return q.Collect(params.Exec(txn, sql), [](const pqxx::row& row) {
+      return Parse<v1::RegisterEntry>(row[0], "entry");
+    });
   });
 }
 
@@ -621,30 +662,41 @@ Result<std::optional<v1::Right>> GetRight(pqxx::work& txn, const std::string& ri
   });
 }
 
-Result<std::vector<v1::Right>> SearchRightsByParty(pqxx::work& txn, int id_type,
-                                                   const std::string& id_number, bool include_ended,
-                                                   const std::vector<std::string>& prefixes,
-                                                   const std::vector<FilterCondition>& filter,
-                                                   const Page& page) {
-  return Guard("right search", [&]() -> Result<std::vector<v1::Right>> {
-    std::vector<std::string> params{TextArray(prefixes), std::to_string(id_type),
-                                    NormaliseIdNumber(id_number), include_ended ? "true" : "false"};
+const list::Spec& RightSearch() {
+  using list::Type;
+  static const list::Spec spec = {
+      .name = "registration.SearchRights",
+      .fields = {{.name = "region_code", .sql = "region_code"},
+                 {.name = "unit_code", .sql = "unit_code"},
+                 {.name = "right_kind",
+                  .sql = "right_kind",
+                  .type = Type::kEnum,
+                  .enum_type = list::EnumOf(v1::RightKind_descriptor())},
+                 {.name = "state",
+                  .sql = "state",
+                  .type = Type::kEnum,
+                  .enum_type = list::EnumOf(v1::RightState_descriptor())}},
+      .orders = {{"registered_at", {{"registered_at", Type::kTimestamp}}}},
+      .default_order = "registered_at desc",
+      .id = {"right_id", Type::kText},
+      .id_ascending = true,
+  };
+  return spec;
+}
+
+Result<list::Page<v1::Right>> SearchRightsByParty(pqxx::work& txn, int id_type,
+                                                  const std::string& id_number, bool include_ended,
+                                                  const std::vector<std::string>& prefixes,
+                                                  const list::Query& q) {
+  return Guard("right search", [&]() -> Result<list::Page<v1::Right>> {
+    list::Params params({TextArray(prefixes), std::to_string(id_type), NormaliseIdNumber(id_number),
+                         include_ended ? "true" : "false"});
     std::string sql =
-        std::string("SELECT ") + kRightColumns +
+        std::string("SELECT ") + kRightColumns + q.CursorColumns() +
         " FROM rights WHERE right_id IN (SELECT right_id FROM right_holders WHERE id_type = "
         "$2::smallint AND id_number = $3) AND ($4::boolean OR state = 1)" +
-        kInScope;
-    AppendConditions(filter, &sql, &params);
-    params.push_back(std::to_string(page.limit + 1));
-    params.push_back(std::to_string(page.offset));
-    sql += " ORDER BY registered_at DESC, right_id LIMIT $" + std::to_string(params.size() - 1) +
-           "::bigint OFFSET $" + std::to_string(params.size()) + "::bigint";
-    std::vector<v1::Right> out;
-    for (const auto& row : ExecDynamic(txn, sql, params)) {
-      NRP_ASSIGN_OR_RETURN(v1::Right r, RightFromRow(row));
-      out.push_back(std::move(r));
-    }
-    return out;
+        kInScope + q.Where(params) + q.OrderLimit(params);
+    return q.Collect(params.Exec(txn, sql), [](const pqxx::row& row) { return RightFromRow(row); });
   });
 }
 
@@ -755,25 +807,35 @@ Status InsertQueryLog(pqxx::work& txn, const v1::QueryLogEntry& e) {
   });
 }
 
-Result<std::vector<v1::QueryLogEntry>> ListQueryLog(pqxx::work& txn,
-                                                    const std::vector<std::string>& prefixes,
-                                                    const std::vector<FilterCondition>& filter,
-                                                    const Page& page) {
-  return Guard("query log", [&]() -> Result<std::vector<v1::QueryLogEntry>> {
-    std::vector<std::string> params{TextArray(prefixes)};
+const list::Spec& QueryLogList() {
+  using list::Type;
+  static const list::Spec spec = {
+      .name = "registration.ListQueryLogEntries",
+      .fields = {{.name = "agency", .sql = "agency"},
+                 {.name = "caller", .sql = "caller"},
+                 {.name = "method", .sql = "method"},
+                 {.name = "target", .sql = "target"},
+                 {.name = "region_code", .sql = "region_code"},
+                 {.name = "queried_at", .sql = "queried_at", .type = Type::kTimestamp}},
+      .orders = {{"queried_at", {{"queried_at", Type::kTimestamp}}}},
+      .default_order = "queried_at desc",
+      .id = {"query_id", Type::kText},
+      .id_ascending = true,
+  };
+  return spec;
+}
+
+Result<list::Page<v1::QueryLogEntry>> ListQueryLog(pqxx::work& txn,
+                                                   const std::vector<std::string>& prefixes,
+                                                   const list::Query& q) {
+  return Guard("query log", [&]() -> Result<list::Page<v1::QueryLogEntry>> {
+    list::Params params({TextArray(prefixes)});
     std::string sql =
-        std::string(
-            "SELECT query_id, method, caller, agency, purpose, legal_basis, reference, "
-            "target, result_count, region_code, (extract(epoch from queried_at) * "
-            "1000000)::bigint FROM query_log WHERE true") +
-        kInScope;
-    AppendConditions(filter, &sql, &params);
-    params.push_back(std::to_string(page.limit + 1));
-    params.push_back(std::to_string(page.offset));
-    sql += " ORDER BY queried_at DESC, query_id LIMIT $" + std::to_string(params.size() - 1) +
-           "::bigint OFFSET $" + std::to_string(params.size()) + "::bigint";
-    std::vector<v1::QueryLogEntry> out;
-    for (const auto& row : ExecDynamic(txn, sql, params)) {
+        "SELECT query_id, method, caller, agency, purpose, legal_basis, reference, target, "
+        "result_count, region_code, (extract(epoch from queried_at) * 1000000)::bigint" +
+        q.CursorColumns() + " FROM query_log WHERE true" + kInScope + q.Where(params) +
+        q.OrderLimit(params);
+    return q.Collect(params.Exec(txn, sql), [](const pqxx::row& row) {
       v1::QueryLogEntry e;
       e.set_query_id(row[0].as<std::string>());
       e.set_method(row[1].as<std::string>());
@@ -786,9 +848,8 @@ Result<std::vector<v1::QueryLogEntry>> ListQueryLog(pqxx::work& txn,
       e.set_result_count(row[8].as<int>());
       e.set_region_code(row[9].as<std::string>());
       *e.mutable_queried_at() = FromMicros(row[10].as<int64_t>());
-      out.push_back(std::move(e));
-    }
-    return out;
+      return e;
+    });
   });
 }
 
@@ -857,23 +918,38 @@ Result<std::optional<v1::NaturalResourceUnit>> GetNaturalResourceUnit(pqxx::work
       });
 }
 
-Result<std::vector<v1::NaturalResourceUnit>> ListNaturalResourceUnits(
-    pqxx::work& txn, const std::vector<std::string>& prefixes,
-    const std::vector<FilterCondition>& filter, const Page& page) {
-  return Guard("natural-resource unit list", [&]() -> Result<std::vector<v1::NaturalResourceUnit>> {
-    std::vector<std::string> params{TextArray(prefixes)};
-    std::string sql = std::string("SELECT body FROM natural_resource_units WHERE true") + kInScope;
-    AppendConditions(filter, &sql, &params);
-    params.push_back(std::to_string(page.limit + 1));
-    params.push_back(std::to_string(page.offset));
-    sql += " ORDER BY key_area DESC, unit_number LIMIT $" + std::to_string(params.size() - 1) +
-           "::bigint OFFSET $" + std::to_string(params.size()) + "::bigint";
-    std::vector<v1::NaturalResourceUnit> out;
-    for (const auto& row : ExecDynamic(txn, sql, params)) {
-      NRP_ASSIGN_OR_RETURN(auto u, Parse<v1::NaturalResourceUnit>(row[0], "natural-resource unit"));
-      out.push_back(std::move(u));
-    }
-    return out;
+const list::Spec& NaturalResourceUnitList() {
+  using list::Type;
+  static const list::Spec spec = {
+      .name = "registration.ListNaturalResourceUnits",
+      .fields = {{.name = "kind",
+                  .sql = "kind",
+                  .type = Type::kEnum,
+                  .enum_type = list::EnumOf(v1::NaturalResourceUnitKind_descriptor())},
+                 {.name = "state",
+                  .sql = "state",
+                  .type = Type::kEnum,
+                  .enum_type = list::EnumOf(v1::NaturalResourceUnitState_descriptor())},
+                 {.name = "key_area", .sql = "key_area", .type = Type::kBool},
+                 {.name = "region_code", .sql = "region_code"}},
+      .orders = {{"key_area", {{"key_area", Type::kBool}}},
+                 {"unit_number", {{"unit_number", Type::kText}}}},
+      .default_order = "key_area desc, unit_number",
+      .id = {"unit_number", Type::kText},
+  };
+  return spec;
+}
+
+Result<list::Page<v1::NaturalResourceUnit>> ListNaturalResourceUnits(
+    pqxx::work& txn, const std::vector<std::string>& prefixes, const list::Query& q) {
+  return Guard("natural-resource unit list", [&]() -> Result<list::Page<v1::NaturalResourceUnit>> {
+    list::Params params({TextArray(prefixes)});
+    std::string sql = "SELECT body" + q.CursorColumns() +
+                      " FROM natural_resource_units WHERE true" + kInScope + q.Where(params) +
+                      q.OrderLimit(params);
+    return q.Collect(params.Exec(txn, sql), [](const pqxx::row& row) {
+      return Parse<v1::NaturalResourceUnit>(row[0], "natural-resource unit");
+    });
   });
 }
 

@@ -9,16 +9,24 @@
 #include <string>
 #include <vector>
 
-#include "api/list_query.h"
 #include "domain/events.h"
 #include "domain/natural_resource_unit.h"
 #include "domain/register.h"
 #include "nrp/core/clock.h"
 #include "nrp/core/status.h"
+#include "nrp/list/list.h"
 #include "nrp/registration/v1/registration.pb.h"
 #include "signing/electronic_certificate.h"
 
 namespace nrp::registration::store {
+
+// ---- lists (libs/list grammar): what each filters and orders on ----
+const list::Spec& UnitList();
+const list::Spec& CaseList();
+const list::Spec& EntryList();
+const list::Spec& RightSearch();
+const list::Spec& QueryLogList();
+const list::Spec& NaturalResourceUnitList();
 
 // ---- counters ----
 Result<int64_t> NextValue(pqxx::work& txn, const std::string& counter);
@@ -29,10 +37,9 @@ Result<int64_t> NextValue(pqxx::work& txn, const std::string& counter);
 Result<v1::RealEstateUnit> InsertUnit(pqxx::work& txn, v1::RealEstateUnit unit);
 Result<std::optional<v1::RealEstateUnit>> GetUnit(pqxx::work& txn, const std::string& unit_code,
                                                   bool for_update = false);
-Result<std::vector<v1::RealEstateUnit>> ListUnits(pqxx::work& txn,
-                                                  const std::vector<std::string>& prefixes,
-                                                  const std::vector<FilterCondition>& filter,
-                                                  const Page& page);
+Result<list::Page<v1::RealEstateUnit>> ListUnits(pqxx::work& txn,
+                                                 const std::vector<std::string>& prefixes,
+                                                 const list::Query& q);
 
 // ---- cases ----
 Status InsertCase(pqxx::work& txn, const v1::RegistrationCase& c);
@@ -44,10 +51,9 @@ Result<std::optional<v1::RegistrationCase>> GetCase(pqxx::work& txn, const std::
 Result<std::optional<v1::RegistrationCase>> FindInterAgencyCase(pqxx::work& txn,
                                                                 v1::RegistrationKind kind,
                                                                 const std::string& source);
-Result<std::vector<v1::RegistrationCase>> ListCases(pqxx::work& txn,
-                                                    const std::vector<std::string>& prefixes,
-                                                    const std::vector<FilterCondition>& filter,
-                                                    const Page& page);
+Result<list::Page<v1::RegistrationCase>> ListCases(pqxx::work& txn,
+                                                   const std::vector<std::string>& prefixes,
+                                                   const list::Query& q);
 // Open cases past their due date and not yet flagged, locked with SKIP LOCKED so that several
 // replicas share the work without raising an event twice.
 Result<std::vector<v1::RegistrationCase>> LockOverdueCandidates(pqxx::work& txn, Date today,
@@ -60,16 +66,13 @@ Status ApplyPlan(pqxx::work& txn, const RecordingPlan& plan, TimePoint now);
 // The register of a unit as of `as_of`.
 Result<v1::UnitRegister> LoadUnitRegister(pqxx::work& txn, const v1::RealEstateUnit& unit,
                                           TimePoint as_of);
-Result<std::vector<v1::RegisterEntry>> ListEntries(pqxx::work& txn, const std::string& unit_code,
-                                                   TimePoint as_of,
-                                                   const std::vector<FilterCondition>& filter,
-                                                   const Page& page);
+Result<list::Page<v1::RegisterEntry>> ListEntries(pqxx::work& txn, const std::string& unit_code,
+                                                  TimePoint as_of, const list::Query& q);
 Result<std::optional<v1::Right>> GetRight(pqxx::work& txn, const std::string& right_id);
-Result<std::vector<v1::Right>> SearchRightsByParty(pqxx::work& txn, int id_type,
-                                                   const std::string& id_number, bool include_ended,
-                                                   const std::vector<std::string>& prefixes,
-                                                   const std::vector<FilterCondition>& filter,
-                                                   const Page& page);
+Result<list::Page<v1::Right>> SearchRightsByParty(pqxx::work& txn, int id_type,
+                                                  const std::string& id_number, bool include_ended,
+                                                  const std::vector<std::string>& prefixes,
+                                                  const list::Query& q);
 
 // ---- certificates ----
 Status InsertCertificate(pqxx::work& txn, const v1::Certificate& cert,
@@ -98,10 +101,9 @@ Result<std::optional<SigningKeyRow>> GetSigningKey(pqxx::work& txn, const std::s
 
 // ---- query log ----
 Status InsertQueryLog(pqxx::work& txn, const v1::QueryLogEntry& entry);
-Result<std::vector<v1::QueryLogEntry>> ListQueryLog(pqxx::work& txn,
-                                                    const std::vector<std::string>& prefixes,
-                                                    const std::vector<FilterCondition>& filter,
-                                                    const Page& page);
+Result<list::Page<v1::QueryLogEntry>> ListQueryLog(pqxx::work& txn,
+                                                   const std::vector<std::string>& prefixes,
+                                                   const list::Query& q);
 
 // ---- natural-resource units ----
 // Validates the boundary with PostGIS; area on the ellipsoid when the caller gave none.
@@ -113,9 +115,8 @@ Result<v1::NaturalResourceUnit> UpdateNaturalResourceUnit(pqxx::work& txn,
 Result<std::optional<v1::NaturalResourceUnit>> GetNaturalResourceUnit(pqxx::work& txn,
                                                                       const std::string& unit_id,
                                                                       bool for_update = false);
-Result<std::vector<v1::NaturalResourceUnit>> ListNaturalResourceUnits(
-    pqxx::work& txn, const std::vector<std::string>& prefixes,
-    const std::vector<FilterCondition>& filter, const Page& page);
+Result<list::Page<v1::NaturalResourceUnit>> ListNaturalResourceUnits(
+    pqxx::work& txn, const std::vector<std::string>& prefixes, const list::Query& q);
 Result<int64_t> CountUnregisteredKeyUnits(pqxx::work& txn, const std::string& region_code);
 Status InsertNaturalResourceRegisterVersion(pqxx::work& txn, const v1::NaturalResourceUnit& unit);
 // Zones of the replica the unit's boundary overlaps (current layer versions).
