@@ -38,7 +38,9 @@ constexpr Header kHeaders[] = {
     {"content-type", "`application/protobuf`",
      "The Kafka value is the payload serialized as protobuf."},
     {"ce_dataschema", "message full name", "E.g. `nrp.mining_rights.v1.RightGranted`."},
-    {"traceparent", "W3C trace context", "Trace of the request that caused the event."},
+    {"traceparent", "W3C trace context",
+     "Trace of what caused the event: the call (its trace, a span of the service's), the consumed "
+     "event, or the scheduled run (a trace of its own)."},
 };
 
 bool IsWellKnown(const pb::Descriptor* message) {
