@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "../tests/harness.h"
-#include "api/live_board.h"
+#include "nrp/auction/live_board.h"
 #include "convert/convert.h"
 #include "nrp/core/log.h"
 #include "nrp/core/uuid.h"
@@ -132,15 +132,15 @@ int Main(int argc, char** argv) {
   };
 
   // Baseline 1: the live board's Lua script alone.
-  LiveBoard board(h.runtime().redis(), "bench-" + NewUuidV4().substr(0, 8));
+  auction::LiveBoard board(h.runtime().redis(), "bench-" + NewUuidV4().substr(0, 8));
   std::atomic<int64_t> seq{0};
   Figures lua = Run(threads, seconds, [&](int, int64_t) {
-    LiveBoardState s;
+    auction::LiveBoardState s;
     s.board.seq = ++seq;
     s.board.highest_fen = start_fen + s.board.seq * inc;
     s.board.highest_bid_id = "b";
     s.board.highest_bidder_number = "001";
-    s.method = SupplyMethod::kListing;
+    s.method = auction::Method::kListing;
     s.increment_fen = inc;
     return board.Advance("hot", s).ok() ? 0 : 2;
   });

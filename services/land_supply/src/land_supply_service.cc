@@ -23,7 +23,7 @@ LandSupplyService::LandSupplyService(service::Runtime& runtime, LandSupplyConfig
     : rt_(runtime), config_(std::move(config)) {}
 
 Status LandSupplyService::Wire() {
-  board_ = std::make_unique<LiveBoard>(rt_.redis(), rt_.Topic("land_supply"));
+  board_ = std::make_unique<auction::LiveBoard>(rt_.redis(), rt_.Topic("land_supply"));
   Deps deps{rt_, config_.rules, *board_};
   ops_ = std::make_unique<Operations>(deps);
   api_ = std::make_unique<LandSupplyApi>(deps, *ops_);

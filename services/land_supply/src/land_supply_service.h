@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "api/land_supply_api.h"
-#include "api/live_board.h"
+#include "nrp/auction/live_board.h"
 #include "api/scheduler.h"
 #include "domain/rules.h"
 #include "events/handlers.h"
@@ -44,13 +44,13 @@ class LandSupplyService {
   LandSupplyApi& api() { return *api_; }
   Operations& operations() { return *ops_; }
   Scheduler& scheduler() { return *scheduler_; }
-  LiveBoard& board() { return *board_; }
+  auction::LiveBoard& board() { return *board_; }
   const LandSupplyConfig& config() const { return config_; }
 
  private:
   service::Runtime& rt_;
   LandSupplyConfig config_;
-  std::unique_ptr<LiveBoard> board_;
+  std::unique_ptr<auction::LiveBoard> board_;
   std::unique_ptr<Operations> ops_;
   std::unique_ptr<LandSupplyApi> api_;
   std::unique_ptr<Scheduler> scheduler_;

@@ -10,7 +10,7 @@
 #include <memory>
 #include <string>
 
-#include "api/live_board.h"
+#include "nrp/auction/live_board.h"
 #include "domain/rules.h"
 #include "nrp/core/calendar.h"
 #include "nrp/land_supply/v1/land_supply.grpc.pb.h"
@@ -33,7 +33,7 @@ inline constexpr std::string_view kServiceName = "nrp.land_supply.v1.LandSupplyS
 struct Deps {
   service::Runtime& rt;
   const Rules& rules;
-  LiveBoard& board;
+  auction::LiveBoard& board;
   const Clock& clock() const { return rt.clock(); }
 };
 

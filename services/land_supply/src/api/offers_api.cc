@@ -293,13 +293,9 @@ grpc::Status LandSupplyApi::PlaceBid(Ctx* ctx, const v1::PlaceBidRequest* req, v
     if (!IsUuid(req->offer_id())) return Error::NotFound("offer " + req->offer_id() + " not found");
     // Fast refusal from the live board: it is never ahead of the record, so a
     // bid below what it requires is below what the record requires too.
-    if (auto live = d_.board.Read(req->offer_id()); live.ok() && live->has_value()) {
-      const LiveBoardState& s = **live;
-      if (IsAscending(s.method) && s.board.seq > 0) {
-        BidRules r{req->offer_id(),  OfferState::kBidding, s.method,       TimePoint::min(),
-                   TimePoint::max(), s.starting_price_fen, s.increment_fen};
-        NRP_RETURN_IF_ERROR(CheckBid(r, s.board, req->amount().fen(), d_.clock().Now(), false));
-      }
+    if (auto live = d_.board.Read(req->offer_id()); live.ok()) {
+      NRP_RETURN_IF_ERROR(
+          auction::LiveBoard::FastCheck(*live, req->offer_id(), "offer", req->amount().fen()));
     }
     std::optional<std::pair<store::OfferRow, BoardState>> moved;
     auto result = Mutate<v1::Bid>(caller, "PlaceBid", req->request_id(), *req,

@@ -276,9 +276,9 @@ Result<int> Operations::DetectIdleLand(pqxx::work& tx, store::ContractRow& row, 
 
 void Operations::AdvanceBoard(const std::string& offer_id, const store::OfferRow& row,
                               const BoardState& board) {
-  LiveBoardState s;
+  auction::LiveBoardState s;
   s.board = board;
-  s.method = static_cast<SupplyMethod>(row.offer.method());
+  s.method = AuctionMethodOf(static_cast<SupplyMethod>(row.offer.method()));
   s.increment_fen = row.offer.bid_increment().fen();
   s.starting_price_fen = row.offer.starting_price().fen();
   auto moved = d_.board.Advance(offer_id, s);

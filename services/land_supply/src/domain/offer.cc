@@ -224,9 +224,28 @@ Status CheckRegisterBidder(const OfferSchedule& o, int64_t deposit_required_fen,
   return Ok();
 }
 
+auction::Method AuctionMethodOf(SupplyMethod m) {
+  switch (m) {
+    case SupplyMethod::kAuction: return auction::Method::kAuction;
+    case SupplyMethod::kListing: return auction::Method::kListing;
+    default: return auction::Method::kTender;
+  }
+}
+
+auction::Lot LotOf(const BidRules& o) {
+  auction::Lot lot;
+  lot.id = o.offer_id;
+  lot.noun = "offer";
+  lot.method = AuctionMethodOf(o.method);
+  lot.bidding_start = o.bidding_start;
+  lot.bidding_end = o.bidding_end;
+  lot.starting_price_fen = o.starting_price_fen;
+  lot.bid_increment_fen = o.bid_increment_fen;
+  return lot;
+}
+
 int64_t MinimumAcceptableBid(const BidRules& o, const BoardState& board) {
-  if (!IsAscending(o.method) || board.seq == 0) return o.starting_price_fen;
-  return board.highest_fen + o.bid_increment_fen;
+  return auction::MinimumAcceptableBid(LotOf(o), board);
 }
 
 Status CheckBid(const BidRules& o, const BoardState& board, int64_t amount_fen, TimePoint now,
@@ -244,34 +263,7 @@ Status CheckBid(const BidRules& o, const BoardState& board, int64_t amount_fen, 
                                          std::string(SupplyMethodName(o.method)) +
                                          " and takes no bids");
   }
-  if (now < o.bidding_start) {
-    return Error::FailedPrecondition(
-        "BIDDING_NOT_STARTED", o.offer_id,
-        "bidding on offer " + o.offer_id + " starts at " + FormatRfc3339(o.bidding_start));
-  }
-  if (now >= o.bidding_end) {
-    return Error::FailedPrecondition(
-        "BIDDING_CLOSED", o.offer_id,
-        "bidding on offer " + o.offer_id + " ended at " + FormatRfc3339(o.bidding_end));
-  }
-  if (o.method == SupplyMethod::kTender && bidder_has_bid) {
-    return Error::FailedPrecondition("TENDER_ONE_BID", o.offer_id,
-                                     "a tender takes one sealed bid per bidder");
-  }
-  int64_t min = MinimumAcceptableBid(o, board);
-  if (amount_fen < min) {
-    std::string why = board.seq == 0 || !IsAscending(o.method)
-                          ? "the starting price " + FormatMoney(o.starting_price_fen)
-                          : "the current highest bid " + FormatMoney(board.highest_fen) +
-                                " plus the increment " + FormatMoney(o.bid_increment_fen);
-    Error e = Error::FailedPrecondition("BID_TOO_LOW", o.offer_id,
-                                        "bid of " + FormatMoney(amount_fen) +
-                                            " is below the minimum acceptable amount " +
-                                            FormatMoney(min) + " (" + why + ")");
-    e.WithMetadata("minimum_acceptable_fen", std::to_string(min));
-    return e;
-  }
-  return Ok();
+  return auction::CheckBid(LotOf(o), board, amount_fen, now, bidder_has_bid);
 }
 
 Result<CloseDecision> DecideCompetitiveClose(const CloseFacts& f, TimePoint now,
@@ -286,64 +278,26 @@ Result<CloseDecision> DecideCompetitiveClose(const CloseFacts& f, TimePoint now,
     return Error::FailedPrecondition(
         "OFFER_METHOD", f.offer_id, "offer " + f.offer_id + " is not a tender, auction or listing");
   }
-  if (!f.bidding_end || now < *f.bidding_end) {
+  if (!f.bidding_end) {
     return Error::FailedPrecondition("BIDDING_NOT_ENDED", f.offer_id,
-                                     "bidding on offer " + f.offer_id + " runs until " +
-                                         (f.bidding_end ? FormatRfc3339(*f.bidding_end) : "?"));
+                                     "bidding on offer " + f.offer_id + " runs until ?");
   }
-  CloseDecision d;
-  d.valid_bid_count = static_cast<int>(f.bids.size());
-  const BidRecord* highest = nullptr;
-  for (const auto& b : f.bids) {
-    // Highest amount; among equal amounts (a tender) the earlier bid.
-    if (!highest || b.amount_fen > highest->amount_fen ||
-        (b.amount_fen == highest->amount_fen && b.seq < highest->seq)) {
-      highest = &b;
-    }
-  }
-  if (highest) d.highest_fen = highest->amount_fen;
-  int64_t floor = std::max(f.reserve_price_fen, f.starting_price_fen);
-
-  const BidRecord* winner = highest;
-  if (f.method == SupplyMethod::kTender) {
-    if (chosen_bid_id.empty() && !f.bids.empty()) {
-      return Error::InvalidArgument("winning_bid_id",
-                                    "required to close a tender with bids (评标 result)");
-    }
-    winner = nullptr;
-    for (const auto& b : f.bids) {
-      if (b.bid_id == chosen_bid_id) winner = &b;
-    }
-    if (!chosen_bid_id.empty() && !winner) {
-      return Error::InvalidArgument("winning_bid_id",
-                                    "'" + chosen_bid_id + "' is not a bid on offer " + f.offer_id);
-    }
-    if (winner && winner->amount_fen < floor) {
-      return Error::FailedPrecondition(
-          "BELOW_RESERVE_PRICE", f.offer_id,
-          "the chosen bid " + FormatMoney(winner->amount_fen) +
-              " is below the reserve price; a tender is won only at or above it");
-    }
-  } else if (!chosen_bid_id.empty()) {
-    return Error::InvalidArgument("winning_bid_id",
-                                  "only a tender names its winning bid; an auction or listing is "
-                                  "won by the highest bid");
-  }
-
-  if (!winner) {
-    d.outcome = ResultOutcome::kFailed;
-    d.failure_reason = "no valid bid (无有效报价)";
-    return d;
-  }
-  if (winner->amount_fen < floor) {
-    d.outcome = ResultOutcome::kFailed;
-    d.failure_reason = "the highest bid is below the reserve price (最高报价低于底价)";
-    return d;
-  }
-  d.outcome = ResultOutcome::kAwarded;
-  d.winner = *winner;
-  d.price_fen = winner->amount_fen;
-  return d;
+  auction::Lot lot;
+  lot.id = f.offer_id;
+  lot.noun = "offer";
+  lot.method = AuctionMethodOf(f.method);
+  lot.bidding_end = *f.bidding_end;
+  lot.starting_price_fen = f.starting_price_fen;
+  lot.reserve_price_fen = f.reserve_price_fen;
+  NRP_ASSIGN_OR_RETURN(auction::Decision d, auction::Decide(lot, f.bids, now, chosen_bid_id));
+  CloseDecision out;
+  out.outcome = d.awarded ? ResultOutcome::kAwarded : ResultOutcome::kFailed;
+  out.winner = d.winner;
+  out.price_fen = d.price_fen;
+  out.highest_fen = d.highest_fen;
+  out.valid_bid_count = d.valid_bid_count;
+  out.failure_reason = d.failure_reason;
+  return out;
 }
 
 Result<CloseDecision> DecideAgreedClose(const CloseFacts& f, int64_t agreed_price_fen,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "domain/rules.h"
+#include "nrp/auction/rules.h"
 #include "domain/types.h"
 
 namespace nrp::land_supply {
@@ -67,13 +68,9 @@ Status CheckCancel(const OfferSchedule& o, bool signing_overdue);
 Status CheckRegisterBidder(const OfferSchedule& o, int64_t deposit_required_fen,
                            int64_t deposit_paid_fen, TimePoint now);
 
-// The live state of bidding on one offer: the record's highest valid bid.
-struct BoardState {
-  int64_t seq = 0;          // number of accepted bids so far
-  int64_t highest_fen = 0;  // 0 when none
-  std::string highest_bid_id;
-  std::string highest_bidder_number;
-};
+// The live state of bidding on one offer: the record's highest valid bid (the shared
+// engine's, libs/auction).
+using BoardState = auction::Board;
 
 struct BidRules {
   std::string offer_id;
@@ -85,8 +82,12 @@ struct BidRules {
   int64_t bid_increment_fen = 0;
 };
 
-// The smallest amount the next bid may have: the starting price for the first
-// bid (and for every tender bid), else the current highest plus the increment.
+// The engine's lot for an offer: tender, auction and listing as they are; any other
+// method, which takes no bids, as a tender (no ascending board).
+auction::Lot LotOf(const BidRules& o);
+auction::Method AuctionMethodOf(SupplyMethod m);
+
+// The smallest amount the next bid may have (auction::MinimumAcceptableBid).
 int64_t MinimumAcceptableBid(const BidRules& o, const BoardState& board);
 
 // A bid is accepted while the offer is PUBLISHED or BIDDING and the clock is in
@@ -96,13 +97,8 @@ int64_t MinimumAcceptableBid(const BidRules& o, const BoardState& board);
 Status CheckBid(const BidRules& o, const BoardState& board, int64_t amount_fen, TimePoint now,
                 bool bidder_has_bid);
 
-// The result of closing.
-struct BidRecord {
-  std::string bid_id;
-  std::string bidder_number;
-  int64_t amount_fen = 0;
-  int64_t seq = 0;
-};
+// An accepted bid as recorded.
+using BidRecord = auction::Bid;
 
 struct CloseDecision {
   ResultOutcome outcome = ResultOutcome::kUnspecified;

@@ -4,6 +4,8 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "nrp/auction/rules.h"
+
 namespace nrp::land_supply {
 
 std::string_view LandUseName(LandUse use) {
@@ -214,13 +216,7 @@ std::string_view IdleLandDisposalName(IdleLandDisposal d) {
   return "UNSPECIFIED";
 }
 
-std::string FormatMoney(int64_t fen) {
-  char buf[80];
-  int64_t abs = fen < 0 ? -fen : fen;
-  std::snprintf(buf, sizeof buf, "%s%" PRId64 ".%02" PRId64 " yuan (%" PRId64 " fen)",
-                fen < 0 ? "-" : "", abs / 100, abs % 100, fen);
-  return buf;
-}
+std::string FormatMoney(int64_t fen) { return auction::FormatMoney(fen); }
 
 std::string FormatArea(double m2) {
   char buf[64];
