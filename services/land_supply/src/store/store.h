@@ -15,7 +15,7 @@
 #include "domain/offer.h"
 #include "domain/zone_gate.h"
 #include "nrp/core/status.h"
-#include "nrp/land_supply/v1/land_supply.pb.h"
+#include "nrp/land_supply/v1/resources.pb.h"
 #include "nrp/list/list.h"
 
 namespace nrp::land_supply::store {

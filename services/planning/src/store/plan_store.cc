@@ -1,7 +1,7 @@
 #include "store/plan_store.h"
 
 #include "nrp/db/pool.h"
-#include "nrp/planning/v1/planning.pb.h"
+#include "nrp/planning/v1/resources.pb.h"
 #include "store/sql.h"
 
 namespace nrp::planning::store {

@@ -5,7 +5,7 @@
 
 #include "nrp/common/v1/zone.pb.h"
 #include "nrp/db/pool.h"
-#include "nrp/planning/v1/planning.pb.h"
+#include "nrp/planning/v1/resources.pb.h"
 #include "store/sql.h"
 
 namespace nrp::planning::store {

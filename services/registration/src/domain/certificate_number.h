@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "nrp/core/status.h"
-#include "nrp/registration/v1/registration.pb.h"
+#include "nrp/registration/v1/resources.pb.h"
 
 namespace nrp::registration {
 

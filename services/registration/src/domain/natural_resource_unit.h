@@ -13,7 +13,7 @@
 #include "domain/events.h"
 #include "nrp/common/v1/zone.pb.h"
 #include "nrp/core/status.h"
-#include "nrp/registration/v1/registration.pb.h"
+#include "nrp/registration/v1/resources.pb.h"
 
 namespace nrp::registration {
 

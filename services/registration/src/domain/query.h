@@ -6,7 +6,7 @@
 #include <string>
 
 #include "nrp/core/status.h"
-#include "nrp/registration/v1/registration.pb.h"
+#include "nrp/registration/v1/resources.pb.h"
 
 namespace nrp::registration {
 

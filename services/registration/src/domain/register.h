@@ -22,7 +22,7 @@
 #include "nrp/core/calendar.h"
 #include "nrp/core/clock.h"
 #include "nrp/core/status.h"
-#include "nrp/registration/v1/registration.pb.h"
+#include "nrp/registration/v1/resources.pb.h"
 
 namespace nrp::registration {
 

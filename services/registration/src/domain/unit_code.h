@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "nrp/core/status.h"
-#include "nrp/registration/v1/registration.pb.h"
+#include "nrp/registration/v1/resources.pb.h"
 
 namespace nrp::registration {
 

@@ -16,7 +16,7 @@
 #include <string_view>
 
 #include "nrp/core/status.h"
-#include "nrp/registration/v1/registration.pb.h"
+#include "nrp/registration/v1/resources.pb.h"
 #include "signing/document_signer.h"
 
 namespace nrp::registration {

@@ -15,7 +15,7 @@
 #include "nrp/core/clock.h"
 #include "nrp/core/status.h"
 #include "nrp/list/list.h"
-#include "nrp/registration/v1/registration.pb.h"
+#include "nrp/registration/v1/resources.pb.h"
 #include "signing/electronic_certificate.h"
 
 namespace nrp::registration::store {
