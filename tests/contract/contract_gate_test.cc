@@ -33,6 +33,7 @@ constexpr int kEnumValue = 2;        // EnumDescriptorProto.value
 constexpr int kServiceMethod = 2;    // ServiceDescriptorProto.method
 
 constexpr char kRegistration[] = "nrp/registration/v1/registration.proto";
+constexpr char kRegistrationResources[] = "nrp/registration/v1/resources.proto";
 constexpr char kRegistrationEvents[] = "nrp/registration/v1/events.proto";
 constexpr char kLandSupplyEvents[] = "nrp/land_supply/v1/events.proto";
 
@@ -253,7 +254,7 @@ TEST(ContractGateTest, UnchangedCopyPasses) {
 
 TEST(ContractGateTest, RemovedFieldFails) {
   BrokenCopy copy;
-  copy.RemoveField(kRegistration, "Right", "remarks");
+  copy.RemoveField(kRegistrationResources, "Right", "remarks");
   const CompatibilityReport report = copy.Gate();
   EXPECT_FALSE(report.ok());
   EXPECT_THAT(report.problems, ElementsAre("field nrp.registration.v1.Right.remarks (20) removed"));
@@ -285,7 +286,7 @@ TEST(ContractGateTest, MessageTypeChangeFails) {
 
 TEST(ContractGateTest, LabelChangeFails) {
   BrokenCopy copy;
-  copy.Field("nrp/mining_rights/v1/mining_rights.proto", "MiningRight", "associated_minerals")
+  copy.Field("nrp/mining_rights/v1/resources.proto", "MiningRight", "associated_minerals")
       .set_label(pb::FieldDescriptorProto::LABEL_OPTIONAL);
   EXPECT_THAT(copy.Gate().problems,
               ElementsAre("field nrp.mining_rights.v1.MiningRight.associated_minerals (9) label "
@@ -294,13 +295,13 @@ TEST(ContractGateTest, LabelChangeFails) {
 
 TEST(ContractGateTest, RenamedFieldFailsAndBreaksConventions) {
   BrokenCopy copy;
-  copy.Field(kRegistration, "RegistrationCase", "case_number").set_name("caseNumber");
+  copy.Field(kRegistrationResources, "RegistrationCase", "case_number").set_name("caseNumber");
   EXPECT_THAT(
       copy.Gate().problems,
       ElementsAre(
           "field nrp.registration.v1.RegistrationCase.case_number (2) renamed to caseNumber"));
   EXPECT_THAT(copy.Conventions(),
-              ElementsAre("nrp/registration/v1/registration.proto: "
+              ElementsAre("nrp/registration/v1/resources.proto: "
                           "nrp.registration.v1.RegistrationCase.caseNumber: field name is not "
                           "snake_case"));
 }
@@ -350,7 +351,7 @@ TEST(ContractGateTest, StreamingChangeFails) {
 
 TEST(ContractGateTest, RemovedEnumValueFails) {
   BrokenCopy copy;
-  pb::EnumDescriptorProto& states = copy.Enum(kRegistration, "CaseState");
+  pb::EnumDescriptorProto& states = copy.Enum(kRegistrationResources, "CaseState");
   states.mutable_value()->DeleteSubrange(IndexByName(states.value(), "CASE_STATE_WITHDRAWN"), 1);
   EXPECT_THAT(copy.Gate().problems,
               ElementsAre("enum value nrp.registration.v1.CaseState.CASE_STATE_WITHDRAWN (9) "
@@ -359,7 +360,7 @@ TEST(ContractGateTest, RemovedEnumValueFails) {
 
 TEST(ContractGateTest, RenumberedEnumValueFails) {
   BrokenCopy copy;
-  pb::EnumDescriptorProto& states = copy.Enum(kRegistration, "CaseState");
+  pb::EnumDescriptorProto& states = copy.Enum(kRegistrationResources, "CaseState");
   states.mutable_value(IndexByName(states.value(), "CASE_STATE_WITHDRAWN"))->set_number(12);
   EXPECT_THAT(copy.Gate().problems,
               ElementsAre("enum value nrp.registration.v1.CaseState.CASE_STATE_WITHDRAWN (9) "
@@ -368,12 +369,12 @@ TEST(ContractGateTest, RenumberedEnumValueFails) {
 
 TEST(ContractGateTest, RenamedEnumZeroValueFailsGateAndConventions) {
   BrokenCopy copy;
-  copy.Enum(kRegistration, "CaseState").mutable_value(0)->set_name("CASE_STATE_NONE");
+  copy.Enum(kRegistrationResources, "CaseState").mutable_value(0)->set_name("CASE_STATE_NONE");
   EXPECT_THAT(copy.Gate().problems,
               ElementsAre("enum value nrp.registration.v1.CaseState.CASE_STATE_UNSPECIFIED (0) "
                           "renamed to CASE_STATE_NONE"));
   EXPECT_THAT(copy.Conventions(),
-              ElementsAre("nrp/registration/v1/registration.proto: nrp.registration.v1.CaseState: "
+              ElementsAre("nrp/registration/v1/resources.proto: nrp.registration.v1.CaseState: "
                           "first value must be CASE_STATE_UNSPECIFIED = 0 (found "
                           "CASE_STATE_NONE = 0)"));
 }
@@ -443,22 +444,22 @@ TEST(ContractConventionsTest, MutationWithoutRequestIdIsReported) {
 
 TEST(ContractConventionsTest, FieldWithoutCommentIsReported) {
   BrokenCopy copy;
-  copy.AppendField(kRegistration, "RegistrationCase", "archive_reason",
-                   copy.NextFieldNumber(kRegistration, "RegistrationCase"),
+  copy.AppendField(kRegistrationResources, "RegistrationCase", "archive_reason",
+                   copy.NextFieldNumber(kRegistrationResources, "RegistrationCase"),
                    pb::FieldDescriptorProto::TYPE_STRING, pb::FieldDescriptorProto::LABEL_OPTIONAL,
                    "", /*commented=*/false);
   EXPECT_THAT(copy.Conventions(),
-              ElementsAre("nrp/registration/v1/registration.proto: "
+              ElementsAre("nrp/registration/v1/resources.proto: "
                           "nrp.registration.v1.RegistrationCase.archive_reason: field has no "
                           "leading comment"));
 }
 
 TEST(ContractConventionsTest, EnumValueWithoutPrefixIsReported) {
   BrokenCopy copy;
-  copy.AppendEnumValue(kRegistration, "CaseState", "ARCHIVED",
-                       copy.NextEnumNumber(kRegistration, "CaseState"));
+  copy.AppendEnumValue(kRegistrationResources, "CaseState", "ARCHIVED",
+                       copy.NextEnumNumber(kRegistrationResources, "CaseState"));
   EXPECT_THAT(copy.Conventions(),
-              ElementsAre("nrp/registration/v1/registration.proto: "
+              ElementsAre("nrp/registration/v1/resources.proto: "
                           "nrp.registration.v1.CaseState.ARCHIVED: enum value does not start "
                           "with CASE_STATE_"));
 }
@@ -520,12 +521,12 @@ TEST(ContractConventionsTest, PackageOutsideTheLayoutIsReported) {
 TEST(ContractGateTest, PureAdditionsPassAndRequireANewLock) {
   BrokenCopy copy;
   // A new field, enum value, rpc with its request, and a new event.
-  const int field_number = copy.NextFieldNumber(kRegistration, "RegistrationCase");
-  const int value_number = copy.NextEnumNumber(kRegistration, "CaseState");
-  copy.AppendField(kRegistration, "RegistrationCase", "archived_at", field_number,
+  const int field_number = copy.NextFieldNumber(kRegistrationResources, "RegistrationCase");
+  const int value_number = copy.NextEnumNumber(kRegistrationResources, "CaseState");
+  copy.AppendField(kRegistrationResources, "RegistrationCase", "archived_at", field_number,
                    pb::FieldDescriptorProto::TYPE_MESSAGE, pb::FieldDescriptorProto::LABEL_OPTIONAL,
                    ".google.protobuf.Timestamp");
-  copy.AppendEnumValue(kRegistration, "CaseState", "CASE_STATE_ARCHIVED", value_number);
+  copy.AppendEnumValue(kRegistrationResources, "CaseState", "CASE_STATE_ARCHIVED", value_number);
   copy.AppendMessage(kRegistration, "GetCaseHistoryRequest");
   copy.AppendField(kRegistration, "GetCaseHistoryRequest", "case_id", 1,
                    pb::FieldDescriptorProto::TYPE_STRING);

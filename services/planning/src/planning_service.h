@@ -5,9 +5,9 @@
 
 #include <memory>
 
-#include "api/config.h"
+#include "app/config.h"
 #include "api/planning_api.h"
-#include "api/progress.h"
+#include "app/progress.h"
 #include "nrp/service/runtime.h"
 
 namespace nrp::planning {
@@ -23,12 +23,12 @@ class PlanningService {
 
   const PlanningConfig& config() const { return config_; }
   api::PlanningApi& api() { return *api_; }
-  api::ProgressEngine& progress() { return *progress_; }
+  app::ProgressEngine& progress() { return *progress_; }
 
  private:
   service::Runtime& rt_;
   PlanningConfig config_;
-  std::unique_ptr<api::ProgressEngine> progress_;
+  std::unique_ptr<app::ProgressEngine> progress_;
   std::unique_ptr<api::PlanningApi> api_;
 };
 

@@ -1,9 +1,9 @@
 // CheckConflicts: a geometry and an intended use against the zones in force.
 #include <algorithm>
 
-#include "api/convert.h"
 #include "api/planning_api.h"
 #include "api/request_util.h"
+#include "convert/convert.h"
 #include "domain/conflict_rules.h"
 #include "nrp/db/migrations.h"
 #include "nrp/db/transaction.h"
@@ -42,7 +42,7 @@ common::ZoneCheckResult ToProto(const Assessment& a, SpatialUse use,
     r->set_version(l.version);
   }
   out.set_intended_use(static_cast<common::SpatialUse>(static_cast<int>(use)));
-  api::ToProto(checked_at, out.mutable_checked_at());
+  planning::ToProto(checked_at, out.mutable_checked_at());
   for (const FailedRule& f : a.failed_rules) out.add_failed_rules(f.type + ": " + f.description);
   return out;
 }

@@ -3,7 +3,7 @@
 #include <map>
 #include <set>
 
-#include "api/convert.h"
+#include "convert/convert.h"
 #include "api/planning_api.h"
 #include "api/request_util.h"
 #include "domain/layer_import.h"
@@ -156,7 +156,7 @@ ZoneCheck CheckZone(const v1::Zone& in, size_t index, const store::LayerRow& lay
 }  // namespace
 
 PlanningApi::PlanningApi(service::Runtime& runtime, const PlanningConfig& config,
-                         ProgressEngine& progress)
+                         app::ProgressEngine& progress)
     : rt_(runtime), config_(config), progress_(progress) {
   SetCacheNamespace("default");
 }

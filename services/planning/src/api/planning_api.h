@@ -8,8 +8,8 @@
 
 #include <memory>
 
-#include "api/config.h"
-#include "api/progress.h"
+#include "app/config.h"
+#include "app/progress.h"
 #include "nrp/cache/read_through_cache.h"
 #include "nrp/planning/v1/planning.grpc.pb.h"
 #include "nrp/service/runtime.h"
@@ -23,7 +23,7 @@ inline constexpr std::string_view kErrorDomain = "planning.nrp";
 
 class PlanningApi final : public v1::PlanningService::Service {
  public:
-  PlanningApi(service::Runtime& runtime, const PlanningConfig& config, ProgressEngine& progress);
+  PlanningApi(service::Runtime& runtime, const PlanningConfig& config, app::ProgressEngine& progress);
 
   grpc::Status CreateZoneLayer(grpc::ServerContext*, const v1::CreateZoneLayerRequest*,
                                v1::ZoneLayer*) override;
@@ -77,7 +77,7 @@ class PlanningApi final : public v1::PlanningService::Service {
  private:
   service::Runtime& rt_;
   const PlanningConfig& config_;
-  ProgressEngine& progress_;
+  app::ProgressEngine& progress_;
   std::unique_ptr<cache::ReadThroughCache> check_cache_;
 };
 

@@ -1,7 +1,7 @@
 // Plans, indicators, reported values and progress.
 #include <cmath>
 
-#include "api/convert.h"
+#include "convert/convert.h"
 #include "api/planning_api.h"
 #include "api/request_util.h"
 #include "nrp/core/uuid.h"
@@ -379,7 +379,7 @@ grpc::Status PlanningApi::GetIndicatorProgress(grpc::ServerContext* ctx,
   if (auto st = CheckId(req->indicator_id(), "indicator_id"); !st.ok()) return ToGrpc(st);
   auto r = db::Transact(rt_.db(), [&](pqxx::work& tx) -> Result<v1::IndicatorProgress> {
     NRP_ASSIGN_OR_RETURN(auto ind, LoadIndicator(tx, req->indicator_id()));
-    NRP_ASSIGN_OR_RETURN(Progress p, progress_.Evaluate(tx, ind));
+    NRP_ASSIGN_OR_RETURN(app::Progress p, progress_.Evaluate(tx, ind));
     NRP_ASSIGN_OR_RETURN(auto series, store::ValueSeries(tx, ind.indicator_id));
     v1::IndicatorProgress out;
     out.set_indicator_id(ind.indicator_id);

@@ -62,11 +62,11 @@ const std::vector<MeasureKind> kMineMeasures = {
 
 }  // namespace
 
-void Register(service::Runtime& runtime_in, api::ProgressEngine& progress, int utc_offset_hours) {
+void Register(service::Runtime& runtime_in, app::ProgressEngine& progress, int utc_offset_hours) {
   using nrp::events::kLandSupplyTopic;
   using nrp::events::kMiningRightsTopic;
   using nrp::events::kRestorationTopic;
-  api::ProgressEngine* engine = &progress;
+  app::ProgressEngine* engine = &progress;
   service::Runtime* runtime = &runtime_in;
   // Types of these topics without a handler here feed no indicator; the consumer passes
   // over them (libs/events).

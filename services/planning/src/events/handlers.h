@@ -12,11 +12,11 @@
 // code) is permanent and goes to the dead-letter topic.
 #pragma once
 
-#include "api/progress.h"
+#include "app/progress.h"
 #include "nrp/service/runtime.h"
 
 namespace nrp::planning::events {
 
-void Register(service::Runtime& runtime, api::ProgressEngine& progress, int utc_offset_hours);
+void Register(service::Runtime& runtime, app::ProgressEngine& progress, int utc_offset_hours);
 
 }  // namespace nrp::planning::events

@@ -1,4 +1,4 @@
-#include "api/reference_data.h"
+#include "app/reference_data.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -11,7 +11,7 @@
 #include "nrp/planning/v1/planning.pb.h"
 #include "store/plan_store.h"
 
-namespace nrp::planning::api {
+namespace nrp::planning::app {
 
 namespace fs = std::filesystem;
 
@@ -92,4 +92,4 @@ Result<LoadReport> LoadReferenceData(db::Pool& pool, const std::string& data_dir
   return report;
 }
 
-}  // namespace nrp::planning::api
+}  // namespace nrp::planning::app

@@ -1,4 +1,4 @@
-#include "api/config.h"
+#include "app/config.h"
 
 #include <filesystem>
 

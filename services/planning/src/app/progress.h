@@ -13,14 +13,14 @@
 #include <string>
 #include <vector>
 
-#include "api/config.h"
+#include "app/config.h"
 #include "domain/indicator.h"
 #include "nrp/core/calendar.h"
 #include "nrp/core/status.h"
 #include "nrp/service/runtime.h"
 #include "store/plan_store.h"
 
-namespace nrp::planning::api {
+namespace nrp::planning::app {
 
 struct Progress {
   std::optional<double> value;
@@ -54,4 +54,4 @@ class ProgressEngine {
   const PlanningConfig& config_;
 };
 
-}  // namespace nrp::planning::api
+}  // namespace nrp::planning::app

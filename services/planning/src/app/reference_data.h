@@ -10,7 +10,7 @@
 #include "nrp/core/status.h"
 #include "nrp/db/pool.h"
 
-namespace nrp::planning::api {
+namespace nrp::planning::app {
 
 struct LoadReport {
   int plans = 0;
@@ -22,4 +22,4 @@ struct LoadReport {
 Result<LoadReport> LoadReferenceData(db::Pool& pool, const std::string& data_dir,
                                      const Clock& clock);
 
-}  // namespace nrp::planning::api
+}  // namespace nrp::planning::app

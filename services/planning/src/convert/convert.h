@@ -18,9 +18,8 @@
 #include "store/plan_store.h"
 #include "store/zone_store.h"
 
-namespace nrp::planning::api {
+namespace nrp::planning {
 
-namespace v1 = ::nrp::planning::v1;
 namespace common = ::nrp::common::v1;
 
 void ToProto(TimePoint t, google::protobuf::Timestamp* out);
@@ -58,4 +57,4 @@ v1::Plan ToProto(const store::PlanRow& plan);
 v1::Indicator ToProto(const store::IndicatorRow& indicator);
 v1::IndicatorValue ToProto(const store::ValueRow& value);
 
-}  // namespace nrp::planning::api
+}  // namespace nrp::planning

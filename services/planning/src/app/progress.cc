@@ -1,10 +1,10 @@
-#include "api/progress.h"
+#include "app/progress.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
-#include "api/convert.h"
+#include "convert/convert.h"
 #include "nrp/core/log.h"
 #include "nrp/core/uuid.h"
 #include "nrp/db/transaction.h"
@@ -12,7 +12,7 @@
 #include "nrp/service/publish.h"
 #include "store/zone_store.h"
 
-namespace nrp::planning::api {
+namespace nrp::planning::app {
 namespace {
 
 // Restoration project kinds (nrp.restoration.v1.ProjectKind).
@@ -318,4 +318,4 @@ Status ProgressEngine::RecomputeAll() {
   return first;
 }
 
-}  // namespace nrp::planning::api
+}  // namespace nrp::planning::app

@@ -1,8 +1,8 @@
-#include "api/convert.h"
+#include "convert/convert.h"
 
 #include <cmath>
 
-namespace nrp::planning::api {
+namespace nrp::planning {
 
 void ToProto(TimePoint t, google::protobuf::Timestamp* out) {
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
@@ -350,4 +350,4 @@ v1::IndicatorValue ToProto(const store::ValueRow& v) {
   return out;
 }
 
-}  // namespace nrp::planning::api
+}  // namespace nrp::planning
