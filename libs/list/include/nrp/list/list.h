@@ -103,7 +103,7 @@ class Params {
  public:
   Params() = default;
   explicit Params(std::vector<std::string> first) : values_(std::move(first)) {}
-  // Adds a value and returns its placeholder.
+  // Adds a value and returns the marker that stands for it in the SQL text ("$3").
   std::string Add(std::string value) {
     values_.push_back(std::move(value));
     return "$" + std::to_string(values_.size());
