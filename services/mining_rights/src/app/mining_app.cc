@@ -1,0 +1,923 @@
+#include "app/mining_app.h"
+
+#include <cctype>
+
+#include "domain/grant.h"
+#include "domain/licence_number.h"
+#include "domain/minerals.h"
+#include "domain/production_scale.h"
+#include "domain/right.h"
+#include "domain/spatial_gate.h"
+#include "domain/terms.h"
+#include "nrp/core/log.h"
+#include "nrp/core/uuid.h"
+#include "nrp/db/migrations.h"
+#include "nrp/db/transaction.h"
+#include "nrp/mining_rights/v1/events.pb.h"
+#include "nrp/service/publish.h"
+#include "nrp/service/wire_time.h"
+
+namespace nrp::mining_rights {
+
+using service::FromTimestamp;
+using service::ToProtoDate;
+using service::ToTimestamp;
+
+namespace {
+
+namespace cpb = ::nrp::common::v1;
+
+cpb::Money Fen(int64_t fen) {
+  cpb::Money m;
+  m.set_fen(fen);
+  return m;
+}
+
+std::string IdentityKey(const cpb::Party& party) {
+  std::string id;
+  for (char c : party.id_number()) {
+    id += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return db::Sha256Hex(std::to_string(static_cast<int>(party.id_type())) + ":" + id);
+}
+
+Status CheckParty(const cpb::Party& p, const std::string& field) {
+  if (p.name().empty()) return Error::InvalidArgument(field + ".name", "is required");
+  if (p.id_type() == cpb::ID_DOCUMENT_TYPE_UNSPECIFIED || !cpb::IdDocumentType_IsValid(p.id_type())) {
+    return Error::InvalidArgument(field + ".id_type", "is required");
+  }
+  if (p.id_number().empty()) return Error::InvalidArgument(field + ".id_number", "is required");
+  return Ok();
+}
+
+Status CheckRegion(const std::string& code, const std::string& field) {
+  if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos) {
+    return Error::InvalidArgument(field, "must be a 6-digit GB/T 2260 code, got '" + code + "'");
+  }
+  return Ok();
+}
+
+bool IsCompetitiveMethod(v1::GrantMethod m) {
+  return m == v1::GRANT_METHOD_TENDER || m == v1::GRANT_METHOD_AUCTION ||
+         m == v1::GRANT_METHOD_LISTING;
+}
+
+auction::Method AuctionMethod(v1::GrantMethod m) {
+  switch (m) {
+    case v1::GRANT_METHOD_AUCTION:
+      return auction::Method::kAuction;
+    case v1::GRANT_METHOD_LISTING:
+      return auction::Method::kListing;
+    default:
+      return auction::Method::kTender;
+  }
+}
+
+auction::Lot LotOf(const v1::GrantOffer& o) {
+  auction::Lot lot;
+  lot.id = o.offer_id();
+  lot.noun = "grant offer";
+  lot.method = AuctionMethod(o.method());
+  lot.bidding_start = o.has_bidding_start() ? FromTimestamp(o.bidding_start()) : TimePoint::max();
+  lot.bidding_end = o.has_bidding_end() ? FromTimestamp(o.bidding_end()) : TimePoint::min();
+  lot.starting_price_fen = o.starting_price().fen();
+  lot.bid_increment_fen = o.bid_increment().fen();
+  lot.reserve_price_fen = o.reserve_price().fen();
+  return lot;
+}
+
+Status OfferState(const v1::GrantOffer& o, std::initializer_list<v1::GrantOfferState> allowed,
+                  const std::string& doing) {
+  for (auto s : allowed) {
+    if (o.state() == s) return Ok();
+  }
+  return Error::FailedPrecondition("OFFER_STATE", o.offer_id(),
+                                   "grant offer " + o.offer_id() + " is " +
+                                       v1::GrantOfferState_Name(o.state()) + "; " + doing);
+}
+
+// The domain's view of a right (right.h) and back.
+MiningRight DomainRight(const v1::MiningRight& r) {
+  MiningRight d;
+  d.right_id = r.right_id();
+  d.kind = static_cast<RightKind>(r.kind());
+  d.holder_id = IdentityKey(r.holder());
+  d.state = static_cast<RightState>(r.state());
+  d.scale_class = static_cast<ScaleClass>(r.scale_class());
+  d.valid_from = Date(r.valid_from().year(), static_cast<unsigned>(r.valid_from().month()),
+                      static_cast<unsigned>(r.valid_from().day()));
+  d.valid_to = Date(r.valid_to().year(), static_cast<unsigned>(r.valid_to().month()),
+                    static_cast<unsigned>(r.valid_to().day()));
+  d.extension_count = r.extension_count();
+  d.restoration_pending = r.restoration_pending();
+  if (r.pending_cancellation() != v1::CANCELLATION_REASON_UNSPECIFIED) {
+    d.pending_cancellation = static_cast<CancellationReason>(r.pending_cancellation());
+  }
+  return d;
+}
+
+void Store(const MiningRight& d, v1::MiningRight* r) {
+  r->set_state(static_cast<v1::MiningRightState>(d.state));
+  *r->mutable_valid_to() = ToProtoDate(d.valid_to);
+  r->set_extension_count(d.extension_count);
+  r->set_restoration_pending(d.restoration_pending);
+  r->set_pending_cancellation(d.pending_cancellation
+                                  ? static_cast<v1::CancellationReason>(*d.pending_cancellation)
+                                  : v1::CANCELLATION_REASON_UNSPECIFIED);
+}
+
+bool Has(const Transition& t, RightEvent e) {
+  for (auto x : t.events) {
+    if (x == e) return true;
+  }
+  return false;
+}
+
+// Allows every region (the scheduler's own steps).
+Status AnyRegion(const std::string&) { return Ok(); }
+
+}  // namespace
+
+void MaskParty(cpb::Party* party) {
+  if (!party->id_number().empty()) party->set_id_number(log::MaskIdNumber(party->id_number()));
+  if (!party->phone().empty()) party->set_phone(log::MaskIdNumber(party->phone()));
+}
+
+MiningRightsConfig MiningRightsConfig::FromEnv(Env& env) {
+  MiningRightsConfig c;
+  c.rules.min_notice_days = static_cast<int>(
+      env.Int("NRP_MINING_RIGHTS_NOTICE_DAYS", kLegalMinNoticeDays, kLegalMinNoticeDays, 365));
+  c.rules.min_listing_days = static_cast<int>(
+      env.Int("NRP_MINING_RIGHTS_LISTING_DAYS", kLegalMinListingDays, kLegalMinListingDays, 365));
+  c.rules.extension_lead_days = static_cast<int>(env.Int("NRP_MINING_RIGHTS_EXTENSION_LEAD_DAYS",
+                                                         kLegalExtensionLeadDays,
+                                                         kLegalExtensionLeadDays, 365));
+  c.scheduler = env.Bool("NRP_MINING_RIGHTS_SCHEDULER", true);
+  c.scheduler_interval =
+      env.Duration("NRP_MINING_RIGHTS_SCHEDULER_INTERVAL", std::chrono::seconds(1));
+  return c;
+}
+
+MiningRightsApp::MiningRightsApp(service::Runtime& rt, MiningRightsConfig config,
+                                 auction::LiveBoard& board)
+    : rt_(rt), config_(std::move(config)), board_(board) {}
+
+Status MiningRightsApp::Publish(pqxx::dbtransaction& tx, const google::protobuf::Message& event,
+                                const std::string& region_code) {
+  return service::Publish(rt_, tx, event, region_code);
+}
+
+Status MiningRightsApp::Gate(pqxx::work& tx, const store::Block& block,
+                             const std::string& region_code, const std::string& subject,
+                             v1::MiningMethod method, const std::vector<std::string>& except) {
+  NRP_ASSIGN_OR_RETURN(GateMeasurement m, store::MeasureGate(tx, block, region_code, except));
+  return CheckSpatialGate(m, {subject, static_cast<MiningMethod>(method)});
+}
+
+// ---------------------------------------------------------------- offers
+
+Result<v1::GrantOffer> MiningRightsApp::CreateOffer(pqxx::work& tx, const v1::GrantOffer& in,
+                                                    const Authorize& authorize) {
+  NRP_RETURN_IF_ERROR(CheckRegion(in.region_code(), "offer.region_code"));
+  if (in.kind() != v1::MINING_RIGHT_KIND_EXPLORATION && in.kind() != v1::MINING_RIGHT_KIND_MINING) {
+    return Error::InvalidArgument("offer.kind", "must be MINING_RIGHT_KIND_EXPLORATION or "
+                                                "MINING_RIGHT_KIND_MINING");
+  }
+  if (in.project_name().empty() || in.project_name().size() > 300) {
+    return Error::InvalidArgument("offer.project_name", "must be 1 to 300 bytes");
+  }
+  NRP_ASSIGN_OR_RETURN(const Mineral* mineral,
+                       ValidateMineralCode(in.main_mineral().code(), "offer.main_mineral.code"));
+  if (!v1::GrantMethod_IsValid(in.method()) || in.method() == v1::GRANT_METHOD_UNSPECIFIED ||
+      in.method() == v1::GRANT_METHOD_APPLICATION_FIRST) {
+    return Error::InvalidArgument("offer.method",
+                                  "must be tender, auction, listing or negotiation");
+  }
+  if (!v1::MiningMethod_IsValid(in.mining_method()) || !v1::ScaleClass_IsValid(in.deposit_scale()) ||
+      !v1::NegotiationBasis_IsValid(in.negotiation_basis())) {
+    return Error::InvalidArgument("offer", "carries an unknown enum value");
+  }
+  if (in.term_years() <= 0 || in.term_years() > 30) {
+    return Error::InvalidArgument("offer.term_years", "must be 1 to 30");
+  }
+  for (const auto& [field, fen] : {std::pair<const char*, int64_t>{"offer.starting_price.fen",
+                                                                   in.starting_price().fen()},
+                                   {"offer.reserve_price.fen", in.reserve_price().fen()},
+                                   {"offer.bid_increment.fen", in.bid_increment().fen()},
+                                   {"offer.deposit.fen", in.deposit().fen()}}) {
+    if (fen < 0 || fen > 1'000'000'000'000'000) {
+      return Error::InvalidArgument(field, "must be 0 to 10^18 fen");
+    }
+  }
+  const bool competitive = IsCompetitiveMethod(in.method());
+  if (competitive) {
+    if (in.starting_price().fen() <= 0) {
+      return Error::InvalidArgument("offer.starting_price.fen", "must be more than 0 fen");
+    }
+    if (in.method() != v1::GRANT_METHOD_TENDER && in.bid_increment().fen() <= 0) {
+      return Error::InvalidArgument("offer.bid_increment.fen", "must be more than 0 fen");
+    }
+    if (!in.has_bidding_start() || !in.has_bidding_end()) {
+      return Error::InvalidArgument("offer.bidding_start", "a competitive grant needs its "
+                                                           "bidding period");
+    }
+  }
+  NRP_RETURN_IF_ERROR(authorize(in.region_code()));
+
+  v1::GrantOffer o = in;
+  o.set_offer_id(NewUuidV7());
+  o.set_state(v1::GRANT_OFFER_STATE_DRAFT);
+  o.clear_published_at();
+  o.clear_notice();
+  o.clear_result();
+  o.clear_zone_check();
+  const std::string subject = "grant offer " + o.offer_id();
+
+  GrantPlan plan;
+  plan.offer_id = o.offer_id();
+  plan.mineral = mineral;
+  plan.method = static_cast<GrantMethod>(o.method());
+  plan.basis = static_cast<NegotiationBasis>(o.negotiation_basis());
+  plan.clean_grant = o.clean_grant();
+  NRP_RETURN_IF_ERROR(CheckGrantMethod(plan, config_.rules));
+  if (competitive) {
+    NRP_RETURN_IF_ERROR(CheckBiddingPeriod({o.offer_id(), plan.method,
+                                            FromTimestamp(o.bidding_start()),
+                                            FromTimestamp(o.bidding_end())},
+                                           config_.rules));
+  }
+  if (o.kind() == v1::MINING_RIGHT_KIND_MINING) {
+    NewMine mine;
+    mine.offer_id = o.offer_id();
+    mine.mineral_code = o.main_mineral().code();
+    mine.method = static_cast<MiningMethod>(o.mining_method());
+    mine.deposit_scale = static_cast<ScaleClass>(o.deposit_scale());
+    mine.planned = {o.planned_scale().annual_output(),
+                    static_cast<OutputUnit>(o.planned_scale().unit())};
+    mine.gas_outburst = o.gas_outburst();
+    mine.region_code = o.region_code();
+    mine.historical_site_restoration = o.historical_site_restoration();
+    NRP_RETURN_IF_ERROR(CheckMinimumProductionScale(mine));
+  }
+  NRP_ASSIGN_OR_RETURN(store::Block block, store::MeasureBlock(tx, o.geometry(), "offer.geometry"));
+  o.mutable_area()->set_square_metres(block.area_m2);
+  o.mutable_main_mineral()->set_name(std::string(mineral->name));
+  o.mutable_main_mineral()->set_mineral_class(
+      static_cast<v1::MineralClass>(mineral->mineral_class));
+  NRP_RETURN_IF_ERROR(Gate(tx, block, o.region_code(), subject, o.mining_method()));
+  const TimePoint now = rt_.clock().Now();
+  *o.mutable_create_time() = ToTimestamp(now);
+  *o.mutable_update_time() = ToTimestamp(now);
+  NRP_RETURN_IF_ERROR(store::InsertOffer(tx, o, block.hex_ewkb));
+  return o;
+}
+
+Result<v1::GrantOffer> MiningRightsApp::PublishOffer(pqxx::work& tx, const std::string& offer_id,
+                                                     const cpb::DocumentReference& notice,
+                                                     const Authorize& authorize) {
+  NRP_ASSIGN_OR_RETURN(store::OfferRow row, store::GetOffer(tx, offer_id, true));
+  v1::GrantOffer& o = row.offer;
+  NRP_RETURN_IF_ERROR(authorize(o.region_code()));
+  NRP_RETURN_IF_ERROR(OfferState(o, {v1::GRANT_OFFER_STATE_DRAFT}, "only a draft is published"));
+  const TimePoint now = rt_.clock().Now();
+  if (IsCompetitiveMethod(o.method())) {
+    NRP_RETURN_IF_ERROR(CheckNoticePeriod({o.offer_id(), static_cast<GrantMethod>(o.method()),
+                                           FromTimestamp(o.bidding_start()),
+                                           FromTimestamp(o.bidding_end())},
+                                          now, config_.rules));
+  }
+  NRP_ASSIGN_OR_RETURN(store::Block block, store::MeasureBlock(tx, o.geometry(), "geometry"));
+  NRP_RETURN_IF_ERROR(
+      Gate(tx, block, o.region_code(), "grant offer " + o.offer_id(), o.mining_method()));
+  o.set_state(v1::GRANT_OFFER_STATE_PUBLISHED);
+  *o.mutable_published_at() = ToTimestamp(now);
+  *o.mutable_notice() = notice;
+  *o.mutable_update_time() = ToTimestamp(now);
+  NRP_RETURN_IF_ERROR(store::UpdateOffer(tx, o));
+  v1::GrantOfferPublished e;
+  e.set_offer_id(o.offer_id());
+  e.set_region_code(o.region_code());
+  e.set_kind(o.kind());
+  e.set_project_name(o.project_name());
+  *e.mutable_main_mineral() = o.main_mineral();
+  *e.mutable_geometry() = o.geometry();
+  *e.mutable_area() = o.area();
+  e.set_method(o.method());
+  e.set_clean_grant(o.clean_grant());
+  *e.mutable_starting_price() = o.starting_price();
+  if (o.has_bidding_start()) *e.mutable_bidding_start() = o.bidding_start();
+  if (o.has_bidding_end()) *e.mutable_bidding_end() = o.bidding_end();
+  *e.mutable_notice() = notice;
+  NRP_RETURN_IF_ERROR(Publish(tx, e, o.region_code()));
+  return o;
+}
+
+Result<v1::GrantOffer> MiningRightsApp::CancelOffer(pqxx::work& tx, const std::string& offer_id,
+                                                    const std::string& reason,
+                                                    const Authorize& authorize) {
+  if (reason.empty()) return Error::InvalidArgument("reason", "is required");
+  NRP_ASSIGN_OR_RETURN(store::OfferRow row, store::GetOffer(tx, offer_id, true));
+  v1::GrantOffer& o = row.offer;
+  NRP_RETURN_IF_ERROR(authorize(o.region_code()));
+  NRP_RETURN_IF_ERROR(OfferState(
+      o, {v1::GRANT_OFFER_STATE_DRAFT, v1::GRANT_OFFER_STATE_PUBLISHED, v1::GRANT_OFFER_STATE_BIDDING},
+      "only an offer not yet closed is cancelled"));
+  const TimePoint now = rt_.clock().Now();
+  o.set_state(v1::GRANT_OFFER_STATE_CANCELLED);
+  *o.mutable_update_time() = ToTimestamp(now);
+  NRP_RETURN_IF_ERROR(store::UpdateOffer(tx, o));
+  v1::GrantOfferCancelled e;
+  e.set_offer_id(o.offer_id());
+  e.set_region_code(o.region_code());
+  e.set_reason(reason);
+  *e.mutable_cancelled_at() = ToTimestamp(now);
+  NRP_RETURN_IF_ERROR(Publish(tx, e, o.region_code()));
+  return o;
+}
+
+Result<v1::GrantBidder> MiningRightsApp::RegisterBidder(pqxx::work& tx, const std::string& offer_id,
+                                                        const cpb::Party& bidder,
+                                                        int64_t deposit_paid_fen,
+                                                        const cpb::DocumentReference& receipt,
+                                                        const Authorize& authorize) {
+  NRP_RETURN_IF_ERROR(CheckParty(bidder, "bidder"));
+  NRP_ASSIGN_OR_RETURN(store::OfferRow row, store::GetOffer(tx, offer_id, true));
+  const v1::GrantOffer& o = row.offer;
+  NRP_RETURN_IF_ERROR(authorize(o.region_code()));
+  NRP_RETURN_IF_ERROR(OfferState(o, {v1::GRANT_OFFER_STATE_PUBLISHED, v1::GRANT_OFFER_STATE_BIDDING},
+                                 "bidders register while it is published or bidding"));
+  if (!IsCompetitiveMethod(o.method())) {
+    return Error::FailedPrecondition("NOT_COMPETITIVE", o.offer_id(),
+                                     "grant offer " + o.offer_id() + " is a " +
+                                         v1::GrantMethod_Name(o.method()) + " and takes no bidders");
+  }
+  const TimePoint now = rt_.clock().Now();
+  if (o.has_bidding_end() && now >= FromTimestamp(o.bidding_end())) {
+    return Error::FailedPrecondition("BIDDING_ENDED", o.offer_id(),
+                                     "bidding on grant offer " + o.offer_id() + " has ended");
+  }
+  if (deposit_paid_fen < o.deposit().fen()) {
+    return Error::FailedPrecondition("DEPOSIT_NOT_PAID", o.offer_id(),
+                                     "the deposit of grant offer " + o.offer_id() + " is " +
+                                         auction::FormatMoney(o.deposit().fen()) + "; " +
+                                         auction::FormatMoney(deposit_paid_fen) + " was paid");
+  }
+  v1::GrantBidder b;
+  b.set_registration_id(NewUuidV7());
+  b.set_offer_id(o.offer_id());
+  *b.mutable_bidder() = bidder;
+  b.mutable_deposit_paid()->set_fen(deposit_paid_fen);
+  *b.mutable_deposit_receipt() = receipt;
+  *b.mutable_registered_at() = ToTimestamp(now);
+  return store::InsertBidder(tx, std::move(b), IdentityKey(bidder));
+}
+
+namespace {
+
+// A grant offer as the bidding engine's lot (libs/auction).
+class GrantOfferLot final : public auction::LotTable {
+ public:
+  GrantOfferLot(service::Runtime& rt, const std::string& offer_id, const Authorize& authorize)
+      : rt_(rt), offer_id_(offer_id), authorize_(authorize) {}
+
+  Result<auction::LockedLot> Lock(pqxx::work& tx, TimePoint now) override {
+    NRP_ASSIGN_OR_RETURN(row_, store::GetOffer(tx, offer_id_, true));
+    v1::GrantOffer& o = row_.offer;
+    NRP_RETURN_IF_ERROR(authorize_(o.region_code()));
+    NRP_RETURN_IF_ERROR(OfferState(o, {v1::GRANT_OFFER_STATE_PUBLISHED, v1::GRANT_OFFER_STATE_BIDDING},
+                                   "bids are taken only while bidding runs"));
+    if (!IsCompetitiveMethod(o.method())) {
+      return Error::FailedPrecondition("NOT_COMPETITIVE", o.offer_id(),
+                                       "grant offer " + o.offer_id() + " takes no bids");
+    }
+    if (o.state() == v1::GRANT_OFFER_STATE_PUBLISHED && o.has_bidding_start() &&
+        now >= FromTimestamp(o.bidding_start())) {
+      o.set_state(v1::GRANT_OFFER_STATE_BIDDING);
+      *o.mutable_update_time() = ToTimestamp(now);
+      NRP_RETURN_IF_ERROR(store::UpdateOffer(tx, o));
+    }
+    return auction::LockedLot{LotOf(o), row_.board};
+  }
+  Result<bool> HasBid(pqxx::work& tx, const std::string& bidder_number) override {
+    return store::BidderHasBid(tx, offer_id_, bidder_number);
+  }
+  Status Record(pqxx::work& tx, const auction::Bid& accepted, TimePoint placed_at,
+                bool raises) override {
+    v1::GrantBid& bid = recorded_;
+    bid.set_bid_id(accepted.bid_id);
+    bid.set_offer_id(offer_id_);
+    bid.set_bidder_number(accepted.bidder_number);
+    bid.mutable_amount()->set_fen(accepted.amount_fen);
+    *bid.mutable_placed_at() = ToTimestamp(placed_at);
+    bid.set_valid(true);
+    NRP_RETURN_IF_ERROR(store::InsertBid(tx, bid, accepted.seq, raises));
+    if (!raises) return Ok();
+    v1::GrantBidPlaced e;
+    e.set_offer_id(offer_id_);
+    e.set_region_code(row_.offer.region_code());
+    e.set_bid_id(bid.bid_id());
+    e.set_bidder_number(bid.bidder_number());
+    *e.mutable_amount() = bid.amount();
+    *e.mutable_placed_at() = bid.placed_at();
+    return service::Publish(rt_, tx, e, row_.offer.region_code());
+  }
+  const v1::GrantBid& recorded() const { return recorded_; }
+
+ private:
+  service::Runtime& rt_;
+  std::string offer_id_;
+  const Authorize& authorize_;
+  store::OfferRow row_;
+  v1::GrantBid recorded_;
+};
+
+}  // namespace
+
+Result<v1::GrantBid> MiningRightsApp::PlaceBid(pqxx::work& tx, auction::Bidding& bidding,
+                                               const std::string& offer_id,
+                                               const std::string& bidder_number, int64_t amount_fen,
+                                               const Authorize& authorize,
+                                               std::optional<auction::PlacedBid>* placed) {
+  placed->reset();
+  NRP_ASSIGN_OR_RETURN(auto bidder, store::FindBidder(tx, offer_id, bidder_number));
+  if (!bidder) {
+    NRP_ASSIGN_OR_RETURN(store::OfferRow seen, store::GetOffer(tx, offer_id, false));
+    NRP_RETURN_IF_ERROR(authorize(seen.offer.region_code()));
+    return Error::FailedPrecondition("BIDDER_NOT_REGISTERED", bidder_number,
+                                     "bidder number " + bidder_number +
+                                         " is not registered for grant offer " + offer_id);
+  }
+  GrantOfferLot lot(rt_, offer_id, authorize);
+  NRP_ASSIGN_OR_RETURN(auto p, bidding.Place(tx, lot, bidder_number, amount_fen, rt_.clock().Now()));
+  *placed = std::move(p);
+  return lot.recorded();
+}
+
+Result<v1::GrantOffer> MiningRightsApp::CloseOffer(pqxx::work& tx, const std::string& offer_id,
+                                                   const std::string& winning_bid_id,
+                                                   const cpb::Party* agreed_grantee,
+                                                   int64_t agreed_price_fen,
+                                                   const cpb::DocumentReference& confirmation,
+                                                   const Authorize& authorize) {
+  NRP_ASSIGN_OR_RETURN(store::OfferRow row, store::GetOffer(tx, offer_id, true));
+  v1::GrantOffer& o = row.offer;
+  NRP_RETURN_IF_ERROR(authorize(o.region_code()));
+  const TimePoint now = rt_.clock().Now();
+  v1::GrantResult result;
+  if (IsCompetitiveMethod(o.method())) {
+    NRP_RETURN_IF_ERROR(OfferState(o, {v1::GRANT_OFFER_STATE_PUBLISHED, v1::GRANT_OFFER_STATE_BIDDING},
+                                   "only an offer in bidding is closed"));
+    if (agreed_grantee != nullptr || agreed_price_fen != 0) {
+      return Error::InvalidArgument("agreed_grantee",
+                                    "a tender, auction or listing is closed on its bids");
+    }
+    NRP_ASSIGN_OR_RETURN(auto bids, store::BidsOf(tx, o.offer_id()));
+    NRP_ASSIGN_OR_RETURN(auction::Decision d, auction::Decide(LotOf(o), bids, now, winning_bid_id));
+    result.set_valid_bid_count(d.valid_bid_count);
+    if (d.highest_fen > 0) *result.mutable_highest_bid() = Fen(d.highest_fen);
+    if (d.awarded && d.winner) {
+      NRP_ASSIGN_OR_RETURN(auto bidder, store::FindBidder(tx, o.offer_id(), d.winner->bidder_number));
+      if (!bidder) return Error::Internal("winning bidder " + d.winner->bidder_number + " missing");
+      result.set_outcome(v1::GRANT_OUTCOME_AWARDED);
+      *result.mutable_grantee() = bidder->bidder();
+      result.set_grantee_bidder_number(d.winner->bidder_number);
+      *result.mutable_price() = Fen(d.price_fen);
+    } else {
+      result.set_outcome(v1::GRANT_OUTCOME_FAILED);
+      result.set_failure_reason(d.failure_reason);
+    }
+  } else {
+    NRP_RETURN_IF_ERROR(OfferState(o, {v1::GRANT_OFFER_STATE_PUBLISHED},
+                                   "a negotiated grant is closed once published"));
+    if (agreed_grantee == nullptr) {
+      return Error::InvalidArgument("agreed_grantee", "a negotiated grant names its grantee");
+    }
+    NRP_RETURN_IF_ERROR(CheckParty(*agreed_grantee, "agreed_grantee"));
+    if (agreed_price_fen <= 0) {
+      return Error::InvalidArgument("agreed_price.fen", "must be more than 0 fen");
+    }
+    if (agreed_price_fen < o.reserve_price().fen()) {
+      return Error::FailedPrecondition(
+          "BELOW_RESERVE_PRICE", o.offer_id(),
+          "the agreed price " + auction::FormatMoney(agreed_price_fen) +
+              " is below the reserve price of grant offer " + o.offer_id());
+    }
+    result.set_outcome(v1::GRANT_OUTCOME_AWARDED);
+    *result.mutable_grantee() = *agreed_grantee;
+    *result.mutable_price() = Fen(agreed_price_fen);
+  }
+  *result.mutable_determined_at() = ToTimestamp(now);
+  *result.mutable_confirmation() = confirmation;
+  const bool awarded = result.outcome() == v1::GRANT_OUTCOME_AWARDED;
+  o.set_state(awarded ? v1::GRANT_OFFER_STATE_AWARDED : v1::GRANT_OFFER_STATE_FAILED);
+  *o.mutable_result() = result;
+  *o.mutable_update_time() = ToTimestamp(now);
+  NRP_RETURN_IF_ERROR(store::UpdateOffer(tx, o));
+  v1::GrantResult public_result = result;
+  MaskParty(public_result.mutable_grantee());
+  if (awarded) {
+    v1::GrantOfferAwarded e;
+    e.set_offer_id(o.offer_id());
+    e.set_region_code(o.region_code());
+    e.set_method(o.method());
+    *e.mutable_result() = public_result;
+    NRP_RETURN_IF_ERROR(Publish(tx, e, o.region_code()));
+  } else {
+    v1::GrantOfferFailed e;
+    e.set_offer_id(o.offer_id());
+    e.set_region_code(o.region_code());
+    e.set_method(o.method());
+    *e.mutable_result() = public_result;
+    NRP_RETURN_IF_ERROR(Publish(tx, e, o.region_code()));
+  }
+  if (IsCompetitiveMethod(o.method())) {
+    auto removed = board_.Remove(o.offer_id());
+    if (!removed.ok()) {
+      log::Warn("live board not removed; it expires with its TTL",
+                {{"offer_id", o.offer_id()}, {"error", removed.error().ToString()}});
+    }
+  }
+  return o;
+}
+
+// ---------------------------------------------------------------- contract and registration
+
+Result<v1::GrantContract> MiningRightsApp::SignContract(pqxx::work& tx, const v1::GrantContract& in,
+                                                        const Authorize& authorize) {
+  if (in.contract_number().empty() || in.contract_number().size() > 64) {
+    return Error::InvalidArgument("contract.contract_number", "must be 1 to 64 bytes");
+  }
+  if (in.restoration_duty().plan_summary().empty()) {
+    return Error::InvalidArgument("contract.restoration_duty.plan_summary",
+                                  "is required: every grant fixes the holder's restoration duty "
+                                  "(谁开采、谁治理)");
+  }
+  if (in.restoration_duty().estimated_cost().fen() <= 0) {
+    return Error::InvalidArgument("contract.restoration_duty.estimated_cost.fen",
+                                  "must be more than 0 fen");
+  }
+  NRP_ASSIGN_OR_RETURN(store::OfferRow row, store::GetOffer(tx, in.offer_id(), true));
+  v1::GrantOffer& o = row.offer;
+  NRP_RETURN_IF_ERROR(authorize(o.region_code()));
+  NRP_RETURN_IF_ERROR(OfferState(o, {v1::GRANT_OFFER_STATE_AWARDED},
+                                 "a contract is signed for an awarded offer"));
+  NRP_ASSIGN_OR_RETURN(bool signed_already, store::OfferHasContract(tx, o.offer_id()));
+  if (signed_already) {
+    return Error::AlreadyExists("grant offer " + o.offer_id() + " has its contract already");
+  }
+  const int64_t price = o.result().price().fen();
+  int64_t scheduled = 0;
+  for (int i = 0; i < in.installments_size(); ++i) {
+    const int64_t fen = in.installments(i).amount().fen();
+    if (fen <= 0 || fen > price) {
+      return Error::InvalidArgument("contract.installments[" + std::to_string(i) + "].amount.fen",
+                                    "must be more than 0 and at most the price");
+    }
+    NRP_RETURN_IF_ERROR(
+        service::DateOf(in.installments(i).due_date(),
+                        "contract.installments[" + std::to_string(i) + "].due_date")
+            );
+    scheduled += fen;
+  }
+  if (in.installments_size() > 0 && scheduled != price) {
+    return Error::FailedPrecondition(
+        "INSTALMENTS_MISMATCH", o.offer_id(),
+        "the instalments add up to " + auction::FormatMoney(scheduled) + ", not the price " +
+            auction::FormatMoney(price) + " (出让收益)");
+  }
+  const TimePoint now = rt_.clock().Now();
+  v1::GrantContract c = in;
+  c.set_contract_id(NewUuidV7());
+  c.set_region_code(o.region_code());
+  *c.mutable_grantee() = o.result().grantee();
+  *c.mutable_price() = o.result().price();
+  if (c.installments_size() == 0) {
+    auto* one = c.add_installments();
+    *one->mutable_due_date() = ToProtoDate(DateInChina(now).AddDays(60));
+    *one->mutable_amount() = o.result().price();
+  }
+  c.set_term_years(o.term_years());
+  c.set_state(v1::GRANT_CONTRACT_STATE_SIGNED);
+  c.clear_right_id();
+  c.mutable_restoration_duty()->clear_fund_account();
+  *c.mutable_signed_at() = ToTimestamp(now);
+  NRP_RETURN_IF_ERROR(store::InsertContract(tx, c));
+  o.set_state(v1::GRANT_OFFER_STATE_CONTRACTED);
+  *o.mutable_update_time() = ToTimestamp(now);
+  NRP_RETURN_IF_ERROR(store::UpdateOffer(tx, o));
+  v1::GrantContractSigned e;
+  e.set_offer_id(o.offer_id());
+  e.set_region_code(o.region_code());
+  e.set_contract_id(c.contract_id());
+  e.set_contract_number(c.contract_number());
+  *e.mutable_grantee() = c.grantee();
+  MaskParty(e.mutable_grantee());
+  *e.mutable_price() = c.price();
+  *e.mutable_signed_at() = c.signed_at();
+  NRP_RETURN_IF_ERROR(Publish(tx, e, o.region_code()));
+  return c;
+}
+
+Result<v1::MiningRight> MiningRightsApp::GrantRight(pqxx::work& tx, const std::string& contract_id,
+                                                    const cpb::Date& valid_from_in,
+                                                    v1::ScaleClass scale_class, bool gas_outburst,
+                                                    const Authorize& authorize) {
+  NRP_ASSIGN_OR_RETURN(Date valid_from, service::DateOf(valid_from_in, "valid_from"));
+  if (!v1::ScaleClass_IsValid(scale_class)) {
+    return Error::InvalidArgument("scale_class", "must be a ScaleClass");
+  }
+  NRP_ASSIGN_OR_RETURN(v1::GrantContract c, store::GetContract(tx, contract_id, true));
+  NRP_RETURN_IF_ERROR(authorize(c.region_code()));
+  if (c.state() != v1::GRANT_CONTRACT_STATE_SIGNED) {
+    return Error::FailedPrecondition("CONTRACT_STATE", c.contract_id(),
+                                     "grant contract " + c.contract_id() + " is " +
+                                         v1::GrantContractState_Name(c.state()) +
+                                         "; its right is registered once");
+  }
+  NRP_ASSIGN_OR_RETURN(store::OfferRow row, store::GetOffer(tx, c.offer_id(), false));
+  const v1::GrantOffer& o = row.offer;
+  if (o.kind() == v1::MINING_RIGHT_KIND_MINING && scale_class == v1::SCALE_CLASS_UNSPECIFIED) {
+    return Error::InvalidArgument("scale_class", "a mining right is registered with its scale");
+  }
+  if (gas_outburst != o.gas_outburst()) {
+    return Error::FailedPrecondition(
+        "OUTBURST_CLASS_CHANGED", o.offer_id(),
+        "the offer was granted as " + std::string(o.gas_outburst() ? "an outburst" : "a non-outburst") +
+            " mine (煤与瓦斯突出矿井), and the minimum scale was checked on that; a different "
+            "class needs a new offer");
+  }
+  const std::string right_id = NewUuidV7();
+  NRP_ASSIGN_OR_RETURN(
+      MiningRight d,
+      mining_rights::GrantRight({right_id, static_cast<RightKind>(o.kind()),
+                                 IdentityKey(c.grantee()), static_cast<ScaleClass>(scale_class),
+                                 valid_from, c.term_years()}));
+  NRP_ASSIGN_OR_RETURN(store::Block block, store::MeasureBlock(tx, o.geometry(), "geometry"));
+  NRP_RETURN_IF_ERROR(
+      Gate(tx, block, o.region_code(), "the right of contract " + c.contract_number(),
+           o.mining_method()));
+  const TimePoint now = rt_.clock().Now();
+  const int year = DateInChina(now).year();
+  const RightKind kind = static_cast<RightKind>(o.kind());
+  NRP_ASSIGN_OR_RETURN(int64_t seq,
+                       store::NextNumber(tx, std::string("licence:") +
+                                                 (kind == RightKind::kMining ? "C" : "T") + ":" +
+                                                 o.region_code() + ":" + std::to_string(year)));
+  NRP_ASSIGN_OR_RETURN(LicenceNumber number,
+                       LicenceNumber::Generate(kind, o.region_code(), year, seq));
+  v1::MiningRight r;
+  r.set_right_id(right_id);
+  r.set_licence_number(number.str());
+  r.set_kind(o.kind());
+  r.set_region_code(o.region_code());
+  *r.mutable_holder() = c.grantee();
+  r.set_project_name(o.project_name());
+  *r.mutable_main_mineral() = o.main_mineral();
+  *r.mutable_geometry() = o.geometry();
+  *r.mutable_area() = o.area();
+  r.set_top_elevation_m(o.top_elevation_m());
+  r.set_bottom_elevation_m(o.bottom_elevation_m());
+  r.set_mining_method(o.mining_method());
+  *r.mutable_production_scale() = o.planned_scale();
+  r.set_scale_class(scale_class);
+  r.set_deposit_scale(o.deposit_scale());
+  *r.mutable_valid_from() = ToProtoDate(d.valid_from);
+  r.set_grant_method(o.method());
+  r.set_negotiation_basis(o.negotiation_basis());
+  r.set_clean_grant(o.clean_grant());
+  r.set_historical_site_restoration(o.historical_site_restoration());
+  r.set_contract_id(c.contract_id());
+  *r.mutable_restoration_duty() = c.restoration_duty();
+  // The restoration fund account (矿山地质环境治理恢复基金) is opened with the right.
+  r.mutable_restoration_duty()->set_fund_account("RF-" + number.str());
+  r.set_green_mine(v1::GREEN_MINE_STATUS_NOT_DESIGNATED);
+  *r.mutable_first_granted_area() = o.area();
+  r.set_gas_outburst(gas_outburst);
+  *r.mutable_granted_at() = ToTimestamp(now);
+  *r.mutable_update_time() = ToTimestamp(now);
+  Store(d, &r);
+  NRP_RETURN_IF_ERROR(store::InsertRight(tx, r, block.hex_ewkb, IdentityKey(r.holder())));
+  c.set_state(v1::GRANT_CONTRACT_STATE_RIGHT_GRANTED);
+  c.set_right_id(right_id);
+  *c.mutable_restoration_duty() = r.restoration_duty();
+  NRP_RETURN_IF_ERROR(store::UpdateContract(tx, c));
+  v1::RightGranted e;
+  e.set_right_id(right_id);
+  e.set_region_code(r.region_code());
+  *e.mutable_right() = r;
+  MaskParty(e.mutable_right()->mutable_holder());
+  NRP_RETURN_IF_ERROR(Publish(tx, e, r.region_code()));
+  return r;
+}
+
+// ---------------------------------------------------------------- lifecycle
+
+Result<v1::MiningRight> MiningRightsApp::ExtendRight(pqxx::work& tx, const std::string& right_id,
+                                                     const cpb::Date& applied_on_in,
+                                                     const cpb::Date& new_valid_to_in,
+                                                     const cpb::Geometry* retained,
+                                                     bool proven_reserves,
+                                                     const Authorize& authorize) {
+  NRP_ASSIGN_OR_RETURN(Date applied_on, service::DateOf(applied_on_in, "applied_on"));
+  NRP_ASSIGN_OR_RETURN(Date new_valid_to, service::DateOf(new_valid_to_in, "new_valid_to"));
+  NRP_ASSIGN_OR_RETURN(v1::MiningRight r, store::GetRight(tx, right_id, true));
+  NRP_RETURN_IF_ERROR(authorize(r.region_code()));
+  const TimePoint now = rt_.clock().Now();
+  const MiningRight before = DomainRight(r);
+  NRP_ASSIGN_OR_RETURN(Transition t,
+                       Apply(before, ExtendCommand{applied_on, new_valid_to}, now, config_.rules));
+  std::string hex;
+  double relinquished = 0;
+  if (r.kind() == v1::MINING_RIGHT_KIND_EXPLORATION) {
+    const cpb::Geometry& kept = retained != nullptr ? *retained : r.geometry();
+    NRP_ASSIGN_OR_RETURN(store::Block block, store::MeasureBlock(tx, kept, "retained_geometry"));
+    RelinquishmentFacts f;
+    f.right_id = r.right_id();
+    f.first_granted_area_m2 = r.first_granted_area().square_metres();
+    f.current_area_m2 = r.area().square_metres();
+    f.retained_area_m2 = block.area_m2;
+    f.reserves_submitted = proven_reserves;
+    NRP_RETURN_IF_ERROR(CheckRelinquishment(f, config_.rules));
+    relinquished = r.area().square_metres() - block.area_m2;
+    if (retained != nullptr) {
+      NRP_ASSIGN_OR_RETURN(auto inside, store::WithinBlock(tx, block, r.right_id()));
+      if (!inside) {
+        return Error::InvalidArgument("retained_geometry",
+                                      "must lie within the right's current block");
+      }
+      *r.mutable_geometry() = *retained;
+      r.mutable_area()->set_square_metres(block.area_m2);
+      hex = block.hex_ewkb;
+    }
+  }
+  const cpb::Date previous = r.valid_to();
+  Store(t.right, &r);
+  *r.mutable_update_time() = ToTimestamp(now);
+  NRP_RETURN_IF_ERROR(store::UpdateRight(tx, r, hex, IdentityKey(r.holder())));
+  v1::RightExtended e;
+  e.set_right_id(r.right_id());
+  e.set_region_code(r.region_code());
+  e.set_licence_number(r.licence_number());
+  *e.mutable_previous_valid_to() = previous;
+  *e.mutable_valid_to() = r.valid_to();
+  *e.mutable_geometry() = r.geometry();
+  *e.mutable_area() = r.area();
+  e.mutable_relinquished_area()->set_square_metres(relinquished > 0 ? relinquished : 0);
+  e.set_extension_count(r.extension_count());
+  NRP_RETURN_IF_ERROR(Publish(tx, e, r.region_code()));
+  return r;
+}
+
+namespace {
+
+v1::MineClosed MineClosedOf(const v1::MiningRight& r, const cpb::Date& closed_on,
+                            const cpb::DocumentReference& report, bool fulfilled) {
+  v1::MineClosed e;
+  e.set_right_id(r.right_id());
+  e.set_region_code(r.region_code());
+  e.set_licence_number(r.licence_number());
+  *e.mutable_holder() = r.holder();
+  MaskParty(e.mutable_holder());
+  e.set_project_name(r.project_name());
+  *e.mutable_geometry() = r.geometry();
+  *e.mutable_closed_on() = closed_on;
+  e.set_restoration_duty_fulfilled(fulfilled);
+  *e.mutable_restoration_duty() = r.restoration_duty();
+  *e.mutable_closure_report() = report;
+  return e;
+}
+
+v1::RightCancelled RightCancelledOf(const v1::MiningRight& r, v1::CancellationReason reason,
+                                    bool fulfilled, TimePoint now) {
+  v1::RightCancelled e;
+  e.set_right_id(r.right_id());
+  e.set_region_code(r.region_code());
+  e.set_licence_number(r.licence_number());
+  e.set_kind(r.kind());
+  *e.mutable_holder() = r.holder();
+  MaskParty(e.mutable_holder());
+  *e.mutable_geometry() = r.geometry();
+  e.set_reason(reason);
+  e.set_restoration_duty_fulfilled(fulfilled);
+  *e.mutable_restoration_duty() = r.restoration_duty();
+  e.set_scale_class(r.scale_class());
+  *e.mutable_cancelled_at() = ToTimestamp(now);
+  return e;
+}
+
+}  // namespace
+
+Result<v1::MiningRight> MiningRightsApp::CloseMine(pqxx::work& tx, const std::string& right_id,
+                                                   const cpb::Date& closed_on_in,
+                                                   const cpb::DocumentReference& report,
+                                                   bool duty_fulfilled,
+                                                   const Authorize& authorize) {
+  NRP_ASSIGN_OR_RETURN(Date closed_on, service::DateOf(closed_on_in, "closed_on"));
+  NRP_ASSIGN_OR_RETURN(v1::MiningRight r, store::GetRight(tx, right_id, true));
+  NRP_RETURN_IF_ERROR(authorize(r.region_code()));
+  const TimePoint now = rt_.clock().Now();
+  NRP_ASSIGN_OR_RETURN(Transition t, Apply(DomainRight(r), CloseMineCommand{closed_on, duty_fulfilled},
+                                           now, config_.rules));
+  Store(t.right, &r);
+  *r.mutable_update_time() = ToTimestamp(now);
+  NRP_RETURN_IF_ERROR(store::UpdateRight(tx, r, "", IdentityKey(r.holder())));
+  NRP_RETURN_IF_ERROR(Publish(tx, MineClosedOf(r, closed_on_in, report, duty_fulfilled),
+                              r.region_code()));
+  return r;
+}
+
+Result<v1::MiningRight> MiningRightsApp::CancelRight(pqxx::work& tx, const std::string& right_id,
+                                                     v1::CancellationReason reason,
+                                                     bool duty_fulfilled,
+                                                     const Authorize& authorize) {
+  if (!v1::CancellationReason_IsValid(reason)) {
+    return Error::InvalidArgument("reason", "must be a CancellationReason");
+  }
+  NRP_ASSIGN_OR_RETURN(v1::MiningRight r, store::GetRight(tx, right_id, true));
+  NRP_RETURN_IF_ERROR(authorize(r.region_code()));
+  const TimePoint now = rt_.clock().Now();
+  NRP_ASSIGN_OR_RETURN(
+      Transition t,
+      Apply(DomainRight(r), CancelCommand{static_cast<CancellationReason>(reason), duty_fulfilled},
+            now, config_.rules));
+  Store(t.right, &r);
+  *r.mutable_update_time() = ToTimestamp(now);
+  NRP_RETURN_IF_ERROR(store::UpdateRight(tx, r, "", IdentityKey(r.holder())));
+  // Cancelled now, or waiting CLOSED for restoration: either way restoration hears of it, and
+  // with the duty unfulfilled it opens the obligation the cancellation waits for.
+  NRP_RETURN_IF_ERROR(Publish(tx, RightCancelledOf(r, reason, duty_fulfilled, now), r.region_code()));
+  return r;
+}
+
+MiningRightsApp::Pass MiningRightsApp::RunScheduledPass() {
+  Pass pass;
+  const TimePoint now = rt_.clock().Now();
+  const Date today = DateInChina(now);
+  auto ids = db::Transact(rt_.db(), [&](pqxx::work& tx) {
+    return store::RightsDueToLapse(tx, today, 200);
+  });
+  if (!ids.ok()) {
+    log::Warn("lapse query failed", {{"error", ids.error().ToString()}});
+    ++pass.failures;
+  } else {
+    for (const auto& id : *ids) {
+      auto done = db::Transact(rt_.db(), [&](pqxx::work& tx) -> Result<bool> {
+        NRP_ASSIGN_OR_RETURN(v1::MiningRight r, store::GetRight(tx, id, true));
+        if (r.state() != v1::MINING_RIGHT_STATE_VALID) return false;
+        auto t = Apply(DomainRight(r), LapseCommand{}, now, config_.rules);
+        if (!t.ok()) {
+          if (t.error().reason() == "NOT_YET_LAPSED") return false;
+          return std::move(t.error());
+        }
+        if (!Has(*t, RightEvent::kExpired)) return false;
+        Store(t->right, &r);
+        *r.mutable_update_time() = ToTimestamp(now);
+        NRP_RETURN_IF_ERROR(store::UpdateRight(tx, r, "", IdentityKey(r.holder())));
+        v1::RightExpired e;
+        e.set_right_id(r.right_id());
+        e.set_region_code(r.region_code());
+        e.set_licence_number(r.licence_number());
+        e.set_kind(r.kind());
+        *e.mutable_holder() = r.holder();
+        MaskParty(e.mutable_holder());
+        *e.mutable_geometry() = r.geometry();
+        *e.mutable_valid_to() = r.valid_to();
+        *e.mutable_restoration_duty() = r.restoration_duty();
+        e.set_scale_class(r.scale_class());
+        NRP_RETURN_IF_ERROR(Publish(tx, e, r.region_code()));
+        log::Info("right lapsed", {{"right_id", r.right_id()},
+                                   {"licence_number", r.licence_number()}});
+        return true;
+      });
+      if (!done.ok()) {
+        ++pass.failures;
+        log::Warn("lapse failed", {{"right_id", id}, {"error", done.error().ToString()}});
+      } else if (*done) {
+        ++pass.lapsed;
+      }
+    }
+  }
+  auto due = db::Transact(rt_.db(), [&](pqxx::work& tx) {
+    return store::OffersDueToClose(tx, now, 200);
+  });
+  if (due.ok()) {
+    for (const auto& id : *due) {
+      auto closed = db::Transact(rt_.db(), [&](pqxx::work& tx) -> Result<bool> {
+        NRP_ASSIGN_OR_RETURN(store::OfferRow row, store::GetOffer(tx, id, true));
+        // A tender waits for the evaluation committee's choice (CloseGrantOffer).
+        if (row.offer.method() == v1::GRANT_METHOD_TENDER) return false;
+        NRP_RETURN_IF_ERROR(CloseOffer(tx, id, "", nullptr, 0, {}, AnyRegion));
+        return true;
+      });
+      if (!closed.ok()) {
+        ++pass.failures;
+        log::Warn("closing failed", {{"offer_id", id}, {"error", closed.error().ToString()}});
+      } else if (*closed) {
+        ++pass.closed;
+      }
+    }
+  }
+  return pass;
+}
+
+}  // namespace nrp::mining_rights

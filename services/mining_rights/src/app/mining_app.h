@@ -1,0 +1,132 @@
+// The use cases of mining rights (矿业权): a grant offer from its draft to its result, the
+// grant contract, the registration of the right with its licence number and restoration
+// duty, extension, closure, cancellation and lapse. Each works inside the caller's
+// transaction; the gRPC handlers (api/) and the jobs (events/) call them; no gRPC here.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "domain/rules.h"
+#include "nrp/auction/bidding.h"
+#include "nrp/mining_rights/v1/resources.pb.h"
+#include "nrp/service/runtime.h"
+#include "store/store.h"
+
+namespace nrp::mining_rights {
+
+namespace v1 = ::nrp::mining_rights::v1;
+
+struct MiningRightsConfig {
+  Rules rules = Rules::Defaults();
+  // NRP_MINING_RIGHTS_SCHEDULER (true): the lapse and closing job runs in this process.
+  bool scheduler = true;
+  // NRP_MINING_RIGHTS_SCHEDULER_INTERVAL (1s).
+  std::chrono::milliseconds scheduler_interval{1000};
+
+  // Problems are recorded in `env` (Env::Check); the legal floors hold whatever is set.
+  static MiningRightsConfig FromEnv(Env& env);
+};
+
+// Who may act on a region: the call's authorisation, checked once the resource's region is
+// known (the handlers pass the caller's; jobs pass one that allows every region).
+using Authorize = std::function<Status(const std::string& region_code)>;
+
+class MiningRightsApp {
+ public:
+  MiningRightsApp(service::Runtime& rt, MiningRightsConfig config, auction::LiveBoard& board);
+
+  const MiningRightsConfig& config() const { return config_; }
+  auction::LiveBoard& board() { return board_; }
+
+  // ---- grant offers
+  // A DRAFT offer from `input` (output-only fields ignored): the fields, the grant method
+  // (competition, or negotiation only on a basis 自然资规〔2023〕6号 allows), the bidding
+  // period, the minimum production scale of a new mine (Box 8) and the spatial gate.
+  Result<v1::GrantOffer> CreateOffer(pqxx::work& tx, const v1::GrantOffer& input,
+                                     const Authorize& authorize);
+  // DRAFT → PUBLISHED: the notice at least the legal period before bidding, the spatial gate
+  // again on the zones in force today. GrantOfferPublished.
+  Result<v1::GrantOffer> PublishOffer(pqxx::work& tx, const std::string& offer_id,
+                                      const nrp::common::v1::DocumentReference& notice,
+                                      const Authorize& authorize);
+  Result<v1::GrantOffer> CancelOffer(pqxx::work& tx, const std::string& offer_id,
+                                     const std::string& reason, const Authorize& authorize);
+  Result<v1::GrantBidder> RegisterBidder(pqxx::work& tx, const std::string& offer_id,
+                                         const nrp::common::v1::Party& bidder,
+                                         int64_t deposit_paid_fen,
+                                         const nrp::common::v1::DocumentReference& receipt,
+                                         const Authorize& authorize);
+  // A bid through the shared engine (libs/auction): the returned bid, and in `placed` what
+  // the live board takes after the commit (Bidding::Publish).
+  Result<v1::GrantBid> PlaceBid(pqxx::work& tx, auction::Bidding& bidding,
+                                const std::string& offer_id, const std::string& bidder_number,
+                                int64_t amount_fen, const Authorize& authorize,
+                                std::optional<auction::PlacedBid>* placed);
+  // Fixes the result: the highest bid at or above the reserve (auction, listing), the
+  // committee's choice (tender), or the agreed grantee and price (negotiation).
+  // GrantOfferAwarded or GrantOfferFailed (流拍).
+  Result<v1::GrantOffer> CloseOffer(pqxx::work& tx, const std::string& offer_id,
+                                    const std::string& winning_bid_id,
+                                    const nrp::common::v1::Party* agreed_grantee,
+                                    int64_t agreed_price_fen,
+                                    const nrp::common::v1::DocumentReference& confirmation,
+                                    const Authorize& authorize);
+
+  // ---- contract and registration (合同+登记)
+  // The contract of an AWARDED offer with the awarded grantee and price, its instalments
+  // summing to the price, and the restoration duty. GrantContractSigned.
+  Result<v1::GrantContract> SignContract(pqxx::work& tx, const v1::GrantContract& input,
+                                         const Authorize& authorize);
+  // The right of a signed contract, registered with a new 23-character licence number and a
+  // restoration fund account; the spatial gate again (no right may have been registered over
+  // the block since). RightGranted.
+  Result<v1::MiningRight> GrantRight(pqxx::work& tx, const std::string& contract_id,
+                                     const nrp::common::v1::Date& valid_from,
+                                     v1::ScaleClass scale_class, bool gas_outburst,
+                                     const Authorize& authorize);
+
+  // ---- lifecycle
+  Result<v1::MiningRight> ExtendRight(pqxx::work& tx, const std::string& right_id,
+                                      const nrp::common::v1::Date& applied_on,
+                                      const nrp::common::v1::Date& new_valid_to,
+                                      const nrp::common::v1::Geometry* retained_geometry,
+                                      bool proven_reserves, const Authorize& authorize);
+  // 闭坑: MineClosed, carrying what restoration needs to open an obligation when the duty is
+  // unfulfilled.
+  Result<v1::MiningRight> CloseMine(pqxx::work& tx, const std::string& right_id,
+                                    const nrp::common::v1::Date& closed_on,
+                                    const nrp::common::v1::DocumentReference& report,
+                                    bool duty_fulfilled, const Authorize& authorize);
+  // 注销: RightCancelled; with the duty unfulfilled the right waits CLOSED for restoration.
+  Result<v1::MiningRight> CancelRight(pqxx::work& tx, const std::string& right_id,
+                                      v1::CancellationReason reason, bool duty_fulfilled,
+                                      const Authorize& authorize);
+
+  // ---- by the clock
+  struct Pass {
+    int lapsed = 0;
+    int closed = 0;
+    int failures = 0;
+  };
+  // Rights past their last day lapse (自行废止, RightExpired) and competitive offers past the
+  // end of bidding close on their bids; each in its own transaction on the row it locks.
+  Pass RunScheduledPass();
+
+ private:
+  Status Gate(pqxx::work& tx, const store::Block& block, const std::string& region_code,
+              const std::string& subject, v1::MiningMethod method,
+              const std::vector<std::string>& except_rights = {});
+  Status Publish(pqxx::dbtransaction& tx, const google::protobuf::Message& event,
+                 const std::string& region_code);
+
+  service::Runtime& rt_;
+  MiningRightsConfig config_;
+  auction::LiveBoard& board_;
+};
+
+// A party's id number and phone hidden (public register, events).
+void MaskParty(nrp::common::v1::Party* party);
+
+}  // namespace nrp::mining_rights

@@ -1,0 +1,456 @@
+// Mining rights through gRPC against the real PostgreSQL+PostGIS, Redis and the development
+// broker: a listing grant from its notice to the registered right, the spatial gate on
+// planning's zones (from planning's events) and on the service's own rights, Box 8 at the
+// offer, extension and lapse by an injected clock, and closure with the restoration duty
+// unfulfilled producing what restoration needs.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <pqxx/pqxx>
+
+#include "nrp/core/uuid.h"
+#include "nrp/db/migrations.h"
+#include "nrp/mining_rights/v1/events.pb.h"
+#include "nrp/planning/v1/events.pb.h"
+#include "nrp/rpc/client.h"
+#include "nrp/rpc/errors.h"
+#include "nrp/service/wire_time.h"
+#include "nrp/testing/calendar_folder.h"
+#include "nrp/testing/infra.h"
+#include "nrp/testing/service_kit.h"
+#include "nrp/zones/replica.h"
+#include "wiring.h"
+
+namespace nrp::mining_rights {
+namespace {
+
+namespace cpb = ::nrp::common::v1;
+using Stub = v1::MiningRightsService::Stub;
+using service::ToTimestamp;
+
+constexpr char kTokens[] = R"({
+  "henan-mine-writer-0123456789abcdef": {"agency": "henan-nrd",
+      "scopes": ["mining_rights.read", "mining_rights.write", "mining_rights.pii"],
+      "regions": ["41"]},
+  "public-reader-0123456789abcdef": {"agency": "citizen-portal",
+      "scopes": ["mining_rights.read"], "regions": []}
+})";
+constexpr char kWriter[] = "henan-mine-writer-0123456789abcdef";
+constexpr char kPublic[] = "public-reader-0123456789abcdef";
+
+constexpr char kYanshi[] = "410307";  // 偃师区
+
+TimePoint At(int y, unsigned m, unsigned d, int hour = 10) {
+  return TimePoint(std::chrono::sys_days(Date(y, m, d).sys_days())) + std::chrono::hours(hour - 8);
+}
+
+std::string Box(double lon0, double lat0, double lon1, double lat1) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "POLYGON((%.6f %.6f,%.6f %.6f,%.6f %.6f,%.6f %.6f,%.6f %.6f))",
+                lon0, lat0, lon1, lat0, lon1, lat1, lon0, lat1, lon0, lat0);
+  return buf;
+}
+
+cpb::Party Company(const std::string& name, const std::string& code) {
+  cpb::Party p;
+  p.set_kind(cpb::PARTY_KIND_ORGANISATION);
+  p.set_name(name);
+  p.set_id_type(cpb::ID_DOCUMENT_TYPE_UNIFIED_SOCIAL_CREDIT_CODE);
+  p.set_id_number(code);
+  return p;
+}
+
+cpb::Date D(int y, int m, int d) {
+  cpb::Date out;
+  out.set_year(y);
+  out.set_month(m);
+  out.set_day(d);
+  return out;
+}
+
+class MiningRightsIT : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = std::make_unique<nrp::testing::TestDatabase>("mr");
+    prefix_ = nrp::testing::NewTopicPrefix();
+    auto o = nrp::testing::TestRuntimeOptions({.service = "mining_rights",
+                                               .conninfo = db_->conninfo(),
+                                               .topic_prefix = prefix_,
+                                               .tokens_json = kTokens,
+                                               .calendar_dir = calendar_.dir().string()});
+    rt_ = std::make_unique<service::Runtime>(std::move(o), clock_);
+    auto init = rt_->Init(Migrations());
+    ASSERT_TRUE(init.ok()) << init.error().ToString();
+    MiningRightsConfig config;
+    config.scheduler = false;  // the tests run the pass themselves, at the clock they set
+    svc_ = std::make_unique<MiningRightsService>(*rt_, config);
+    ASSERT_TRUE(svc_->Wire().ok());
+    auto started = rt_->Start();
+    ASSERT_TRUE(started.ok()) << started.error().ToString();
+    rpc::ChannelOptions channel;
+    channel.target = rt_->target();
+    stub_ = Stub::NewStub(rpc::MakeChannel(channel));
+    PublishZones();
+  }
+  void TearDown() override {
+    stub_.reset();
+    if (rt_) rt_->Stop();
+    svc_.reset();
+    rt_.reset();
+    db_.reset();
+  }
+
+  template <class Req, class Resp>
+  Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
+              const Req& req, Resp* resp, const std::string& token = kWriter) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    ctx.AddMetadata("authorization", "Bearer " + token);
+    return rpc::FromGrpcStatus(((*stub_).*method)(&ctx, req, resp));
+  }
+
+  // One layer version as planning publishes it: the zones, then the marker.
+  void PublishLayer(const std::string& layer_id, int kind, int64_t version,
+                    const std::vector<std::tuple<std::string, int, std::string>>& zones) {
+    std::map<std::string, std::string> digests;
+    int64_t seq = 0;
+    for (const auto& [id, level, wkt] : zones) {
+      nrp::planning::v1::ZonePublished ev;
+      ev.set_layer_id(layer_id);
+      ev.set_region_code("410300");
+      ev.set_layer_kind(static_cast<cpb::ZoneLayerKind>(kind));
+      ev.set_layer_version(version);
+      ev.set_zone_id(id);
+      ev.set_name(id);
+      ev.set_control_level(static_cast<cpb::ZoneControlLevel>(level));
+      ev.mutable_geometry()->set_encoding(cpb::GEOMETRY_ENCODING_WKT);
+      ev.mutable_geometry()->set_text(wkt);
+      ev.mutable_geometry()->set_srid(4490);
+      ev.set_zone_region_code("410300");
+      ev.set_change(nrp::planning::v1::ZONE_CHANGE_ADDED);
+      ev.set_zone_digest(zones::ZoneDigest(ev));
+      ev.set_sequence(++seq);
+      digests[id] = ev.zone_digest();
+      ASSERT_TRUE(producer_.Produce(ev, "410300", prefix_, clock_).ok());
+    }
+    std::string text;
+    for (const auto& [id, digest] : digests) text += id + ":" + digest + "\n";
+    nrp::planning::v1::LayerVersionPublished m;
+    m.set_layer_id(layer_id);
+    m.set_region_code("410300");
+    m.set_layer_kind(static_cast<cpb::ZoneLayerKind>(kind));
+    m.set_version(version);
+    m.set_previous_version(version - 1);
+    m.set_zone_count(static_cast<int64_t>(zones.size()));
+    m.set_checksum(db::Sha256Hex(text));
+    *m.mutable_published_at() = ToTimestamp(clock_.Now());
+    ASSERT_TRUE(producer_.Produce(m, "410300", prefix_, clock_).ok());
+  }
+
+  // Luoyang's control lines around 偃师 and the mineral planning zones: a key mining zone
+  // 112.70–112.80 E × 34.60–34.65 N, a prohibited zone north of it.
+  void PublishZones() {
+    PublishLayer("ly-erl", 2, 1, {{"erl-1", 2, Box(112.60, 34.70, 112.65, 34.75)}});
+    PublishLayer("ly-pbf", 1, 1, {{"pbf-1", 1, Box(112.55, 34.60, 112.60, 34.65)}});
+    PublishLayer("ly-udb", 3, 1, {{"udb-1", 1, Box(112.50, 34.60, 112.55, 34.65)}});
+    PublishLayer("ly-min", 5, 3,
+                 {{"key-1", 4, Box(112.70, 34.60, 112.80, 34.65)},
+                  {"ban-1", 6, Box(112.70, 34.66, 112.80, 34.70)}});
+    for (const char* layer : {"ly-erl", "ly-pbf", "ly-udb", "ly-min"}) {
+      ASSERT_TRUE(nrp::testing::WaitFor(
+          [&] {
+            return Scalar("SELECT count(*) FROM zone_replica_layers WHERE layer_id = '" +
+                          std::string(layer) + "' AND current_version > 0") == "1";
+          },
+          std::chrono::seconds(60), std::chrono::milliseconds(50)))
+          << layer;
+    }
+  }
+
+  std::string Scalar(const std::string& sql) {
+    pqxx::connection c(db_->conninfo());
+    pqxx::nontransaction tx(c);
+    auto r = tx.exec(sql);
+    return r[0][0].is_null() ? "" : r[0][0].c_str();
+  }
+
+  v1::GrantOffer GoldListing(const std::string& wkt, double output_t = 120'000) {
+    v1::GrantOffer o;
+    o.set_region_code(kYanshi);
+    o.set_kind(v1::MINING_RIGHT_KIND_MINING);
+    o.set_project_name("偃师区某金矿");
+    o.mutable_main_mineral()->set_code("20700");
+    o.mutable_geometry()->set_encoding(cpb::GEOMETRY_ENCODING_WKT);
+    o.mutable_geometry()->set_text(wkt);
+    o.set_mining_method(v1::MINING_METHOD_UNDERGROUND);
+    o.mutable_planned_scale()->set_annual_output(output_t);
+    o.mutable_planned_scale()->set_unit(v1::OUTPUT_UNIT_TONNES_PER_YEAR);
+    o.set_deposit_scale(v1::SCALE_CLASS_MEDIUM);
+    o.set_method(v1::GRANT_METHOD_LISTING);
+    o.set_term_years(20);
+    o.mutable_starting_price()->set_fen(50'000'000);
+    o.mutable_reserve_price()->set_fen(60'000'000);
+    o.mutable_bid_increment()->set_fen(1'000'000);
+    o.mutable_deposit()->set_fen(10'000'000);
+    *o.mutable_bidding_start() = ToTimestamp(clock_.Now() + std::chrono::hours(24 * 21));
+    *o.mutable_bidding_end() = ToTimestamp(clock_.Now() + std::chrono::hours(24 * 32));
+    o.set_restoration_requirements("边开采、边治理");
+    return o;
+  }
+
+  Result<v1::GrantOffer> Create(const v1::GrantOffer& o) {
+    v1::CreateGrantOfferRequest req;
+    req.set_request_id(NewUuidV4());
+    *req.mutable_offer() = o;
+    v1::GrantOffer out;
+    NRP_RETURN_IF_ERROR(Call(&Stub::CreateGrantOffer, req, &out));
+    return out;
+  }
+
+  // Notice → two bidders → three bids → close → contract → right.
+  v1::MiningRight GrantByListing(const std::string& wkt) {
+    auto offer = Create(GoldListing(wkt));
+    EXPECT_TRUE(offer.ok()) << offer.error().ToString();
+    v1::PublishGrantOfferRequest pub;
+    pub.set_request_id(NewUuidV4());
+    pub.set_offer_id(offer->offer_id());
+    pub.mutable_notice()->set_title("偃师区金矿采矿权挂牌出让公告");
+    v1::GrantOffer published;
+    EXPECT_TRUE(Call(&Stub::PublishGrantOffer, pub, &published).ok());
+    std::vector<std::string> numbers;
+    for (auto [name, code] : {std::pair{"洛阳某矿业有限公司", "91410300MA00000017"},
+                              std::pair{"河南某黄金股份有限公司", "91410300MA00000025"}}) {
+      v1::RegisterGrantBidderRequest reg;
+      reg.set_request_id(NewUuidV4());
+      reg.set_offer_id(offer->offer_id());
+      *reg.mutable_bidder() = Company(name, code);
+      reg.mutable_deposit_paid()->set_fen(10'000'000);
+      v1::GrantBidder b;
+      auto s = Call(&Stub::RegisterGrantBidder, reg, &b);
+      EXPECT_TRUE(s.ok()) << s.error().ToString();
+      numbers.push_back(b.bidder_number());
+    }
+    clock_.Set(FromTs(offer->bidding_start()) + std::chrono::hours(1));
+    int64_t amount = 50'000'000;
+    for (int i = 0; i < 3; ++i) {
+      v1::PlaceGrantBidRequest bid;
+      bid.set_request_id(NewUuidV4());
+      bid.set_offer_id(offer->offer_id());
+      bid.set_bidder_number(numbers[static_cast<size_t>(i % 2)]);
+      bid.mutable_amount()->set_fen(amount + i * 10'000'000);
+      v1::GrantBid out;
+      auto s = Call(&Stub::PlaceGrantBid, bid, &out);
+      EXPECT_TRUE(s.ok()) << s.error().ToString();
+    }
+    clock_.Set(FromTs(offer->bidding_end()) + std::chrono::minutes(1));
+    v1::CloseGrantOfferRequest close;
+    close.set_request_id(NewUuidV4());
+    close.set_offer_id(offer->offer_id());
+    v1::GrantOffer closed;
+    auto cs = Call(&Stub::CloseGrantOffer, close, &closed);
+    EXPECT_TRUE(cs.ok()) << cs.error().ToString();
+    EXPECT_EQ(closed.state(), v1::GRANT_OFFER_STATE_AWARDED);
+    EXPECT_EQ(closed.result().price().fen(), 70'000'000);
+    EXPECT_EQ(closed.result().grantee_bidder_number(), numbers[0]);
+
+    v1::SignGrantContractRequest sign;
+    sign.set_request_id(NewUuidV4());
+    sign.mutable_contract()->set_offer_id(offer->offer_id());
+    sign.mutable_contract()->set_contract_number("豫偃矿出〔" + NewUuidV4().substr(0, 6) + "〕");
+    auto* duty = sign.mutable_contract()->mutable_restoration_duty();
+    duty->set_plan_summary("矿山地质环境保护与土地复垦方案：边开采、边治理");
+    duty->mutable_estimated_cost()->set_fen(8'000'000);
+    v1::GrantContract contract;
+    auto ss = Call(&Stub::SignGrantContract, sign, &contract);
+    EXPECT_TRUE(ss.ok()) << ss.error().ToString();
+
+    v1::GrantRightRequest grant;
+    grant.set_request_id(NewUuidV4());
+    grant.set_contract_id(contract.contract_id());
+    const Date today = ChinaCivilDate(clock_.Now());
+    *grant.mutable_valid_from() = D(today.year(), static_cast<int>(today.month()),
+                                    static_cast<int>(today.day()));
+    grant.set_scale_class(v1::SCALE_CLASS_MEDIUM);
+    v1::MiningRight right;
+    auto gs = Call(&Stub::GrantRight, grant, &right);
+    EXPECT_TRUE(gs.ok()) << gs.error().ToString();
+    return right;
+  }
+
+  static TimePoint FromTs(const google::protobuf::Timestamp& t) {
+    return service::FromTimestamp(t);
+  }
+
+  ManualClock clock_{At(2026, 12, 28)};
+  nrp::testing::CalendarFolder calendar_;
+  std::unique_ptr<nrp::testing::TestDatabase> db_;
+  std::string prefix_;
+  std::unique_ptr<service::Runtime> rt_;
+  std::unique_ptr<MiningRightsService> svc_;
+  std::unique_ptr<Stub> stub_;
+  nrp::testing::EventProducer producer_;
+};
+
+void ExpectRefusal(const Status& s, Code code, const std::string& reason) {
+  ASSERT_FALSE(s.ok()) << "expected " << reason;
+  EXPECT_EQ(s.error().code(), code) << s.error().ToString();
+  EXPECT_EQ(s.error().reason(), reason) << s.error().ToString();
+}
+
+TEST_F(MiningRightsIT, AListingGrantRunsFromItsNoticeToARegisteredRight) {
+  const v1::MiningRight right = GrantByListing(Box(112.72, 34.61, 112.73, 34.62));
+  ASSERT_FALSE(right.right_id().empty());
+  EXPECT_EQ(right.state(), v1::MINING_RIGHT_STATE_VALID);
+  // The 23-character number: C + the county + the year of issue + the sequence.
+  EXPECT_EQ(right.licence_number().size(), 23u);
+  EXPECT_EQ(right.licence_number().substr(0, 11), "C4103072027");
+  EXPECT_EQ(right.restoration_duty().fund_account(), "RF-" + right.licence_number());
+  // The term: 20 years, the medium mine's most (开采登记管理办法 art. 7).
+  EXPECT_EQ(right.valid_to().year(), right.valid_from().year() + 20);
+
+  // The public register: a caller without the PII scope and without a region reads it.
+  v1::ListRightsRequest list;
+  v1::ListRightsResponse listed;
+  ASSERT_TRUE(Call(&Stub::ListRights, list, &listed, kPublic).ok());
+  ASSERT_EQ(listed.rights_size(), 1);
+  EXPECT_EQ(listed.rights(0).licence_number(), right.licence_number());
+  EXPECT_NE(listed.rights(0).holder().id_number(), "91410300MA00000017");
+  EXPECT_EQ(listed.rights(0).holder().name(), "洛阳某矿业有限公司");
+
+  // What planning counts: the right in RightGranted, without the holder's id number.
+  auto granted =
+      nrp::testing::OutboxMessages<v1::RightGranted>(db_->conninfo(),
+                                                     "nrp.mining_rights.right_granted.v1");
+  ASSERT_EQ(granted.size(), 1u);
+  EXPECT_EQ(granted[0].right().licence_number(), right.licence_number());
+  EXPECT_EQ(granted[0].right().scale_class(), v1::SCALE_CLASS_MEDIUM);
+  EXPECT_NE(granted[0].right().holder().id_number(), "91410300MA00000017");
+  EXPECT_EQ(nrp::testing::OutboxPayloads(db_->conninfo(),
+                                         "nrp.mining_rights.grant_bid_placed.v1")
+                .size(),
+            3u);
+}
+
+TEST_F(MiningRightsIT, ANewBlockOverlappingAValidRightIsRefusedWithTheOverlap) {
+  const v1::MiningRight right = GrantByListing(Box(112.72, 34.61, 112.73, 34.62));
+  auto overlapping = Create(GoldListing(Box(112.725, 34.61, 112.735, 34.62)));
+  ExpectRefusal(overlapping.ok() ? Ok() : Status(overlapping.error()), Code::kFailedPrecondition,
+                "OVERLAPS_VALID_RIGHT");
+  EXPECT_NE(overlapping.error().message().find(right.licence_number()), std::string::npos)
+      << overlapping.error().message();
+  EXPECT_NE(overlapping.error().message().find(" m² of overlap"), std::string::npos);
+  // Beside it, touching only along an edge, is allowed.
+  EXPECT_TRUE(Create(GoldListing(Box(112.73, 34.61, 112.74, 34.62))).ok());
+}
+
+TEST_F(MiningRightsIT, TheZonesRefuseWithTheLayerVersion) {
+  auto red_line = Create(GoldListing(Box(112.61, 34.71, 112.62, 34.72)));
+  ExpectRefusal(red_line.ok() ? Ok() : Status(red_line.error()), Code::kFailedPrecondition,
+                "OVERLAPS_ECOLOGICAL_RED_LINE");
+  EXPECT_NE(red_line.error().message().find("layer ly-erl version 1"), std::string::npos);
+  auto banned = Create(GoldListing(Box(112.71, 34.67, 112.72, 34.68)));
+  ExpectRefusal(banned.ok() ? Ok() : Status(banned.error()), Code::kFailedPrecondition,
+                "OVERLAPS_PROHIBITED_MINING_ZONE");
+  // An open-pit mine outside the key mining zone.
+  v1::GrantOffer open_pit = GoldListing(Box(112.81, 34.61, 112.82, 34.62));
+  open_pit.set_mining_method(v1::MINING_METHOD_OPEN_PIT);
+  auto outside = Create(open_pit);
+  ExpectRefusal(outside.ok() ? Ok() : Status(outside.error()), Code::kFailedPrecondition,
+                "OPEN_PIT_OUTSIDE_KEY_MINING_ZONE");
+  EXPECT_NE(outside.error().message().find("layer ly-min version 3"), std::string::npos);
+  open_pit.mutable_geometry()->set_text(Box(112.75, 34.61, 112.76, 34.62));
+  EXPECT_TRUE(Create(open_pit).ok()) << "inside the key mining zone";
+}
+
+TEST_F(MiningRightsIT, BoxEightBindsAtTheOfferAndTheHistoricalSiteIsExempt) {
+  auto small = Create(GoldListing(Box(112.74, 34.61, 112.745, 34.615), 50'000));
+  ExpectRefusal(small.ok() ? Ok() : Status(small.error()), Code::kFailedPrecondition,
+                "BELOW_MINIMUM_PRODUCTION_SCALE");
+  v1::GrantOffer restoring = GoldListing(Box(112.74, 34.61, 112.745, 34.615), 50'000);
+  restoring.set_historical_site_restoration(true);
+  EXPECT_TRUE(Create(restoring).ok());
+  // A malformed block names the field.
+  v1::GrantOffer bad = GoldListing("POLYGON((112.7 34.6, 112.8 34.7, 112.7 34.7))");
+  auto refused = Create(bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), Code::kInvalidArgument);
+}
+
+TEST_F(MiningRightsIT, NegotiationIsRefusedForGravelWhateverTheGround) {
+  v1::GrantOffer sand = GoldListing(Box(112.76, 34.63, 112.765, 34.635));
+  sand.mutable_main_mineral()->set_code("31100");
+  sand.set_method(v1::GRANT_METHOD_NEGOTIATION);
+  sand.set_negotiation_basis(v1::NEGOTIATION_BASIS_STATE_COUNCIL_KEY_PROJECT);
+  sand.clear_bidding_start();
+  sand.clear_bidding_end();
+  auto refused = Create(sand);
+  ExpectRefusal(refused.ok() ? Ok() : Status(refused.error()), Code::kFailedPrecondition,
+                "NEGOTIATION_EXCLUDES_SAND_GRAVEL_CLAY");
+}
+
+TEST_F(MiningRightsIT, ExtensionNeedsThirtyDaysAndARightLapsesOnItsEndDate) {
+  const v1::MiningRight right = GrantByListing(Box(112.72, 34.61, 112.73, 34.62));
+  const Date valid_to(right.valid_to().year(), static_cast<unsigned>(right.valid_to().month()),
+                      static_cast<unsigned>(right.valid_to().day()));
+  auto extend = [&](const Date& applied) {
+    clock_.Set(At(applied.year(), applied.month(), applied.day()));
+    v1::ExtendRightRequest req;
+    req.set_request_id(NewUuidV4());
+    req.set_right_id(right.right_id());
+    *req.mutable_applied_on() = service::ToProtoDate(applied);
+    *req.mutable_new_valid_to() = service::ToProtoDate(valid_to.AddYears(10));
+    v1::MiningRight out;
+    return Call(&Stub::ExtendRight, req, &out);
+  };
+  ExpectRefusal(extend(valid_to.AddDays(-29)), Code::kFailedPrecondition,
+                "EXTENSION_APPLIED_TOO_LATE");
+  auto ok = extend(valid_to.AddDays(-31));
+  ASSERT_TRUE(ok.ok()) << ok.error().ToString();
+
+  // A second right, not extended, lapses at 00:00 China time the day after its last day.
+  const v1::MiningRight other = GrantByListing(Box(112.76, 34.61, 112.77, 34.62));
+  const Date last(other.valid_to().year(), static_cast<unsigned>(other.valid_to().month()),
+                  static_cast<unsigned>(other.valid_to().day()));
+  clock_.Set(At(last.year(), last.month(), last.day(), 23) + std::chrono::minutes(59));
+  EXPECT_EQ(svc_->app().RunScheduledPass().lapsed, 0) << "still valid on its last day";
+  clock_.Set(At(last.AddDays(1).year(), last.AddDays(1).month(), last.AddDays(1).day(), 0));
+  EXPECT_EQ(svc_->app().RunScheduledPass().lapsed, 1);
+  EXPECT_EQ(svc_->app().RunScheduledPass().lapsed, 0) << "once";
+  auto expired = nrp::testing::OutboxMessages<v1::RightExpired>(
+      db_->conninfo(), "nrp.mining_rights.right_expired.v1");
+  ASSERT_EQ(expired.size(), 1u);
+  EXPECT_EQ(expired[0].licence_number(), other.licence_number());
+}
+
+TEST_F(MiningRightsIT, ClosingAMineWithItsDutyUnfulfilledTellsRestoration) {
+  const v1::MiningRight right = GrantByListing(Box(112.72, 34.61, 112.73, 34.62));
+  v1::CloseMineRequest close;
+  close.set_request_id(NewUuidV4());
+  close.set_right_id(right.right_id());
+  const Date today = ChinaCivilDate(clock_.Now());
+  *close.mutable_closed_on() = service::ToProtoDate(today);
+  close.mutable_closure_report()->set_title("闭坑地质报告");
+  close.set_restoration_duty_fulfilled(false);
+  v1::MiningRight closed;
+  auto s = Call(&Stub::CloseMine, close, &closed);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_EQ(closed.state(), v1::MINING_RIGHT_STATE_CLOSED);
+  EXPECT_TRUE(closed.restoration_pending());
+  auto events = nrp::testing::OutboxMessages<v1::MineClosed>(db_->conninfo(),
+                                                             "nrp.mining_rights.mine_closed.v1");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_FALSE(events[0].restoration_duty_fulfilled());
+  EXPECT_EQ(events[0].restoration_duty().fund_account(), "RF-" + right.licence_number());
+  EXPECT_FALSE(events[0].geometry().text().empty());
+  // The same request again gets the first answer.
+  v1::MiningRight again;
+  ASSERT_TRUE(Call(&Stub::CloseMine, close, &again).ok());
+  EXPECT_EQ(again.update_time().seconds(), closed.update_time().seconds());
+  EXPECT_EQ(nrp::testing::OutboxPayloads(db_->conninfo(), "nrp.mining_rights.mine_closed.v1").size(),
+            1u);
+}
+
+}  // namespace
+}  // namespace nrp::mining_rights
