@@ -28,9 +28,8 @@ Status LandSupplyService::Wire() {
   ops_ = std::make_unique<Operations>(deps);
   api_ = std::make_unique<LandSupplyApi>(deps, *ops_);
   scheduler_ = std::make_unique<Scheduler>(*ops_);
-  handlers_ = std::make_unique<EventHandlers>(deps);
   NRP_RETURN_IF_ERROR(rt_.AddService(api_.get(), "nrp.land_supply.v1.LandSupplyService"));
-  handlers_->Subscribe(rt_);
+  Subscribe(rt_, *ops_);
   rt_.deadlines().Handle("offers/", [this](pqxx::work& tx, const service::DeadlineChange& c) {
     return ops_->ApplyContractDueRecount(tx, c);
   });

@@ -8,7 +8,7 @@
 
 #include "api/land_supply_api.h"
 #include "nrp/auction/live_board.h"
-#include "api/scheduler.h"
+#include "app/scheduler.h"
 #include "domain/rules.h"
 #include "events/handlers.h"
 #include "nrp/core/calendar.h"
@@ -54,7 +54,6 @@ class LandSupplyService {
   std::unique_ptr<Operations> ops_;
   std::unique_ptr<LandSupplyApi> api_;
   std::unique_ptr<Scheduler> scheduler_;
-  std::unique_ptr<EventHandlers> handlers_;
 };
 
 }  // namespace nrp::land_supply

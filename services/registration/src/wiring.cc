@@ -1,7 +1,6 @@
 #include "wiring.h"
 
-#include "nrp/core/log.h"
-#include "nrp/events/topics.h"
+#include "events/subscriptions.h"
 #include "nrp/zones/replica.h"
 #include "nrp_migrations_registration.h"
 
@@ -13,27 +12,7 @@ std::vector<db::MigrationSet> Migrations() {
 
 Status Wire(service::Runtime& rt, RegistrationApi& api, bool run_scheduler) {
   NRP_RETURN_IF_ERROR(rt.AddService(&api, kServiceName));
-  rt.Subscribe(
-      events::kLandSupplyTopic, kLandDeliveredType,
-      [&api](pqxx::work& tx, const events::CloudEvent& e) { return api.OnLandDelivered(tx, e); });
-  zones::Replica(rt.clock()).Subscribe(rt, [&api](pqxx::work& tx, const zones::SwitchedLayer& l) {
-    return api.OnZoneLayerSwitched(tx, l);
-  });
-  rt.deadlines().Handle("cases/", [&api](pqxx::work& tx, const service::DeadlineChange& c) {
-    return api.ApplyCaseDeadline(tx, c);
-  });
-  rt.deadlines().Handle("naturalResourceUnits/",
-                        [&api](pqxx::work& tx, const service::DeadlineChange& c) {
-                          return api.ApplyUnitNotice(tx, c);
-                        });
-  if (run_scheduler) {
-    rt.Every("case-overdue", api.config().overdue_interval, [&api] {
-      auto n = api.RaiseOverdueCases();
-      if (!n.ok()) {
-        log::Warn("overdue pass failed; the next one retries", {{"error", n.error().ToString()}});
-      }
-    });
-  }
+  Subscribe(rt, api.app(), run_scheduler);
   return Ok();
 }
 

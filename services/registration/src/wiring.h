@@ -9,9 +9,6 @@
 
 namespace nrp::registration {
 
-// Event types this service consumes besides planning's zone events (libs/zones).
-inline constexpr char kLandDeliveredType[] = "nrp.land_supply.land_delivered.v1";
-
 // The schema: the shared zone replica's, then registration's own.
 std::vector<db::MigrationSet> Migrations();
 

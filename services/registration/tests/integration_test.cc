@@ -492,7 +492,7 @@ TEST_F(RegistrationIT, OverdueCasesRaiseOneEventEachAcrossReplicas) {
     ids.push_back(c->case_id());
   }
   h_->clock().Set(At(2026, 10, 10, 23));
-  auto none = h_->api().RaiseOverdueCases();
+  auto none = h_->api().app().RaiseOverdueCases();
   ASSERT_TRUE(none.ok());
   EXPECT_EQ(*none, 0);
   h_->clock().Set(At(2026, 10, 11, 1));
@@ -500,14 +500,14 @@ TEST_F(RegistrationIT, OverdueCasesRaiseOneEventEachAcrossReplicas) {
   std::vector<std::thread> replicas;
   for (int i = 0; i < 3; ++i) {
     replicas.emplace_back([&] {
-      auto n = h_->api().RaiseOverdueCases();
+      auto n = h_->api().app().RaiseOverdueCases();
       EXPECT_TRUE(n.ok()) << n.error().ToString();
       if (n.ok()) raised += *n;
     });
   }
   for (auto& t : replicas) t.join();
   EXPECT_EQ(raised.load(), 5);
-  auto again = h_->api().RaiseOverdueCases();
+  auto again = h_->api().app().RaiseOverdueCases();
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, 0);
 
@@ -1134,11 +1134,11 @@ TEST(RegistrationCalendar, LoadingTheOfficialYearMovesOpenDeadlinesAndPublishesT
   ASSERT_FALSE(early.ok());
   EXPECT_EQ(early.error().reason(), "NOTICE_NOT_ENDED");
   h.clock().Set(At(2027, 1, 20, 12));
-  auto overdue = h.api().RaiseOverdueCases();
+  auto overdue = h.api().app().RaiseOverdueCases();
   ASSERT_TRUE(overdue.ok());
   EXPECT_EQ(*overdue, 0);
   h.clock().Set(At(2027, 1, 21, 9));
-  overdue = h.api().RaiseOverdueCases();
+  overdue = h.api().app().RaiseOverdueCases();
   ASSERT_TRUE(overdue.ok());
   EXPECT_EQ(*overdue, 1);
 }

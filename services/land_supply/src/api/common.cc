@@ -59,12 +59,6 @@ std::string IdentityKey(const nrp::common::v1::Party& party) {
   return db::Sha256Hex(std::to_string(static_cast<int>(party.id_type())) + ":" + id);
 }
 
-Status CheckParty(const nrp::common::v1::Party& party, std::string_view field) {
-  PartyInput p{static_cast<int>(party.kind()), party.name(), static_cast<int>(party.id_type()),
-               party.id_number()};
-  return ValidateParty(p, field);
-}
-
 }  // namespace api
 
 Result<store::ListQuery> LandSupplyApi::ListQueryFor(const rpc::Caller& caller,

@@ -38,9 +38,6 @@ Result<ParcelFacts> ParcelFactsOf(pqxx::work& tx, const v1::Parcel& p);
 // The spatial use a land use is checked as.
 nrp::common::v1::SpatialUse SpatialUseOf(LandUse use, const Rules& rules);
 
-// What idle-land detection needs to know about a contract.
-DevelopmentFacts DevelopmentFactsOf(const store::ContractRow& row);
-
 // StockLandRevitalised: stock land put back to use by a supply or a disposal.
 Status PublishStockLandRevitalised(service::Runtime& rt, pqxx::work& tx,
                                    const std::string& parcel_id, const std::string& region_code,

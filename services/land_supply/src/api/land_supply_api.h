@@ -3,15 +3,14 @@
 // one transaction: read under lock, decide (domain), write, append the
 // events to the outbox, record the request_id and the audit row.
 // The handlers live in one file per resource (parcels_api.cc, …); the
-// transitions the scheduler also drives live in operations.cc.
+// transitions the scheduler and the consumers also drive live in app/.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <string>
 
-#include "nrp/auction/live_board.h"
-#include "domain/rules.h"
+#include "app/operations.h"
 #include "nrp/core/calendar.h"
 #include "nrp/land_supply/v1/land_supply.grpc.pb.h"
 #include "nrp/rpc/auth.h"
@@ -28,55 +27,6 @@ inline constexpr std::string_view kWriteScope = "land_supply.write";
 inline constexpr std::string_view kPiiScope = "land_supply.pii";
 inline constexpr std::string_view kErrorDomain = "land_supply.nrp";
 inline constexpr std::string_view kServiceName = "nrp.land_supply.v1.LandSupplyService";
-
-// What handlers, the scheduler and the consumers share.
-struct Deps {
-  service::Runtime& rt;
-  const Rules& rules;
-  auction::LiveBoard& board;
-  const Clock& clock() const { return rt.clock(); }
-};
-
-// Transitions shared by handlers and the scheduler; each works inside the
-// caller's transaction on a row it locked.
-class Operations {
- public:
-  explicit Operations(Deps deps) : d_(deps) {}
-  Deps& deps() { return d_; }
-
-  // PUBLISHED → BIDDING at the start of bidding (OfferBiddingOpened).
-  Status OpenBidding(pqxx::work& tx, store::OfferRow& offer, TimePoint now);
-  // Closes an offer: on the bids (tender, auction, listing) or on the agreed
-  // grantee and price (allocation, negotiated grant, lease). OfferAwarded or
-  // OfferFailed; a failed offer returns its parcel to READY.
-  Result<v1::SupplyOffer> Close(pqxx::work& tx, store::OfferRow& offer,
-                                const v1::CloseOfferRequest& request, TimePoint now);
-  // A recount of the contract signing deadline after a calendar change: the offer's result
-  // and the overdue check take the new date, ContractDueDateMoved when it moved. False when
-  // the offer no longer waits on it (contracted or cancelled).
-  Result<bool> ApplyContractDueRecount(pqxx::work& tx, const service::DeadlineChange& change);
-  // ContractSigningOverdue, once.
-  Status RaiseSigningOverdue(pqxx::work& tx, store::OfferRow& offer, TimePoint now);
-  // PaymentOverdue for each installment not yet raised.
-  Status RaisePaymentOverdue(pqxx::work& tx, store::ContractRow& contract, TimePoint now);
-  // Opens the idle-land cases whose grounds hold today and that do not exist
-  // yet (detected automatically). Returns how many were opened.
-  Result<int> DetectIdleLand(pqxx::work& tx, store::ContractRow& contract, TimePoint now);
-
-  // Opens one case; `automatic` marks the scheduler's own.
-  Result<std::optional<v1::IdleLandCase>> OpenIdleCase(pqxx::work& tx, store::ContractRow& contract,
-                                                       IdleGround ground, const Date& idle_since,
-                                                       double idle_area_m2, bool automatic,
-                                                       const v1::OpenIdleLandCaseRequest* request,
-                                                       TimePoint now);
-
-  // Moves the live board to the recorded state (after a commit).
-  void AdvanceBoard(const std::string& offer_id, const store::OfferRow& offer,
-                    const BoardState& board);
-
- private:
-  Deps d_;
-};
 
 class LandSupplyApi final : public v1::LandSupplyService::Service {
  public:
@@ -187,7 +137,6 @@ nrp::common::v1::ZoneCheckResult ZoneCheckOf(const GateResult& gate,
 // Today in China Standard Time by the runtime's clock.
 Date Today(const Clock& clock);
 std::string IdentityKey(const nrp::common::v1::Party& party);
-Status CheckParty(const nrp::common::v1::Party& party, std::string_view field);
 }  // namespace api
 
 }  // namespace nrp::land_supply

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "api/handler.h"
+#include "nrp/auction/bidding.h"
 #include "convert/convert.h"
 #include "domain/offer.h"
 #include "domain/zone_gate.h"
@@ -52,6 +53,61 @@ BidRules BidRulesOf(const v1::SupplyOffer& o) {
   r.bid_increment_fen = o.bid_increment().fen();
   return r;
 }
+
+// An offer as the bidding engine's lot: its row locked, the caller's region and the offer's
+// state checked, bidding opened when it starts now; an accepted bid stored with the offer's
+// new board, and BidPlaced published for auction and listing (a tender's bids stay sealed).
+class OfferLot final : public auction::LotTable {
+ public:
+  OfferLot(service::Runtime& rt, Operations& ops, const rpc::Caller& caller,
+           const std::string& offer_id)
+      : rt_(rt), ops_(ops), caller_(caller), offer_id_(offer_id) {}
+
+  Result<auction::LockedLot> Lock(pqxx::work& tx, TimePoint now) override {
+    NRP_ASSIGN_OR_RETURN(row_, store::GetOffer(tx, offer_id_, true));
+    NRP_RETURN_IF_ERROR(InRegion(caller_, kWriteScope, row_.offer.region_code()));
+    const BidRules rules = BidRulesOf(row_.offer);
+    NRP_RETURN_IF_ERROR(CheckBiddable(rules));
+    if (row_.offer.state() == v1::OFFER_STATE_PUBLISHED) {
+      NRP_RETURN_IF_ERROR(ops_.OpenBidding(tx, row_, now));
+    }
+    return auction::LockedLot{LotOf(rules), row_.board};
+  }
+  Result<bool> HasBid(pqxx::work& tx, const std::string& bidder_number) override {
+    return store::BidderHasBid(tx, offer_id_, bidder_number);
+  }
+  Status Record(pqxx::work& tx, const auction::Bid& accepted, TimePoint placed_at,
+                bool raises) override {
+    v1::Bid& bid = recorded_;
+    bid.set_bid_id(accepted.bid_id);
+    bid.set_offer_id(offer_id_);
+    bid.set_bidder_number(accepted.bidder_number);
+    bid.mutable_amount()->set_fen(accepted.amount_fen);
+    *bid.mutable_placed_at() = ToTimestamp(placed_at);
+    bid.set_valid(true);
+    NRP_RETURN_IF_ERROR(store::InsertBid(tx, bid, accepted.seq, raises));
+    if (!raises) return Ok();
+    v1::BidPlaced ev;
+    ev.set_offer_id(offer_id_);
+    ev.set_region_code(row_.offer.region_code());
+    ev.set_bid_id(bid.bid_id());
+    ev.set_bidder_number(bid.bidder_number());
+    *ev.mutable_amount() = bid.amount();
+    *ev.mutable_placed_at() = bid.placed_at();
+    return service::Publish(rt_, tx, ev, row_.offer.region_code());
+  }
+
+  const std::string& region_code() const { return row_.offer.region_code(); }
+  const v1::Bid& recorded() const { return recorded_; }
+
+ private:
+  service::Runtime& rt_;
+  Operations& ops_;
+  const rpc::Caller& caller_;
+  std::string offer_id_;
+  store::OfferRow row_;
+  v1::Bid recorded_;
+};
 
 bool IsClosed(v1::OfferState s) {
   return s == v1::OFFER_STATE_AWARDED || s == v1::OFFER_STATE_FAILED ||
@@ -249,7 +305,7 @@ grpc::Status LandSupplyApi::RegisterBidder(Ctx* ctx, const v1::RegisterBidderReq
                                            v1::BidderRegistration* out) {
   return Serve<v1::BidderRegistration>(
       ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::BidderRegistration> {
-        NRP_RETURN_IF_ERROR(api::CheckParty(req->bidder(), "bidder"));
+        NRP_RETURN_IF_ERROR(CheckParty(req->bidder(), "bidder"));
         auto result = Mutate<v1::BidderRegistration>(caller, "RegisterBidder", req->request_id(), *req,
             [&](pqxx::work& tx, Audit& audit) -> Result<v1::BidderRegistration> {
               NRP_ASSIGN_OR_RETURN(store::OfferRow row, store::GetOffer(tx, req->offer_id(), true));
@@ -291,16 +347,14 @@ grpc::Status LandSupplyApi::PlaceBid(Ctx* ctx, const v1::PlaceBidRequest* req, v
     if (req->amount().fen() <= 0)
       return Error::InvalidArgument("amount.fen", "must be more than 0 fen");
     if (!IsUuid(req->offer_id())) return Error::NotFound("offer " + req->offer_id() + " not found");
-    // Fast refusal from the live board: it is never ahead of the record, so a
-    // bid below what it requires is below what the record requires too.
-    if (auto live = d_.board.Read(req->offer_id()); live.ok()) {
-      NRP_RETURN_IF_ERROR(
-          auction::LiveBoard::FastCheck(*live, req->offer_id(), "offer", req->amount().fen()));
-    }
-    std::optional<std::pair<store::OfferRow, BoardState>> moved;
+    // The bidding engine (libs/auction): the live board's refusal first, then the offer's row
+    // lock orders concurrent bids, and the board moves after the commit.
+    auction::Bidding bidding(d_.board);
+    NRP_RETURN_IF_ERROR(bidding.Precheck(req->offer_id(), "offer", req->amount().fen()));
+    std::optional<auction::PlacedBid> placed;
     auto result = Mutate<v1::Bid>(caller, "PlaceBid", req->request_id(), *req,
         [&](pqxx::work& tx, Audit& audit) -> Result<v1::Bid> {
-          moved.reset();
+          placed.reset();
           // A registration never changes: looked up before the lock is taken.
           NRP_ASSIGN_OR_RETURN(auto bidder,
                                store::FindBidder(tx, req->offer_id(), req->bidder_number()));
@@ -311,49 +365,14 @@ grpc::Status LandSupplyApi::PlaceBid(Ctx* ctx, const v1::PlaceBidRequest* req, v
                                              "bidder number " + req->bidder_number() +
                                                  " is not registered for offer " + req->offer_id());
           }
-          // The offer's row lock orders concurrent bids: each sees the previous
-          // one's committed board.
-          NRP_ASSIGN_OR_RETURN(store::OfferRow row, store::GetOffer(tx, req->offer_id(), true));
-          v1::SupplyOffer& o = row.offer;
-          NRP_RETURN_IF_ERROR(InRegion(caller, kWriteScope, o.region_code()));
-          TimePoint now = d_.clock().Now();
-          auto method = static_cast<SupplyMethod>(o.method());
-          bool has_bid = false;
-          if (method == SupplyMethod::kTender) {
-            NRP_ASSIGN_OR_RETURN(has_bid,
-                                 store::BidderHasBid(tx, o.offer_id(), req->bidder_number()));
-          }
-          NRP_RETURN_IF_ERROR(
-              CheckBid(BidRulesOf(o), row.board, req->amount().fen(), now, has_bid));
-          if (o.state() == v1::OFFER_STATE_PUBLISHED) {
-            NRP_RETURN_IF_ERROR(ops_.OpenBidding(tx, row, now));
-          }
-          v1::Bid bid;
-          bid.set_bid_id(NewUuidV7());
-          bid.set_offer_id(o.offer_id());
-          bid.set_bidder_number(req->bidder_number());
-          *bid.mutable_amount() = req->amount();
-          *bid.mutable_placed_at() = ToTimestamp(now);
-          bid.set_valid(true);
-          int64_t seq = row.board.seq + 1;
-          bool ascending = IsAscending(method);
-          NRP_RETURN_IF_ERROR(store::InsertBid(tx, bid, seq, ascending));
-          if (ascending) {
-            v1::BidPlaced ev;
-            ev.set_offer_id(o.offer_id());
-            ev.set_region_code(o.region_code());
-            ev.set_bid_id(bid.bid_id());
-            ev.set_bidder_number(bid.bidder_number());
-            *ev.mutable_amount() = bid.amount();
-            *ev.mutable_placed_at() = bid.placed_at();
-            NRP_RETURN_IF_ERROR(service::Publish(d_.rt, tx, ev, o.region_code()));
-            moved.emplace(row,
-                          BoardState{seq, bid.amount().fen(), bid.bid_id(), bid.bidder_number()});
-          }
-          audit = {o.region_code(), o.offer_id() + "/" + bid.bid_id()};
-          return bid;
+          OfferLot lot(d_.rt, ops_, caller, req->offer_id());
+          NRP_ASSIGN_OR_RETURN(auto p, bidding.Place(tx, lot, req->bidder_number(),
+                                                     req->amount().fen(), d_.clock().Now()));
+          audit = {lot.region_code(), req->offer_id() + "/" + p.bid.bid_id};
+          placed = std::move(p);
+          return lot.recorded();
         });
-    if (result.ok() && moved) ops_.AdvanceBoard(req->offer_id(), moved->first, moved->second);
+    if (result.ok() && placed) bidding.Publish(req->offer_id(), *placed);
     return result;
   });
 }

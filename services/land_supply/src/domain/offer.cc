@@ -251,6 +251,11 @@ int64_t MinimumAcceptableBid(const BidRules& o, const BoardState& board) {
 Status CheckBid(const BidRules& o, const BoardState& board, int64_t amount_fen, TimePoint now,
                 bool bidder_has_bid) {
   if (amount_fen <= 0) return Error::InvalidArgument("amount.fen", "must be more than 0 fen");
+  NRP_RETURN_IF_ERROR(CheckBiddable(o));
+  return auction::CheckBid(LotOf(o), board, amount_fen, now, bidder_has_bid);
+}
+
+Status CheckBiddable(const BidRules& o) {
   if (o.state != OfferState::kPublished && o.state != OfferState::kBidding) {
     return Error::FailedPrecondition("OFFER_STATE", o.offer_id,
                                      "offer " + o.offer_id + " is " +
@@ -263,7 +268,7 @@ Status CheckBid(const BidRules& o, const BoardState& board, int64_t amount_fen, 
                                          std::string(SupplyMethodName(o.method)) +
                                          " and takes no bids");
   }
-  return auction::CheckBid(LotOf(o), board, amount_fen, now, bidder_has_bid);
+  return Ok();
 }
 
 Result<CloseDecision> DecideCompetitiveClose(const CloseFacts& f, TimePoint now,

@@ -90,6 +90,9 @@ auction::Method AuctionMethodOf(SupplyMethod m);
 // The smallest amount the next bid may have (auction::MinimumAcceptableBid).
 int64_t MinimumAcceptableBid(const BidRules& o, const BoardState& board);
 
+// Whether the offer takes bids at all: PUBLISHED or BIDDING, and a tender, auction or listing.
+Status CheckBiddable(const BidRules& o);
+
 // A bid is accepted while the offer is PUBLISHED or BIDDING and the clock is in
 // [bidding_start, bidding_end); for auction and listing it must reach
 // MinimumAcceptableBid (refused with that amount in the message); a tender

@@ -2,14 +2,13 @@
 #include <algorithm>
 
 #include "api/planning_api.h"
-#include "api/request_util.h"
 #include "convert/convert.h"
 #include "domain/conflict_rules.h"
 #include "nrp/db/migrations.h"
 #include "nrp/db/transaction.h"
 #include "nrp/geo/input_check.h"
 #include "nrp/rpc/auth.h"
-#include "nrp/rpc/interceptor.h"
+#include "nrp/service/call.h"
 #include "store/zone_store.h"
 
 namespace nrp::planning::api {
@@ -52,84 +51,82 @@ common::ZoneCheckResult ToProto(const Assessment& a, SpatialUse use,
 grpc::Status PlanningApi::CheckConflicts(grpc::ServerContext* ctx,
                                          const v1::CheckConflictsRequest* req,
                                          v1::CheckConflictsResponse* resp) {
-  rpc::CallLogScope log_scope(ctx);
-  auto caller = Admit(rt_, ctx, kReadScope);
-  if (!caller.ok()) return ToGrpc(caller.error());
-  // Validate: geometry (cheap checks first), use, region, kinds.
-  const auto& g = req->geometry();
-  if (auto st = geo::CheckSrid(g.srid(), "geometry.srid"); !st.ok()) return ToGrpc(st);
-  store::CheckGeometry geometry;
-  geometry.text = g.text();
-  switch (g.encoding()) {
-    case common::GEOMETRY_ENCODING_WKT: {
-      geometry.encoding = 1;
-      auto s = geo::CheckWkt(g.text(), "geometry", config_.geometry_limits);
-      if (!s.ok()) return ToGrpc(s.error());
-      break;
-    }
-    case common::GEOMETRY_ENCODING_GEOJSON: {
-      geometry.encoding = 2;
-      auto s = geo::CheckGeoJson(g.text(), "geometry", config_.geometry_limits);
-      if (!s.ok()) return ToGrpc(s.error());
-      break;
-    }
-    case common::GEOMETRY_ENCODING_UNSPECIFIED:
-      return ToGrpc(Error::InvalidArgument("geometry.encoding", "must be set"));
-    default:
-      return ToGrpc(Error::InvalidArgument("geometry.encoding",
-                                           "unknown encoding " + std::to_string(g.encoding())));
-  }
-  auto use = SpatialUseFromNumber(req->intended_use(), "intended_use");
-  if (!use.ok()) return ToGrpc(use.error());
-  if (!req->region_code().empty()) {
-    if (auto st = CheckRegionCode(req->region_code(), "region_code"); !st.ok()) return ToGrpc(st);
-    if (auto st = rpc::Authorize(*caller, kReadScope, req->region_code()); !st.ok())
-      return ToGrpc(st);
-  }
-  std::vector<LayerKind> kinds;
-  for (int i = 0; i < req->layer_kinds_size(); ++i) {
-    auto k = LayerKindFromNumber(req->layer_kinds(i), "layer_kinds[" + std::to_string(i) + "]");
-    if (!k.ok()) return ToGrpc(k.error());
-    if (std::find(kinds.begin(), kinds.end(), *k) == kinds.end()) kinds.push_back(*k);
-  }
-  std::sort(kinds.begin(), kinds.end());
-  std::optional<TimePoint> as_of;
-  if (req->has_as_of()) as_of = FromProto(req->as_of());
+  return service::Serve<v1::CheckConflictsResponse>(
+      rt_, ctx, kReadScope, kErrorDomain, resp,
+      [&](const rpc::Caller& caller) -> Result<v1::CheckConflictsResponse> {
+        // Validate: geometry (cheap checks first), use, region, kinds.
+        const auto& g = req->geometry();
+        NRP_RETURN_IF_ERROR(geo::CheckSrid(g.srid(), "geometry.srid"));
+        store::CheckGeometry geometry;
+        geometry.text = g.text();
+        switch (g.encoding()) {
+          case common::GEOMETRY_ENCODING_WKT:
+            geometry.encoding = 1;
+            NRP_RETURN_IF_ERROR(geo::CheckWkt(g.text(), "geometry", config_.geometry_limits));
+            break;
+          case common::GEOMETRY_ENCODING_GEOJSON:
+            geometry.encoding = 2;
+            NRP_RETURN_IF_ERROR(geo::CheckGeoJson(g.text(), "geometry", config_.geometry_limits));
+            break;
+          case common::GEOMETRY_ENCODING_UNSPECIFIED:
+            return Error::InvalidArgument("geometry.encoding", "must be set");
+          default:
+            return Error::InvalidArgument("geometry.encoding",
+                                          "unknown encoding " + std::to_string(g.encoding()));
+        }
+        NRP_ASSIGN_OR_RETURN(SpatialUse use,
+                             SpatialUseFromNumber(req->intended_use(), "intended_use"));
+        if (!req->region_code().empty()) {
+          NRP_RETURN_IF_ERROR(CheckRegionCode(req->region_code(), "region_code"));
+          NRP_RETURN_IF_ERROR(rpc::Authorize(caller, kReadScope, req->region_code()));
+        }
+        std::vector<LayerKind> kinds;
+        for (int i = 0; i < req->layer_kinds_size(); ++i) {
+          NRP_ASSIGN_OR_RETURN(
+              LayerKind k,
+              LayerKindFromNumber(req->layer_kinds(i), "layer_kinds[" + std::to_string(i) + "]"));
+          if (std::find(kinds.begin(), kinds.end(), k) == kinds.end()) kinds.push_back(k);
+        }
+        std::sort(kinds.begin(), kinds.end());
+        std::optional<TimePoint> as_of;
+        if (req->has_as_of()) as_of = FromProto(req->as_of());
 
-  auto layers = db::Transact(rt_.db(), [&](pqxx::work& tx) {
-    return store::LayersInForce(tx, req->region_code(), kinds, as_of);
-  });
-  if (!layers.ok()) return ToGrpc(layers.error());
+        NRP_ASSIGN_OR_RETURN(auto layers, db::Transact(rt_.db(), [&](pqxx::work& tx) {
+                               return store::LayersInForce(tx, req->region_code(), kinds, as_of);
+                             }));
 
-  // Cache key: the geometry and the question, and the exact layer versions
-  // consulted — a newly published version changes the key, so it misses.
-  std::string question = std::to_string(geometry.encoding) + "\n" + g.text() + "\n" +
-                         std::to_string(static_cast<int>(*use)) + "\n" + req->region_code() + "\n";
-  for (LayerKind k : kinds) question += std::to_string(static_cast<int>(k)) + ",";
-  question += "\n" + std::to_string(config_.conflict.urban_construction_only_in_boundary) +
-              std::to_string(config_.conflict.open_pit_only_in_key_zones);
-  std::string versions;
-  for (const auto& l : *layers) versions += l.layer_id + "@" + std::to_string(l.version) + ";";
-  const std::string key = db::Sha256Hex(question) + ":" + db::Sha256Hex(versions);
+        // Cache key: the geometry and the question, and the exact layer versions
+        // consulted — a newly published version changes the key, so it misses.
+        std::string question = std::to_string(geometry.encoding) + "\n" + g.text() + "\n" +
+                               std::to_string(static_cast<int>(use)) + "\n" + req->region_code() +
+                               "\n";
+        for (LayerKind k : kinds) question += std::to_string(static_cast<int>(k)) + ",";
+        question += "\n" + std::to_string(config_.conflict.urban_construction_only_in_boundary) +
+                    std::to_string(config_.conflict.open_pit_only_in_key_zones);
+        std::string versions;
+        for (const auto& l : layers) versions += l.layer_id + "@" + std::to_string(l.version) + ";";
+        const std::string key = db::Sha256Hex(question) + ":" + db::Sha256Hex(versions);
 
-  auto bytes = check_cache_->GetOrLoad(key, [&]() -> Result<std::string> {
-    auto facts = db::Transact(rt_.db(), [&](pqxx::work& tx) -> Result<CheckFacts> {
-      NRP_RETURN_IF_ERROR(store::ValidateCheckGeometry(tx, geometry, "geometry"));
-      return store::CollectCheckFacts(tx, geometry, *layers);
-    });
-    if (!facts.ok()) return facts.error();
-    facts->use = *use;
-    Assessment a = Assess(*facts, config_.conflict);
-    common::ZoneCheckResult result = ToProto(a, *use, *layers, rt_.clock().Now());
-    std::string out;
-    result.SerializeToString(&out);
-    return out;
-  });
-  if (!bytes.ok()) return ToGrpc(bytes.error());
-  if (!resp->mutable_result()->ParseFromString(*bytes)) {
-    return ToGrpc(Error::Internal("a cached conflict check could not be read"));
-  }
-  return grpc::Status::OK;
+        auto load = [&]() -> Result<std::string> {
+          auto facts = db::Transact(rt_.db(), [&](pqxx::work& tx) -> Result<CheckFacts> {
+            NRP_RETURN_IF_ERROR(store::ValidateCheckGeometry(tx, geometry, "geometry"));
+            return store::CollectCheckFacts(tx, geometry, layers);
+          });
+          if (!facts.ok()) return facts.error();
+          facts->use = use;
+          Assessment a = Assess(*facts, config_.conflict);
+          common::ZoneCheckResult result = ToProto(a, use, layers, rt_.clock().Now());
+          std::string out;
+          result.SerializeToString(&out);
+          return out;
+        };
+        NRP_ASSIGN_OR_RETURN(std::string bytes, check_cache_->GetOrLoad(key, load));
+        v1::CheckConflictsResponse out;
+        if (!out.mutable_result()->ParseFromString(bytes)) {
+          return Error::Internal("a cached conflict check could not be read");
+        }
+        return out;
+      });
 }
 
 }  // namespace nrp::planning::api

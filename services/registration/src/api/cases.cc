@@ -30,12 +30,12 @@ void KeepDeadlines(pqxx::work& tx, service::Runtime& rt, const CaseTransition& t
   if (!WaitsOnDeadlines(t.next.state())) service::Deadlines::Close(tx, subject);
 }
 
-Result<v1::RegistrationCase> Store(pqxx::work& tx, service::Runtime& rt, Result<CaseTransition> t,
-                                   const std::string& traceparent) {
+Result<v1::RegistrationCase> Store(pqxx::work& tx, const RegistrationApp& app,
+                                   Result<CaseTransition> t) {
   if (!t.ok()) return std::move(t.error());
   NRP_RETURN_IF_ERROR(store::UpdateCase(tx, t->next));
-  KeepDeadlines(tx, rt, *t);
-  NRP_RETURN_IF_ERROR(PublishAll(rt, tx, t->events, traceparent));
+  KeepDeadlines(tx, app.runtime(), *t);
+  NRP_RETURN_IF_ERROR(app.PublishAll(tx, t->events));
   return std::move(t->next);
 }
 
@@ -52,151 +52,136 @@ grpc::Status RegistrationApi::CaseMutation(grpc::ServerContext* ctx, std::string
                                            const std::string& case_id,
                                            const google::protobuf::Message& request,
                                            v1::RegistrationCase* out, const CaseWork& work) {
-  rpc::CallLogScope log_scope(ctx);
-  auto caller = Enter(ctx, kScopeWrite);
-  if (!caller.ok()) return ToStatus(caller.error());
-  auto valid = RequireUuid(case_id, "case_id");
-  if (!valid.ok()) return ToStatus(valid.error());
-  auto r = Mutate<v1::RegistrationCase>(
-      ctx, *caller, method, request_id, request,
-      [&](pqxx::work& tx, AuditInfo& audit) -> Result<v1::RegistrationCase> {
-        NRP_ASSIGN_OR_RETURN(auto c, store::GetCase(tx, case_id, /*for_update=*/true));
-        if (!c) return Error::NotFound("case " + case_id + " not found");
-        NRP_RETURN_IF_ERROR(rpc::Authorize(*caller, "", c->region_code()));
-        audit = {c->region_code(), "cases/" + case_id};
-        return work(tx, std::move(*c), *caller);
+  return Serve<v1::RegistrationCase>(
+      ctx, kScopeWrite, out, [&](const rpc::Caller& caller) -> Result<v1::RegistrationCase> {
+        NRP_RETURN_IF_ERROR(RequireUuid(case_id, "case_id"));
+        NRP_ASSIGN_OR_RETURN(
+            auto r, Mutate<v1::RegistrationCase>(
+                        caller, method, request_id, request,
+                        [&](pqxx::work& tx, AuditInfo& audit) -> Result<v1::RegistrationCase> {
+                          NRP_ASSIGN_OR_RETURN(auto c,
+                                               store::GetCase(tx, case_id, /*for_update=*/true));
+                          if (!c) return Error::NotFound("case " + case_id + " not found");
+                          NRP_RETURN_IF_ERROR(rpc::Authorize(caller, "", c->region_code()));
+                          audit = {c->region_code(), "cases/" + case_id};
+                          return work(tx, std::move(*c), caller);
+                        }));
+        if (r.state() == v1::CASE_STATE_RECORDED ||
+            r.state() == v1::CASE_STATE_CERTIFICATE_ISSUED) {
+          InvalidateUnit(r.unit_code());
+        }
+        if (!SeesPii(caller)) MaskCase(&r);
+        return r;
       });
-  if (r.ok() &&
-      (r->state() == v1::CASE_STATE_RECORDED || r->state() == v1::CASE_STATE_CERTIFICATE_ISSUED)) {
-    InvalidateUnit(r->unit_code());
-  }
-  if (r.ok() && !SeesPii(*caller)) MaskCase(&r.value());
-  return Reply(std::move(r), out);
 }
 
 grpc::Status RegistrationApi::SubmitCase(grpc::ServerContext* ctx, const v1::SubmitCaseRequest* req,
                                          v1::RegistrationCase* out) {
-  rpc::CallLogScope log_scope(ctx);
-  auto caller = Enter(ctx, kScopeWrite);
-  if (!caller.ok()) return ToStatus(caller.error());
-  const std::string tp = Traceparent(ctx);
-  auto r = Mutate<v1::RegistrationCase>(
-      ctx, *caller, "SubmitCase", req->request_id(), *req,
-      [&](pqxx::work& tx, AuditInfo& audit) -> Result<v1::RegistrationCase> {
-        const v1::RegistrationCase& app = req->registration_case();
-        {
-          auto check = Submit(app, "-", "-", Flow());
-          if (!check.ok()) return std::move(check.error());
-        }
-        NRP_RETURN_IF_ERROR(rpc::Authorize(*caller, "", app.region_code()));
-        NRP_ASSIGN_OR_RETURN(auto c, OpenCase(rt_, tx, app, Flow(), tp));
-        audit = {c.region_code(), "cases/" + c.case_id()};
-        return c;
+  return Serve<v1::RegistrationCase>(
+      ctx, kScopeWrite, out, [&](const rpc::Caller& caller) -> Result<v1::RegistrationCase> {
+        NRP_ASSIGN_OR_RETURN(
+            auto r, Mutate<v1::RegistrationCase>(
+                        caller, "SubmitCase", req->request_id(), *req,
+                        [&](pqxx::work& tx, AuditInfo& audit) -> Result<v1::RegistrationCase> {
+                          NRP_ASSIGN_OR_RETURN(Application app,
+                                               Application::Validate(req->registration_case()));
+                          NRP_RETURN_IF_ERROR(rpc::Authorize(caller, "", app.get().region_code()));
+                          NRP_ASSIGN_OR_RETURN(auto c, app_.OpenCase(tx, app));
+                          audit = {c.region_code(), "cases/" + c.case_id()};
+                          return c;
+                        }));
+        if (!SeesPii(caller)) MaskCase(&r);
+        return r;
       });
-  if (r.ok() && !SeesPii(*caller)) MaskCase(&r.value());
-  return Reply(std::move(r), out);
 }
 
 grpc::Status RegistrationApi::GetCase(grpc::ServerContext* ctx, const v1::GetCaseRequest* req,
                                       v1::RegistrationCase* out) {
-  rpc::CallLogScope log_scope(ctx);
-  auto caller = Enter(ctx, kScopeRead);
-  if (!caller.ok()) return ToStatus(caller.error());
-  auto valid = RequireUuid(req->case_id(), "case_id");
-  if (!valid.ok()) return ToStatus(valid.error());
-  auto c =
-      db::Transact(rt_.db(), [&](pqxx::work& tx) { return store::GetCase(tx, req->case_id()); });
-  if (!c.ok()) return ToStatus(c.error());
-  if (!*c) return ToStatus(Error::NotFound("case " + req->case_id() + " not found"));
-  auto allowed = rpc::Authorize(*caller, "", (*c)->region_code());
-  if (!allowed.ok()) return ToStatus(allowed.error());
-  *out = std::move(**c);
-  if (!SeesPii(*caller)) MaskCase(out);
-  return grpc::Status::OK;
+  return Serve<v1::RegistrationCase>(
+      ctx, kScopeRead, out, [&](const rpc::Caller& caller) -> Result<v1::RegistrationCase> {
+        NRP_RETURN_IF_ERROR(RequireUuid(req->case_id(), "case_id"));
+        NRP_ASSIGN_OR_RETURN(auto c, db::Transact(rt_.db(), [&](pqxx::work& tx) {
+                               return store::GetCase(tx, req->case_id());
+                             }));
+        if (!c) return Error::NotFound("case " + req->case_id() + " not found");
+        NRP_RETURN_IF_ERROR(rpc::Authorize(caller, "", c->region_code()));
+        if (!SeesPii(caller)) MaskCase(&*c);
+        return std::move(*c);
+      });
 }
 
 grpc::Status RegistrationApi::ListCases(grpc::ServerContext* ctx, const v1::ListCasesRequest* req,
                                         v1::ListCasesResponse* out) {
-  rpc::CallLogScope log_scope(ctx);
-  auto caller = Enter(ctx, kScopeRead);
-  if (!caller.ok()) return ToStatus(caller.error());
-  auto query = list::Parse(store::CaseList(), list::RequestOf(*req));
-  if (!query.ok()) return ToStatus(query.error());
-  auto rows = db::Transact(rt_.db(), [&](pqxx::work& tx) {
-    return store::ListCases(tx, caller->region_prefixes, *query);
-  });
-  if (!rows.ok()) return ToStatus(rows.error());
-  out->set_next_page_token(rows->next_page_token);
-  for (size_t i = 0; i < rows->items.size(); ++i) {
-    v1::RegistrationCase* c = out->add_cases();
-    *c = std::move(rows->items[i]);
-    if (!SeesPii(*caller)) MaskCase(c);
-  }
-  return grpc::Status::OK;
+  return Serve<v1::ListCasesResponse>(
+      ctx, kScopeRead, out, [&](const rpc::Caller& caller) -> Result<v1::ListCasesResponse> {
+        NRP_ASSIGN_OR_RETURN(auto query, list::Parse(store::CaseList(), list::RequestOf(*req)));
+        NRP_ASSIGN_OR_RETURN(auto rows, db::Transact(rt_.db(), [&](pqxx::work& tx) {
+                               return store::ListCases(tx, caller.region_prefixes, query);
+                             }));
+        v1::ListCasesResponse resp;
+        resp.set_next_page_token(rows.next_page_token);
+        for (auto& item : rows.items) {
+          v1::RegistrationCase* c = resp.add_cases();
+          *c = std::move(item);
+          if (!SeesPii(caller)) MaskCase(c);
+        }
+        return resp;
+      });
 }
 
 grpc::Status RegistrationApi::AcceptCase(grpc::ServerContext* ctx, const v1::AcceptCaseRequest* req,
                                          v1::RegistrationCase* out) {
-  const std::string tp = Traceparent(ctx);
   return CaseMutation(ctx, "AcceptCase", req->request_id(), req->case_id(), *req, out,
                       [&](pqxx::work& tx, v1::RegistrationCase c, const rpc::Caller&) {
-                        return Store(tx, rt_, Accept(c, Flow()), tp);
+                        return Store(tx, app_, Accept(c, Flow()));
                       });
 }
 
 grpc::Status RegistrationApi::RefuseCase(grpc::ServerContext* ctx, const v1::RefuseCaseRequest* req,
                                          v1::RegistrationCase* out) {
-  const std::string tp = Traceparent(ctx);
   return CaseMutation(ctx, "RefuseCase", req->request_id(), req->case_id(), *req, out,
                       [&](pqxx::work& tx, v1::RegistrationCase c, const rpc::Caller&) {
-                        return Store(tx, rt_, Refuse(c, req->reason(), Flow()), tp);
+                        return Store(tx, app_, Refuse(c, req->reason(), Flow()));
                       });
 }
 
 grpc::Status RegistrationApi::ReviewCase(grpc::ServerContext* ctx, const v1::ReviewCaseRequest* req,
                                          v1::RegistrationCase* out) {
-  const std::string tp = Traceparent(ctx);
   return CaseMutation(ctx, "ReviewCase", req->request_id(), req->case_id(), *req, out,
                       [&](pqxx::work& tx, v1::RegistrationCase c, const rpc::Caller&) {
-                        return Store(tx, rt_, Review(c, req->outcome(), req->opinion(), Flow()),
-                                     tp);
+                        return Store(tx, app_, Review(c, req->outcome(), req->opinion(), Flow()));
                       });
 }
 
 grpc::Status RegistrationApi::StartPublicNotice(grpc::ServerContext* ctx,
                                                 const v1::StartPublicNoticeRequest* req,
                                                 v1::RegistrationCase* out) {
-  const std::string tp = Traceparent(ctx);
   return CaseMutation(
       ctx, "StartPublicNotice", req->request_id(), req->case_id(), *req, out,
       [&](pqxx::work& tx, v1::RegistrationCase c, const rpc::Caller&) {
-        return Store(tx, rt_, StartNotice(c, req->notice_start(), req->working_days(), Flow()), tp);
+        return Store(tx, app_, StartNotice(c, req->notice_start(), req->working_days(), Flow()));
       });
 }
 
 grpc::Status RegistrationApi::WithdrawCase(grpc::ServerContext* ctx,
                                            const v1::WithdrawCaseRequest* req,
                                            v1::RegistrationCase* out) {
-  const std::string tp = Traceparent(ctx);
   return CaseMutation(ctx, "WithdrawCase", req->request_id(), req->case_id(), *req, out,
                       [&](pqxx::work& tx, v1::RegistrationCase c, const rpc::Caller&) {
-                        return Store(tx, rt_, Withdraw(c, req->reason(), Flow()), tp);
+                        return Store(tx, app_, Withdraw(c, req->reason(), Flow()));
                       });
 }
 
 grpc::Status RegistrationApi::RecordCase(grpc::ServerContext* ctx, const v1::RecordCaseRequest* req,
                                          v1::RegistrationCase* out) {
-  const std::string tp = Traceparent(ctx);
   return CaseMutation(ctx, "RecordCase", req->request_id(), req->case_id(), *req, out,
                       [&](pqxx::work& tx, v1::RegistrationCase c, const rpc::Caller& caller) {
-                        return Record(tx, std::move(c), caller, tp, nullptr);
+                        return Record(tx, std::move(c), caller);
                       });
 }
 
 Result<v1::RegistrationCase> RegistrationApi::Record(pqxx::work& tx, v1::RegistrationCase c,
-                                                     const rpc::Caller& caller,
-                                                     const std::string& traceparent,
-                                                     std::vector<std::string>* touched_units) {
+                                                     const rpc::Caller& caller) {
   const FlowContext flow = Flow();
   NRP_RETURN_IF_ERROR(CheckRecordable(c, flow));
   // The unit's row lock serialises every recording on the unit: of two transfers of one
@@ -210,11 +195,11 @@ Result<v1::RegistrationCase> RegistrationApi::Record(pqxx::work& tx, v1::Registr
   rc.now = flow.now;
   rc.registrar = caller.agency;
   rc.new_id = [] { return NewUuidV7(); };
-  rc.objection_lapse_days = config_.objection_lapse_days;
+  rc.objection_lapse_days = config().objection_lapse_days;
   const v1::CertificateKind kind = CertificateKindFor(c);
   Registry registry;
   if (kind != v1::CERTIFICATE_KIND_UNSPECIFIED) {
-    NRP_ASSIGN_OR_RETURN(registry, config_.registries.RegistryFor(c.region_code()));
+    NRP_ASSIGN_OR_RETURN(registry, config().registries.RegistryFor(c.region_code()));
     // The counter row stays locked until this transaction ends: numbers are unique, and a
     // rolled-back recording gives its number back, so they run without gaps.
     NRP_ASSIGN_OR_RETURN(
@@ -241,16 +226,14 @@ Result<v1::RegistrationCase> RegistrationApi::Record(pqxx::work& tx, v1::Registr
                        MarkRecorded(c, plan.EntryIds(), rc.certificate_number, flow));
   NRP_RETURN_IF_ERROR(store::UpdateCase(tx, t.next));
   KeepDeadlines(tx, rt_, t);
-  NRP_RETURN_IF_ERROR(PublishAll(rt_, tx, t.events, traceparent));
-  NRP_RETURN_IF_ERROR(PublishAll(rt_, tx, plan.events, traceparent));
-  if (touched_units != nullptr) touched_units->push_back(c.unit_code());
+  NRP_RETURN_IF_ERROR(app_.PublishAll(tx, t.events));
+  NRP_RETURN_IF_ERROR(app_.PublishAll(tx, plan.events));
   return std::move(t.next);
 }
 
 grpc::Status RegistrationApi::IssueCertificate(grpc::ServerContext* ctx,
                                                const v1::IssueCertificateRequest* req,
                                                v1::RegistrationCase* out) {
-  const std::string tp = Traceparent(ctx);
   return CaseMutation(
       ctx, "IssueCertificate", req->request_id(), req->case_id(), *req, out,
       [&](pqxx::work& tx, v1::RegistrationCase c,
@@ -285,27 +268,8 @@ grpc::Status RegistrationApi::IssueCertificate(grpc::ServerContext* ctx,
         *e.mutable_issued_at() = cert.issued_at();
         t.events.push_back(
             DomainEvent::Of(std::move(e), cert.unit_code(), cert.unit_code().substr(0, 6)));
-        return Store(tx, rt_, std::move(t), tp);
+        return Store(tx, app_, std::move(t));
       });
-}
-
-Result<bool> RegistrationApi::ApplyCaseDeadline(pqxx::work& tx,
-                                                const service::DeadlineChange& change) {
-  const std::string case_id = change.subject.substr(std::string_view("cases/").size());
-  NRP_ASSIGN_OR_RETURN(auto c, store::GetCase(tx, case_id, /*for_update=*/true));
-  if (!c) return false;
-  const FlowContext flow = Flow();
-  NRP_ASSIGN_OR_RETURN(auto t, RecountCaseDeadline(*c, change.name, change.old_date,
-                                                   change.old_calendar, change.now, flow));
-  if (!t) return false;
-  // A case flagged overdue by the date counted before is checked again by the new one.
-  const bool reopen_overdue =
-      change.name == "due_date" && t->next.overdue() && !(change.now.date < ChinaDate(flow.now));
-  if (reopen_overdue) t->next.set_overdue(false);
-  NRP_RETURN_IF_ERROR(store::UpdateCase(tx, t->next));
-  if (reopen_overdue) NRP_RETURN_IF_ERROR(store::ClearOverdueRaised(tx, case_id));
-  NRP_RETURN_IF_ERROR(PublishAll(rt_, tx, t->events, ""));
-  return true;
 }
 
 }  // namespace nrp::registration

@@ -5,10 +5,9 @@
 
 #include "api/registration_api.h"
 #include "nrp/core/log.h"
-#include "nrp/rpc/errors.h"
 #include "nrp/rpc/interceptor.h"
 #include "nrp/service/audit.h"
-#include "nrp/service/idempotency.h"
+#include "nrp/service/call.h"
 
 namespace nrp::registration {
 
@@ -16,21 +15,18 @@ inline std::string MethodName(std::string_view method) {
   return service::MethodName{kServiceName, method}.Full();
 }
 
-inline grpc::Status ToStatus(const Error& e) { return service::Reply(e, kErrorDomain); }
-
-template <class T>
-grpc::Status Reply(Result<T> result, T* out) {
-  if (!result.ok()) return ToStatus(result.error());
-  *out = std::move(result).value();
-  return grpc::Status::OK;
-}
-
 inline bool SeesPii(const rpc::Caller& caller) { return caller.HasScope(kScopePii); }
 
 template <class Resp>
+grpc::Status RegistrationApi::Serve(grpc::ServerContext* ctx, std::string_view scope, Resp* out,
+                                    const std::function<Result<Resp>(const rpc::Caller&)>& fn) {
+  return service::Serve<Resp>(rt_, ctx, scope, kErrorDomain, out, fn);
+}
+
+template <class Resp>
 Result<Resp> RegistrationApi::Mutate(
-    const grpc::ServerContext*, const rpc::Caller& caller, std::string_view method,
-    const std::string& request_id, const google::protobuf::Message& request,
+    const rpc::Caller& caller, std::string_view method, const std::string& request_id,
+    const google::protobuf::Message& request,
     const std::function<Result<Resp>(pqxx::work&, AuditInfo&)>& work) {
   return service::Mutate<Resp>(rt_, caller, {kServiceName, method}, request_id, request, work);
 }

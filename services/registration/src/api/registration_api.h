@@ -10,16 +10,15 @@
 #include <string>
 #include <vector>
 
+#include "app/registration_app.h"
 #include "config.h"
 #include "domain/case_flow.h"
 #include "domain/events.h"
 #include "nrp/cache/read_through_cache.h"
-#include "nrp/events/consumer.h"
 #include "nrp/registration/v1/registration.grpc.pb.h"
 #include "nrp/rpc/auth.h"
 #include "nrp/service/call.h"
 #include "nrp/service/runtime.h"
-#include "nrp/zones/replica.h"
 #include "signing/document_signer.h"
 
 namespace nrp::registration {
@@ -34,17 +33,6 @@ inline constexpr char kScopePii[] = "registration.pii";
 // kept in the database. The public key is recorded in signing_keys either way.
 Result<std::shared_ptr<const DocumentSigner>> LoadSigner(service::Runtime& rt,
                                                          const RegistrationConfig& config);
-
-// Publishes domain events through the outbox inside `tx`.
-Status PublishAll(service::Runtime& rt, pqxx::dbtransaction& tx, const DomainEvents& events,
-                  const std::string& traceparent);
-
-// Opens a case from an application inside `tx` (number drawn, case stored, CaseSubmitted
-// published). Shared by SubmitCase and the land-delivery consumer. NOT_FOUND when the unit
-// does not exist.
-Result<v1::RegistrationCase> OpenCase(service::Runtime& rt, pqxx::work& tx,
-                                      const v1::RegistrationCase& application,
-                                      const FlowContext& flow, const std::string& traceparent);
 
 class RegistrationApi final : public v1::RegistrationService::Service {
  public:
@@ -111,37 +99,27 @@ class RegistrationApi final : public v1::RegistrationService::Service {
   grpc::Status ListQueryLogEntries(grpc::ServerContext*, const v1::ListQueryLogEntriesRequest*,
                                    v1::ListQueryLogEntriesResponse*) override;
 
-  // One pass of the overdue scheduler: flags open cases past their due date and raises
-  // CaseOverdue once per case (SKIP LOCKED: replicas never raise one twice). Returns how many.
-  Result<int> RaiseOverdueCases();
-  // Applies a recount of a case's or a natural-resource unit's deadline after a calendar
-  // change (registered with the runtime's Deadlines by Wire).
-  Result<bool> ApplyCaseDeadline(pqxx::work& tx, const service::DeadlineChange& change);
-  Result<bool> ApplyUnitNotice(pqxx::work& tx, const service::DeadlineChange& change);
-
-  // Event handlers of other services' events (registered on the runtime by the wiring).
-  events::HandlerResult OnLandDelivered(pqxx::work& tx, const events::CloudEvent& event);
-  // A zone layer version came into force in the replica (in the switch's transaction).
-  Status OnZoneLayerSwitched(pqxx::work& tx, const zones::SwitchedLayer& layer);
+  // The use cases the handlers share with the consumers and jobs (wired by Wire).
+  const RegistrationApp& app() const { return app_; }
 
   const DocumentSigner& signer() const { return *signer_; }
-  const RegistrationConfig& config() const { return config_; }
+  const RegistrationConfig& config() const { return app_.config(); }
 
  private:
   using AuditInfo = service::AuditSubject;
   using CaseWork = std::function<Result<v1::RegistrationCase>(pqxx::work&, v1::RegistrationCase,
                                                               const rpc::Caller&)>;
 
-  FlowContext Flow() const;
-  std::string Traceparent(const grpc::ServerContext* ctx) const;
-  // The service's call wrapper (nrp/service/call.h): authenticates, authorizes the scope and
-  // takes a token from the caller's rate limit.
-  Result<rpc::Caller> Enter(const grpc::ServerContext* ctx, std::string_view scope);
+  FlowContext Flow() const { return app_.Flow(); }
+  // The service's call wrapper (nrp/service/call.h): the call's frame (caller, scope, rate
+  // limit, trace context, error mapping) around `fn`.
+  template <class Resp>
+  grpc::Status Serve(grpc::ServerContext* ctx, std::string_view scope, Resp* out,
+                     const std::function<Result<Resp>(const rpc::Caller&)>& fn);
   // An idempotent mutation, audited in the same transaction (and audited when refused).
   template <class Resp>
-  Result<Resp> Mutate(const grpc::ServerContext* ctx, const rpc::Caller& caller,
-                      std::string_view method, const std::string& request_id,
-                      const google::protobuf::Message& request,
+  Result<Resp> Mutate(const rpc::Caller& caller, std::string_view method,
+                      const std::string& request_id, const google::protobuf::Message& request,
                       const std::function<Result<Resp>(pqxx::work&, AuditInfo&)>& work);
   // A mutation of one case: loads and locks it, checks the caller's region, applies `work`,
   // stores the result.
@@ -150,19 +128,17 @@ class RegistrationApi final : public v1::RegistrationService::Service {
                             const google::protobuf::Message& request, v1::RegistrationCase* out,
                             const CaseWork& work);
   Result<v1::RegistrationCase> Record(pqxx::work& tx, v1::RegistrationCase c,
-                                      const rpc::Caller& caller, const std::string& traceparent,
-                                      std::vector<std::string>* touched_units);
+                                      const rpc::Caller& caller);
   // Appends a query to the query log (and the platform audit) in its own transaction.
-  Status LogQuery(const grpc::ServerContext* ctx, const rpc::Caller& caller,
-                  const std::string& method, const v1::QueryReason& reason,
-                  const std::string& target, int result_count, const std::string& region_code);
+  Status LogQuery(const rpc::Caller& caller, const std::string& method,
+                  const v1::QueryReason& reason, const std::string& target, int result_count,
+                  const std::string& region_code);
   Result<v1::RealEstateUnit> LoadUnit(const std::string& unit_code);
   Result<v1::UnitRegister> CurrentRegister(const v1::RealEstateUnit& unit);
   void InvalidateUnit(const std::string& unit_code);
-  Result<v1::NaturalResourceUnit> RefreshZoneControls(pqxx::work& tx, v1::NaturalResourceUnit u);
 
   service::Runtime& rt_;
-  RegistrationConfig config_;
+  RegistrationApp app_;
   std::shared_ptr<const DocumentSigner> signer_;
   cache::ReadThroughCache unit_cache_;
   cache::ReadThroughCache register_cache_;

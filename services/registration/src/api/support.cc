@@ -4,9 +4,9 @@
 #include "domain/convert.h"
 #include "domain/party.h"
 #include "domain/region.h"
+#include "nrp/core/trace.h"
 #include "nrp/core/uuid.h"
 #include "nrp/db/transaction.h"
-#include "nrp/service/publish.h"
 #include "store/store.h"
 
 namespace nrp::registration {
@@ -14,59 +14,15 @@ namespace nrp::registration {
 RegistrationApi::RegistrationApi(service::Runtime& rt, RegistrationConfig config,
                                  std::shared_ptr<const DocumentSigner> signer)
     : rt_(rt),
-      config_(std::move(config)),
+      app_(rt, std::move(config)),
       signer_(std::move(signer)),
-      unit_cache_(rt.redis(), config_.cache_prefix + "unit:", config_.cache_ttl),
-      register_cache_(rt.redis(), config_.cache_prefix + "register:", config_.cache_ttl) {}
+      unit_cache_(rt.redis(), app_.config().cache_prefix + "unit:", app_.config().cache_ttl),
+      register_cache_(rt.redis(),
+                      app_.config().cache_prefix + "register:", app_.config().cache_ttl) {}
 
-FlowContext RegistrationApi::Flow() const {
-  return FlowContext{rt_.clock().Now(), rt_.Calendar(), &config_.limits};
-}
-
-std::string RegistrationApi::Traceparent(const grpc::ServerContext* ctx) const {
-  return ctx == nullptr ? std::string() : rpc::TraceparentOf(ctx);
-}
-
-Result<rpc::Caller> RegistrationApi::Enter(const grpc::ServerContext* ctx, std::string_view scope) {
-  return service::Enter(rt_, ctx, scope);
-}
-
-Status PublishAll(service::Runtime& rt, pqxx::dbtransaction& tx, const DomainEvents& events,
-                  const std::string& traceparent) {
-  for (const auto& e : events) {
-    NRP_RETURN_IF_ERROR(service::Publish(rt, tx, *e.payload, e.region_code, traceparent));
-  }
-  return Ok();
-}
-
-Result<v1::RegistrationCase> OpenCase(service::Runtime& rt, pqxx::work& tx,
-                                      const v1::RegistrationCase& application,
-                                      const FlowContext& flow, const std::string& traceparent) {
-  // Validate before drawing a number, so a refused application leaves no trace.
-  {
-    auto check = Submit(application, "-", "-", flow);
-    if (!check.ok()) return std::move(check.error());
-  }
-  NRP_ASSIGN_OR_RETURN(auto unit, store::GetUnit(tx, application.unit_code()));
-  if (!unit) {
-    return Error::NotFound("unit " + application.unit_code() +
-                           " not found; create it with CreateRealEstateUnit first");
-  }
-  const int year = ChinaDate(flow.now).year();
-  NRP_ASSIGN_OR_RETURN(int64_t seq, store::NextValue(tx, "case:" + application.region_code() + ":" +
-                                                             std::to_string(year)));
-  NRP_ASSIGN_OR_RETURN(CaseTransition t,
-                       Submit(application, NewUuidV7(),
-                              FormatCaseNumber(application.region_code(), year, seq), flow));
-  NRP_RETURN_IF_ERROR(store::InsertCase(tx, t.next));
-  NRP_RETURN_IF_ERROR(PublishAll(rt, tx, t.events, traceparent));
-  return t.next;
-}
-
-Status RegistrationApi::LogQuery(const grpc::ServerContext* ctx, const rpc::Caller& caller,
-                                 const std::string& method, const v1::QueryReason& reason,
-                                 const std::string& target, int result_count,
-                                 const std::string& region_code) {
+Status RegistrationApi::LogQuery(const rpc::Caller& caller, const std::string& method,
+                                 const v1::QueryReason& reason, const std::string& target,
+                                 int result_count, const std::string& region_code) {
   v1::QueryLogEntry e;
   e.set_query_id(NewUuidV7());
   e.set_method(method);
@@ -83,7 +39,7 @@ Status RegistrationApi::LogQuery(const grpc::ServerContext* ctx, const rpc::Call
   record.subject = target;
   record.purpose = v1::QueryPurpose_Name(reason.purpose());
   record.legal_basis = reason.legal_basis();
-  record.trace_id = rpc::TraceIdOf(ctx);
+  record.trace_id = trace::TraceIdOf(trace::Current());
   return db::Transact(rt_.db(), [&](pqxx::work& tx) -> Status {
     NRP_RETURN_IF_ERROR(store::InsertQueryLog(tx, e));
     return service::Audit(tx, caller, record);
@@ -130,13 +86,6 @@ void RegistrationApi::InvalidateUnit(const std::string& unit_code) {
                 {{"unit_code", unit_code}, {"error", s.error().message()}});
     }
   }
-}
-
-Result<v1::NaturalResourceUnit> RegistrationApi::RefreshZoneControls(pqxx::work& tx,
-                                                                     v1::NaturalResourceUnit u) {
-  NRP_ASSIGN_OR_RETURN(auto zones, store::OverlappingZones(tx, u.unit_id()));
-  AttachZoneControls(&u, zones);
-  return u;
 }
 
 Result<std::shared_ptr<const DocumentSigner>> LoadSigner(service::Runtime& rt,

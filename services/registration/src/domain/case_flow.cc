@@ -387,9 +387,20 @@ std::string FormatCaseNumber(const std::string& region_code, int year, int64_t s
   return buf;
 }
 
+Result<Application> Application::Validate(const v1::RegistrationCase& application) {
+  NRP_RETURN_IF_ERROR(ValidateApplication(application));
+  return Application(application);
+}
+
 Result<CaseTransition> Submit(const v1::RegistrationCase& application, const std::string& case_id,
                               const std::string& case_number, const FlowContext& ctx) {
-  NRP_RETURN_IF_ERROR(ValidateApplication(application));
+  NRP_ASSIGN_OR_RETURN(Application valid, Application::Validate(application));
+  return Submit(valid, case_id, case_number, ctx);
+}
+
+CaseTransition Submit(const Application& valid, const std::string& case_id,
+                      const std::string& case_number, const FlowContext& ctx) {
+  const v1::RegistrationCase& application = valid.get();
   CaseTransition t;
   v1::RegistrationCase& c = t.next;
   // Only the application's input fields are kept; output-only fields are ignored.

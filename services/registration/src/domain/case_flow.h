@@ -46,8 +46,23 @@ bool PublicNoticeRequired(v1::RegistrationKind kind, v1::RightKind right_kind);
 // objection and advance notice).
 bool NeedsRightKind(v1::RegistrationKind kind);
 
-// Validates an application (field names start with "registration_case.") and opens the case
-// in APPLIED with the given id and acceptance number. Event: CaseSubmitted.
+// An application that passed its checks (field names start with "registration_case."):
+// the only way to open a case, so an application is validated once, before anything is drawn
+// or stored for it.
+class Application {
+ public:
+  static Result<Application> Validate(const v1::RegistrationCase& application);
+  const v1::RegistrationCase& get() const { return application_; }
+
+ private:
+  explicit Application(const v1::RegistrationCase& a) : application_(a) {}
+  v1::RegistrationCase application_;
+};
+
+// Opens the case in APPLIED with the given id and acceptance number. Event: CaseSubmitted.
+CaseTransition Submit(const Application& application, const std::string& case_id,
+                      const std::string& case_number, const FlowContext& ctx);
+// Validate, then Submit.
 Result<CaseTransition> Submit(const v1::RegistrationCase& application, const std::string& case_id,
                               const std::string& case_number, const FlowContext& ctx);
 

@@ -6,7 +6,7 @@
 // effect is guarded (marker columns, unique keys) so it happens once.
 #pragma once
 
-#include "api/land_supply_api.h"
+#include "app/operations.h"
 
 namespace nrp::land_supply {
 

@@ -1,13 +1,9 @@
-// Land supply's delivery (交地, nrp.land_supply.land_delivered.v1) opens the first
-// registration of the state construction-land use right for the grantee, prefilled from the
-// contract (地证同交). One case per contract: the inbox drops a redelivered event, and a case
-// already opened for the contract (another event id) is found and left alone.
-#include "api/internal.h"
+// Land supply's delivery (交地) opens the first registration of the state construction-land
+// use right for the grantee, prefilled from the contract (地证同交).
+#include "app/registration_app.h"
 #include "domain/real_estate_unit.h"
 #include "domain/unit_code.h"
-#include "nrp/events/cloud_event.h"
-#include "nrp/events/handler.h"
-#include "nrp/land_supply/v1/events.pb.h"
+#include "nrp/core/log.h"
 #include "store/store.h"
 
 namespace nrp::registration {
@@ -53,44 +49,40 @@ std::string Purpose(const lpb::LandDelivered& d) {
 
 }  // namespace
 
-events::HandlerResult RegistrationApi::OnLandDelivered(pqxx::work& tx,
-                                                       const events::CloudEvent& ev) {
-  lpb::LandDelivered d;
-  if (auto bad = events::Decode(ev, &d); !bad.ok()) return bad;
+Result<std::optional<v1::RegistrationCase>> RegistrationApp::OpenDeliveredLandCase(
+    pqxx::work& tx, const lpb::LandDelivered& d) const {
   if (d.contract_id().empty()) {
-    return events::HandlerResult::Permanent("LandDelivered without contract_id");
+    return Error::InvalidArgument("contract_id", "LandDelivered without contract_id");
   }
-  auto existing = store::FindInterAgencyCase(tx, v1::REGISTRATION_KIND_FIRST, d.contract_id());
-  if (!existing.ok()) return events::Classify(existing.error());
-  if (*existing) return events::HandlerResult::Ok();
+  NRP_ASSIGN_OR_RETURN(
+      auto existing, store::FindInterAgencyCase(tx, v1::REGISTRATION_KIND_FIRST, d.contract_id()));
+  if (existing) return std::optional<v1::RegistrationCase>();
   if (d.parcel_code().empty()) {
-    return events::HandlerResult::Permanent(
-        "LandDelivered of contract " + d.contract_id() +
-        " carries no parcel code (宗地代码); a real-estate unit cannot be set up without it");
+    return Error::InvalidArgument(
+        "parcel_code", "LandDelivered of contract " + d.contract_id() +
+                           " carries no parcel code (宗地代码); a real-estate unit cannot be set "
+                           "up without it");
   }
   // The parcel without fixtures: parcel code + fixture code W + 00000000.
-  auto code = UnitCode::Parse(d.parcel_code() + "W00000000", "parcel_code");
-  if (!code.ok()) return events::HandlerResult::Permanent(code.error().ToString());
-  auto unit = store::GetUnit(tx, code->str(), /*for_update=*/true);
-  if (!unit.ok()) return events::Classify(unit.error());
-  if (!*unit) {
+  NRP_ASSIGN_OR_RETURN(UnitCode code,
+                       UnitCode::Parse(d.parcel_code() + "W00000000", "parcel_code"));
+  NRP_ASSIGN_OR_RETURN(auto unit, store::GetUnit(tx, code.str(), /*for_update=*/true));
+  if (!unit) {
     v1::RealEstateUnit input;
-    input.set_unit_code(code->str());
+    input.set_unit_code(code.str());
     input.set_location(d.location().empty() ? d.contract_number() : d.location());
     *input.mutable_geometry() = d.geometry();
     if (d.has_area()) *input.mutable_land_area() = d.area();
     input.set_land_use_code(d.land_use_code());
     input.set_source_parcel_id(d.parcel_id());
-    auto fresh = NewRealEstateUnit(input, rt_.clock().Now());
-    if (!fresh.ok()) return events::HandlerResult::Permanent(fresh.error().ToString());
-    auto inserted = store::InsertUnit(tx, std::move(fresh).value());
-    if (!inserted.ok()) return events::Classify(inserted.error());
+    NRP_ASSIGN_OR_RETURN(auto fresh, NewRealEstateUnit(input, rt_.clock().Now()));
+    NRP_RETURN_IF_ERROR(store::InsertUnit(tx, std::move(fresh)));
   }
   v1::RegistrationCase app;
   app.set_region_code(d.region_code());
   app.set_kind(v1::REGISTRATION_KIND_FIRST);
   app.set_right_kind(v1::RIGHT_KIND_STATE_CONSTRUCTION_LAND_USE);
-  app.set_unit_code(code->str());
+  app.set_unit_code(code.str());
   v1::Applicant* a = app.add_applicants();
   *a->mutable_party() = d.grantee();
   a->set_role(v1::APPLICANT_ROLE_RIGHT_HOLDER);
@@ -111,12 +103,12 @@ events::HandlerResult RegistrationApi::OnLandDelivered(pqxx::work& tx,
   }
   app.set_channel(v1::SUBMISSION_CHANNEL_INTER_AGENCY);
   app.set_source_reference(d.contract_id());
-  auto opened = OpenCase(rt_, tx, app, Flow(), ev.traceparent);
-  if (!opened.ok()) return events::Classify(opened.error());
-  log::Info("first registration opened from land delivery", {{"case_id", opened->case_id()},
+  NRP_ASSIGN_OR_RETURN(Application valid, Application::Validate(app));
+  NRP_ASSIGN_OR_RETURN(auto opened, OpenCase(tx, valid));
+  log::Info("first registration opened from land delivery", {{"case_id", opened.case_id()},
                                                              {"contract_id", d.contract_id()},
-                                                             {"unit_code", opened->unit_code()}});
-  return events::HandlerResult::Ok();
+                                                             {"unit_code", opened.unit_code()}});
+  return std::optional<v1::RegistrationCase>(std::move(opened));
 }
 
 }  // namespace nrp::registration

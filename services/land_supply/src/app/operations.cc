@@ -1,12 +1,16 @@
-// Transitions driven both by calls and by the scheduler.
-#include "api/handler.h"
+// Transitions driven by calls, by the scheduler and by consumers.
+#include "app/operations.h"
+
 #include "convert/convert.h"
 #include "domain/contract.h"
 #include "domain/idle_land.h"
 #include "domain/offer.h"
+#include "domain/party.h"
+#include "nrp/core/log.h"
 #include "nrp/core/uuid.h"
 #include "nrp/land_supply/v1/events.pb.h"
 #include "nrp/service/calendar_proto.h"
+#include "nrp/service/publish.h"
 
 namespace nrp::land_supply {
 
@@ -64,7 +68,7 @@ Result<v1::SupplyOffer> Operations::Close(pqxx::work& tx, store::OfferRow& row,
       return Error::InvalidArgument("winning_bid_id", "only a tender names its winning bid");
     }
     if (request.has_agreed_grantee()) {
-      NRP_RETURN_IF_ERROR(api::CheckParty(request.agreed_grantee(), "agreed_grantee"));
+      NRP_RETURN_IF_ERROR(CheckParty(request.agreed_grantee(), "agreed_grantee"));
     }
     NRP_ASSIGN_OR_RETURN(decision, DecideAgreedClose(facts, request.agreed_price().fen(),
                                                      request.has_agreed_grantee()));
@@ -225,6 +229,12 @@ DevelopmentFacts DevelopmentOf(const store::ContractRow& row) {
 }  // namespace
 
 DevelopmentFacts DevelopmentFactsOf(const store::ContractRow& row) { return DevelopmentOf(row); }
+
+Status CheckParty(const nrp::common::v1::Party& party, std::string_view field) {
+  PartyInput p{static_cast<int>(party.kind()), party.name(), static_cast<int>(party.id_type()),
+               party.id_number()};
+  return ValidateParty(p, field);
+}
 
 Result<std::optional<v1::IdleLandCase>> Operations::OpenIdleCase(
     pqxx::work& tx, store::ContractRow& row, IdleGround ground, const Date& idle_since,

@@ -1,7 +1,8 @@
-#include "api/scheduler.h"
+#include "app/scheduler.h"
 
-#include "api/handler.h"
 #include "convert/convert.h"
+#include "nrp/core/log.h"
+#include "nrp/db/transaction.h"
 
 namespace nrp::land_supply {
 
