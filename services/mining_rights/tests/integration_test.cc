@@ -14,6 +14,7 @@
 #include "nrp/db/migrations.h"
 #include "nrp/mining_rights/v1/events.pb.h"
 #include "nrp/planning/v1/events.pb.h"
+#include "nrp/restoration/v1/events.pb.h"
 #include "nrp/rpc/client.h"
 #include "nrp/rpc/errors.h"
 #include "nrp/service/wire_time.h"
@@ -21,6 +22,8 @@
 #include "nrp/testing/infra.h"
 #include "nrp/testing/service_kit.h"
 #include "nrp/zones/replica.h"
+#include "nrp_migrations_planning.h"
+#include "planning_service.h"
 #include "wiring.h"
 
 namespace nrp::mining_rights {
@@ -91,7 +94,7 @@ class MiningRightsIT : public ::testing::Test {
     ASSERT_TRUE(started.ok()) << started.error().ToString();
     rpc::ChannelOptions channel;
     channel.target = rt_->target();
-    stub_ = Stub::NewStub(rpc::MakeChannel(channel));
+    stub_ = v1::MiningRightsService::NewStub(rpc::MakeChannel(channel));
     PublishZones();
   }
   void TearDown() override {
@@ -103,8 +106,8 @@ class MiningRightsIT : public ::testing::Test {
   }
 
   template <class Req, class Resp>
-  Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
-              const Req& req, Resp* resp, const std::string& token = kWriter) {
+  Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*), const Req& req,
+              Resp* resp, const std::string& token = kWriter) {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
     ctx.AddMetadata("authorization", "Bearer " + token);
@@ -270,8 +273,8 @@ class MiningRightsIT : public ::testing::Test {
     grant.set_request_id(NewUuidV4());
     grant.set_contract_id(contract.contract_id());
     const Date today = ChinaCivilDate(clock_.Now());
-    *grant.mutable_valid_from() = D(today.year(), static_cast<int>(today.month()),
-                                    static_cast<int>(today.day()));
+    *grant.mutable_valid_from() =
+        D(today.year(), static_cast<int>(today.month()), static_cast<int>(today.day()));
     grant.set_scale_class(v1::SCALE_CLASS_MEDIUM);
     v1::MiningRight right;
     auto gs = Call(&Stub::GrantRight, grant, &right);
@@ -320,17 +323,15 @@ TEST_F(MiningRightsIT, AListingGrantRunsFromItsNoticeToARegisteredRight) {
   EXPECT_EQ(listed.rights(0).holder().name(), "洛阳某矿业有限公司");
 
   // What planning counts: the right in RightGranted, without the holder's id number.
-  auto granted =
-      nrp::testing::OutboxMessages<v1::RightGranted>(db_->conninfo(),
-                                                     "nrp.mining_rights.right_granted.v1");
+  auto granted = nrp::testing::OutboxMessages<v1::RightGranted>(
+      db_->conninfo(), "nrp.mining_rights.right_granted.v1");
   ASSERT_EQ(granted.size(), 1u);
   EXPECT_EQ(granted[0].right().licence_number(), right.licence_number());
   EXPECT_EQ(granted[0].right().scale_class(), v1::SCALE_CLASS_MEDIUM);
   EXPECT_NE(granted[0].right().holder().id_number(), "91410300MA00000017");
-  EXPECT_EQ(nrp::testing::OutboxPayloads(db_->conninfo(),
-                                         "nrp.mining_rights.grant_bid_placed.v1")
-                .size(),
-            3u);
+  EXPECT_EQ(
+      nrp::testing::OutboxPayloads(db_->conninfo(), "nrp.mining_rights.grant_bid_placed.v1").size(),
+      3u);
 }
 
 TEST_F(MiningRightsIT, ANewBlockOverlappingAValidRightIsRefusedWithTheOverlap) {
@@ -392,6 +393,8 @@ TEST_F(MiningRightsIT, NegotiationIsRefusedForGravelWhateverTheGround) {
 
 TEST_F(MiningRightsIT, ExtensionNeedsThirtyDaysAndARightLapsesOnItsEndDate) {
   const v1::MiningRight right = GrantByListing(Box(112.72, 34.61, 112.73, 34.62));
+  // A second right, never extended, granted a month later.
+  const v1::MiningRight other = GrantByListing(Box(112.76, 34.61, 112.77, 34.62));
   const Date valid_to(right.valid_to().year(), static_cast<unsigned>(right.valid_to().month()),
                       static_cast<unsigned>(right.valid_to().day()));
   auto extend = [&](const Date& applied) {
@@ -409,8 +412,7 @@ TEST_F(MiningRightsIT, ExtensionNeedsThirtyDaysAndARightLapsesOnItsEndDate) {
   auto ok = extend(valid_to.AddDays(-31));
   ASSERT_TRUE(ok.ok()) << ok.error().ToString();
 
-  // A second right, not extended, lapses at 00:00 China time the day after its last day.
-  const v1::MiningRight other = GrantByListing(Box(112.76, 34.61, 112.77, 34.62));
+  // The right not extended lapses at 00:00 China time the day after its last day.
   const Date last(other.valid_to().year(), static_cast<unsigned>(other.valid_to().month()),
                   static_cast<unsigned>(other.valid_to().day()));
   clock_.Set(At(last.year(), last.month(), last.day(), 23) + std::chrono::minutes(59));
@@ -448,8 +450,105 @@ TEST_F(MiningRightsIT, ClosingAMineWithItsDutyUnfulfilledTellsRestoration) {
   v1::MiningRight again;
   ASSERT_TRUE(Call(&Stub::CloseMine, close, &again).ok());
   EXPECT_EQ(again.update_time().seconds(), closed.update_time().seconds());
-  EXPECT_EQ(nrp::testing::OutboxPayloads(db_->conninfo(), "nrp.mining_rights.mine_closed.v1").size(),
-            1u);
+  EXPECT_EQ(
+      nrp::testing::OutboxPayloads(db_->conninfo(), "nrp.mining_rights.mine_closed.v1").size(), 1u);
+}
+
+TEST_F(MiningRightsIT, ACancellationWaitsForRestorationAndCompletesOnItsEvent) {
+  const v1::MiningRight right = GrantByListing(Box(112.72, 34.61, 112.73, 34.62));
+  v1::CancelRightRequest cancel;
+  cancel.set_request_id(NewUuidV4());
+  cancel.set_right_id(right.right_id());
+  cancel.set_reason(v1::CANCELLATION_REASON_HOLDER_APPLICATION);
+  cancel.set_restoration_duty_fulfilled(false);
+  v1::MiningRight waiting;
+  auto s = Call(&Stub::CancelRight, cancel, &waiting);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_EQ(waiting.state(), v1::MINING_RIGHT_STATE_CLOSED);
+  EXPECT_TRUE(waiting.restoration_pending());
+  EXPECT_EQ(waiting.pending_cancellation(), v1::CANCELLATION_REASON_HOLDER_APPLICATION);
+
+  // Restoration's event, as restoration publishes it.
+  restoration::v1::ObligationFulfilled done;
+  done.set_obligation_id(NewUuidV4());
+  done.set_region_code(kYanshi);
+  done.set_mining_right_id(right.right_id());
+  done.set_project_id(NewUuidV4());
+  ASSERT_TRUE(producer_.Produce(done, kYanshi, prefix_, clock_).ok());
+  ASSERT_TRUE(nrp::testing::WaitFor(
+      [&] {
+        return Scalar("SELECT state FROM mining_rights WHERE right_id = '" + right.right_id() +
+                      "'") == "4";
+      },
+      std::chrono::seconds(60), std::chrono::milliseconds(50)));
+  auto cancelled = nrp::testing::OutboxMessages<v1::RightCancelled>(
+      db_->conninfo(), "nrp.mining_rights.right_cancelled.v1");
+  ASSERT_EQ(cancelled.size(), 2u);
+  EXPECT_FALSE(cancelled[0].restoration_duty_fulfilled()) << "what restoration opens on";
+  EXPECT_TRUE(cancelled[1].restoration_duty_fulfilled()) << "the cancellation completed";
+  // The public register no longer lists it.
+  v1::ListRightsRequest list;
+  v1::ListRightsResponse listed;
+  ASSERT_TRUE(Call(&Stub::ListRights, list, &listed, kPublic).ok());
+  EXPECT_EQ(listed.rights_size(), 0);
+}
+
+// Planning in-process beside the service, on the same broker and topics: its mine indicators
+// move from the events this service's relay publishes, not from hand-made ones.
+TEST_F(MiningRightsIT, PlanningCountsTheMinesFromThisServicesEvents) {
+  nrp::testing::TestDatabase planning_db("mrpl");
+  const std::string planner = "henan-planner-0123456789abcdef";
+  auto o = nrp::testing::TestRuntimeOptions(
+      {.service = "planning",
+       .conninfo = planning_db.conninfo(),
+       .topic_prefix = prefix_,
+       .tokens_json = R"({")" + planner +
+                      R"(": {"agency": "henan-nrd", "scopes": ["planning.read"], "regions": ["41"]}})",
+       .pool_size = 8});
+  service::Runtime planning_rt(std::move(o), clock_);
+  ASSERT_TRUE(planning_rt.Init({nrp_migrations_planning()}).ok());
+  planning::PlanningConfig config;
+  config.data_dir = NRP_PLANNING_DATA_DIR;
+  config.recompute_interval = std::chrono::hours(24);
+  planning::PlanningService planning(planning_rt, std::move(config));
+  ASSERT_TRUE(planning.Wire().ok());
+  ASSERT_TRUE(planning_rt.Start().ok());
+  rpc::ChannelOptions channel;
+  channel.target = planning_rt.target();
+  auto stub = planning::v1::PlanningService::NewStub(rpc::MakeChannel(channel));
+  auto indicator = [&](const std::string& id) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + planner);
+    planning::v1::GetIndicatorRequest req;
+    req.set_indicator_id(id);
+    planning::v1::Indicator out;
+    auto st = stub->GetIndicator(&ctx, req, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return out;
+  };
+  constexpr char kMines[] = "410300-2021-2025-07";        // 固体矿山总数 (Luoyang Box 1)
+  constexpr char kLargeMedium[] = "410300-2021-2025-08";  // 大中型矿山比例
+  const v1::MiningRight right = GrantByListing(Box(112.72, 34.61, 112.73, 34.62));
+  ASSERT_TRUE(nrp::testing::WaitFor(
+      [&] { return indicator(kMines).latest_value() == 1; }, std::chrono::seconds(60),
+      std::chrono::milliseconds(100)));
+  EXPECT_EQ(indicator(kLargeMedium).latest_value(), 100) << "one medium mine of one";
+
+  // The mine closed and cancelled with its duty fulfilled leaves the count.
+  v1::CancelRightRequest cancel;
+  cancel.set_request_id(NewUuidV4());
+  cancel.set_right_id(right.right_id());
+  cancel.set_reason(v1::CANCELLATION_REASON_HOLDER_APPLICATION);
+  cancel.set_restoration_duty_fulfilled(true);
+  v1::MiningRight cancelled;
+  ASSERT_TRUE(Call(&Stub::CancelRight, cancel, &cancelled).ok());
+  EXPECT_EQ(cancelled.state(), v1::MINING_RIGHT_STATE_CANCELLED);
+  EXPECT_TRUE(nrp::testing::WaitFor(
+      [&] { return indicator(kMines).latest_value() == 0; }, std::chrono::seconds(60),
+      std::chrono::milliseconds(100)));
+  EXPECT_EQ(planning_rt.consumer()->stats().dead_lettered, 0);
+  stub.reset();
+  planning_rt.Stop();
 }
 
 }  // namespace

@@ -17,7 +17,8 @@ Status RequireUuid(const std::string& value, const std::string& field) {
 // The reserve price only for the granting authority; bidders' identities masked without PII.
 void Redact(const rpc::Caller& caller, v1::GrantOffer* o) {
   if (!rpc::Authorize(caller, kWriteScope, o->region_code()).ok()) o->clear_reserve_price();
-  if (o->has_result() && !caller.HasScope(kPiiScope)) MaskParty(o->mutable_result()->mutable_grantee());
+  if (o->has_result() && !caller.HasScope(kPiiScope))
+    MaskParty(o->mutable_result()->mutable_grantee());
 }
 
 void Redact(const rpc::Caller& caller, v1::MiningRight* r) {
@@ -63,10 +64,10 @@ grpc::Status MiningRightsApi::ListGrantOffers(Ctx* ctx, const v1::ListGrantOffer
   return Serve<v1::ListGrantOffersResponse>(
       ctx, kReadScope, out, [&](const rpc::Caller& caller) -> Result<v1::ListGrantOffersResponse> {
         NRP_ASSIGN_OR_RETURN(auto q, list::Parse(store::OfferList(), list::RequestOf(*req)));
-        NRP_ASSIGN_OR_RETURN(auto page, service::Read<list::Page<v1::GrantOffer>>(
-                                            rt_, [&](pqxx::work& tx) {
-                                              return store::ListOffers(tx, q, caller.region_prefixes);
-                                            }));
+        NRP_ASSIGN_OR_RETURN(auto page,
+                             service::Read<list::Page<v1::GrantOffer>>(rt_, [&](pqxx::work& tx) {
+                               return store::ListOffers(tx, q, caller.region_prefixes);
+                             }));
         v1::ListGrantOffersResponse resp;
         for (auto& o : page.items) {
           Redact(caller, &o);
@@ -79,85 +80,87 @@ grpc::Status MiningRightsApi::ListGrantOffers(Ctx* ctx, const v1::ListGrantOffer
 
 grpc::Status MiningRightsApi::PublishGrantOffer(Ctx* ctx, const v1::PublishGrantOfferRequest* req,
                                                 v1::GrantOffer* out) {
-  return Serve<v1::GrantOffer>(ctx, kWriteScope, out,
-                               [&](const rpc::Caller& caller) -> Result<v1::GrantOffer> {
-    NRP_RETURN_IF_ERROR(RequireUuid(req->offer_id(), "offer_id"));
-    return Mutate<v1::GrantOffer>(
-        caller, "PublishGrantOffer", req->request_id(), *req,
-        [&](pqxx::work& tx, const Authorize& a) {
-          return app_.PublishOffer(tx, req->offer_id(), req->notice(), a);
-        },
-        [](const v1::GrantOffer& o) {
-          return service::AuditSubject{o.region_code(), "grantOffers/" + o.offer_id()};
-        });
-  });
+  return Serve<v1::GrantOffer>(
+      ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::GrantOffer> {
+        NRP_RETURN_IF_ERROR(RequireUuid(req->offer_id(), "offer_id"));
+        return Mutate<v1::GrantOffer>(
+            caller, "PublishGrantOffer", req->request_id(), *req,
+            [&](pqxx::work& tx, const Authorize& a) {
+              return app_.PublishOffer(tx, req->offer_id(), req->notice(), a);
+            },
+            [](const v1::GrantOffer& o) {
+              return service::AuditSubject{o.region_code(), "grantOffers/" + o.offer_id()};
+            });
+      });
 }
 
 grpc::Status MiningRightsApi::CancelGrantOffer(Ctx* ctx, const v1::CancelGrantOfferRequest* req,
                                                v1::GrantOffer* out) {
-  return Serve<v1::GrantOffer>(ctx, kWriteScope, out,
-                               [&](const rpc::Caller& caller) -> Result<v1::GrantOffer> {
-    NRP_RETURN_IF_ERROR(RequireUuid(req->offer_id(), "offer_id"));
-    return Mutate<v1::GrantOffer>(
-        caller, "CancelGrantOffer", req->request_id(), *req,
-        [&](pqxx::work& tx, const Authorize& a) {
-          return app_.CancelOffer(tx, req->offer_id(), req->reason(), a);
-        },
-        [](const v1::GrantOffer& o) {
-          return service::AuditSubject{o.region_code(), "grantOffers/" + o.offer_id()};
-        });
-  });
+  return Serve<v1::GrantOffer>(
+      ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::GrantOffer> {
+        NRP_RETURN_IF_ERROR(RequireUuid(req->offer_id(), "offer_id"));
+        return Mutate<v1::GrantOffer>(
+            caller, "CancelGrantOffer", req->request_id(), *req,
+            [&](pqxx::work& tx, const Authorize& a) {
+              return app_.CancelOffer(tx, req->offer_id(), req->reason(), a);
+            },
+            [](const v1::GrantOffer& o) {
+              return service::AuditSubject{o.region_code(), "grantOffers/" + o.offer_id()};
+            });
+      });
 }
 
 grpc::Status MiningRightsApi::RegisterGrantBidder(Ctx* ctx,
                                                   const v1::RegisterGrantBidderRequest* req,
                                                   v1::GrantBidder* out) {
-  return Serve<v1::GrantBidder>(ctx, kWriteScope, out,
-                                [&](const rpc::Caller& caller) -> Result<v1::GrantBidder> {
-    NRP_RETURN_IF_ERROR(RequireUuid(req->offer_id(), "offer_id"));
-    NRP_ASSIGN_OR_RETURN(
-        auto b, Mutate<v1::GrantBidder>(
-                    caller, "RegisterGrantBidder", req->request_id(), *req,
-                    [&](pqxx::work& tx, const Authorize& a) {
-                      return app_.RegisterBidder(tx, req->offer_id(), req->bidder(),
-                                                 req->deposit_paid().fen(), req->deposit_receipt(),
-                                                 a);
-                    },
-                    [](const v1::GrantBidder& b) {
-                      return service::AuditSubject{"", "grantOffers/" + b.offer_id() +
-                                                           "/bidders/" + b.bidder_number()};
-                    }));
-    if (!caller.HasScope(kPiiScope)) MaskParty(b.mutable_bidder());
-    return b;
-  });
+  return Serve<v1::GrantBidder>(
+      ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::GrantBidder> {
+        NRP_RETURN_IF_ERROR(RequireUuid(req->offer_id(), "offer_id"));
+        NRP_ASSIGN_OR_RETURN(
+            auto b, Mutate<v1::GrantBidder>(
+                        caller, "RegisterGrantBidder", req->request_id(), *req,
+                        [&](pqxx::work& tx, const Authorize& a) {
+                          return app_.RegisterBidder(tx, req->offer_id(), req->bidder(),
+                                                     req->deposit_paid().fen(),
+                                                     req->deposit_receipt(), a);
+                        },
+                        [](const v1::GrantBidder& b) {
+                          return service::AuditSubject{
+                              "", "grantOffers/" + b.offer_id() + "/bidders/" + b.bidder_number()};
+                        }));
+        if (!caller.HasScope(kPiiScope)) MaskParty(b.mutable_bidder());
+        return b;
+      });
 }
 
 grpc::Status MiningRightsApi::PlaceGrantBid(Ctx* ctx, const v1::PlaceGrantBidRequest* req,
                                             v1::GrantBid* out) {
-  return Serve<v1::GrantBid>(ctx, kWriteScope, out,
-                             [&](const rpc::Caller& caller) -> Result<v1::GrantBid> {
-    NRP_RETURN_IF_ERROR(RequireUuid(req->offer_id(), "offer_id"));
-    if (req->bidder_number().empty()) return Error::InvalidArgument("bidder_number", "is required");
-    if (req->amount().fen() <= 0) return Error::InvalidArgument("amount.fen", "must be more than 0 fen");
-    // The bidding engine (libs/auction): the live board's refusal first, then the offer's row
-    // lock orders concurrent bids, and the board moves after the commit.
-    auction::Bidding bidding(app_.board());
-    NRP_RETURN_IF_ERROR(bidding.Precheck(req->offer_id(), "grant offer", req->amount().fen()));
-    std::optional<auction::PlacedBid> placed;
-    NRP_ASSIGN_OR_RETURN(
-        auto bid, Mutate<v1::GrantBid>(
-                      caller, "PlaceGrantBid", req->request_id(), *req,
-                      [&](pqxx::work& tx, const Authorize& a) {
-                        return app_.PlaceBid(tx, bidding, req->offer_id(), req->bidder_number(),
-                                             req->amount().fen(), a, &placed);
-                      },
-                      [](const v1::GrantBid& b) {
-                        return service::AuditSubject{"", "grantOffers/" + b.offer_id() + "/bids/" +
-                                                             b.bid_id()};
-                      }));
-    if (placed) bidding.Publish(req->offer_id(), *placed);
-    return bid;
-  });
+  return Serve<v1::GrantBid>(
+      ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::GrantBid> {
+        NRP_RETURN_IF_ERROR(RequireUuid(req->offer_id(), "offer_id"));
+        if (req->bidder_number().empty())
+          return Error::InvalidArgument("bidder_number", "is required");
+        if (req->amount().fen() <= 0)
+          return Error::InvalidArgument("amount.fen", "must be more than 0 fen");
+        // The bidding engine (libs/auction): the live board's refusal first, then the offer's row
+        // lock orders concurrent bids, and the board moves after the commit.
+        auction::Bidding bidding(app_.board());
+        NRP_RETURN_IF_ERROR(bidding.Precheck(req->offer_id(), "grant offer", req->amount().fen()));
+        std::optional<auction::PlacedBid> placed;
+        NRP_ASSIGN_OR_RETURN(
+            auto bid, Mutate<v1::GrantBid>(
+                          caller, "PlaceGrantBid", req->request_id(), *req,
+                          [&](pqxx::work& tx, const Authorize& a) {
+                            return app_.PlaceBid(tx, bidding, req->offer_id(), req->bidder_number(),
+                                                 req->amount().fen(), a, &placed);
+                          },
+                          [](const v1::GrantBid& b) {
+                            return service::AuditSubject{
+                                "", "grantOffers/" + b.offer_id() + "/bids/" + b.bid_id()};
+                          }));
+        if (placed) bidding.Publish(req->offer_id(), *placed);
+        return bid;
+      });
 }
 
 grpc::Status MiningRightsApi::ListGrantBids(Ctx* ctx, const v1::ListGrantBidsRequest* req,
@@ -199,44 +202,45 @@ grpc::Status MiningRightsApi::ListGrantBids(Ctx* ctx, const v1::ListGrantBidsReq
 
 grpc::Status MiningRightsApi::CloseGrantOffer(Ctx* ctx, const v1::CloseGrantOfferRequest* req,
                                               v1::GrantOffer* out) {
-  return Serve<v1::GrantOffer>(ctx, kWriteScope, out,
-                               [&](const rpc::Caller& caller) -> Result<v1::GrantOffer> {
-    NRP_RETURN_IF_ERROR(RequireUuid(req->offer_id(), "offer_id"));
-    NRP_ASSIGN_OR_RETURN(
-        auto o, Mutate<v1::GrantOffer>(
-                    caller, "CloseGrantOffer", req->request_id(), *req,
-                    [&](pqxx::work& tx, const Authorize& a) {
-                      return app_.CloseOffer(tx, req->offer_id(), req->winning_bid_id(),
-                                             req->has_agreed_grantee() ? &req->agreed_grantee()
-                                                                       : nullptr,
-                                             req->agreed_price().fen(), req->confirmation(), a);
-                    },
-                    [](const v1::GrantOffer& o) {
-                      return service::AuditSubject{o.region_code(), "grantOffers/" + o.offer_id()};
-                    }));
-    Redact(caller, &o);
-    return o;
-  });
+  return Serve<v1::GrantOffer>(
+      ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::GrantOffer> {
+        NRP_RETURN_IF_ERROR(RequireUuid(req->offer_id(), "offer_id"));
+        NRP_ASSIGN_OR_RETURN(
+            auto o,
+            Mutate<v1::GrantOffer>(
+                caller, "CloseGrantOffer", req->request_id(), *req,
+                [&](pqxx::work& tx, const Authorize& a) {
+                  return app_.CloseOffer(
+                      tx, req->offer_id(), req->winning_bid_id(),
+                      req->has_agreed_grantee() ? &req->agreed_grantee() : nullptr,
+                      req->agreed_price().fen(), req->confirmation(), a);
+                },
+                [](const v1::GrantOffer& o) {
+                  return service::AuditSubject{o.region_code(), "grantOffers/" + o.offer_id()};
+                }));
+        Redact(caller, &o);
+        return o;
+      });
 }
 
 grpc::Status MiningRightsApi::SignGrantContract(Ctx* ctx, const v1::SignGrantContractRequest* req,
                                                 v1::GrantContract* out) {
-  return Serve<v1::GrantContract>(ctx, kWriteScope, out,
-                                  [&](const rpc::Caller& caller) -> Result<v1::GrantContract> {
-    NRP_RETURN_IF_ERROR(RequireUuid(req->contract().offer_id(), "contract.offer_id"));
-    NRP_ASSIGN_OR_RETURN(
-        auto c, Mutate<v1::GrantContract>(
-                    caller, "SignGrantContract", req->request_id(), *req,
-                    [&](pqxx::work& tx, const Authorize& a) {
-                      return app_.SignContract(tx, req->contract(), a);
-                    },
-                    [](const v1::GrantContract& c) {
-                      return service::AuditSubject{c.region_code(),
-                                                   "grantContracts/" + c.contract_id()};
-                    }));
-    Redact(caller, &c);
-    return c;
-  });
+  return Serve<v1::GrantContract>(
+      ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::GrantContract> {
+        NRP_RETURN_IF_ERROR(RequireUuid(req->contract().offer_id(), "contract.offer_id"));
+        NRP_ASSIGN_OR_RETURN(auto c, Mutate<v1::GrantContract>(
+                                         caller, "SignGrantContract", req->request_id(), *req,
+                                         [&](pqxx::work& tx, const Authorize& a) {
+                                           return app_.SignContract(tx, req->contract(), a);
+                                         },
+                                         [](const v1::GrantContract& c) {
+                                           return service::AuditSubject{
+                                               c.region_code(),
+                                               "grantContracts/" + c.contract_id()};
+                                         }));
+        Redact(caller, &c);
+        return c;
+      });
 }
 
 grpc::Status MiningRightsApi::GetGrantContract(Ctx* ctx, const v1::GetGrantContractRequest* req,
@@ -259,11 +263,10 @@ grpc::Status MiningRightsApi::ListGrantContracts(Ctx* ctx, const v1::ListGrantCo
       ctx, kReadScope, out,
       [&](const rpc::Caller& caller) -> Result<v1::ListGrantContractsResponse> {
         NRP_ASSIGN_OR_RETURN(auto q, list::Parse(store::ContractList(), list::RequestOf(*req)));
-        NRP_ASSIGN_OR_RETURN(auto page, service::Read<list::Page<v1::GrantContract>>(
-                                            rt_, [&](pqxx::work& tx) {
-                                              return store::ListContracts(tx, q,
-                                                                          caller.region_prefixes);
-                                            }));
+        NRP_ASSIGN_OR_RETURN(auto page,
+                             service::Read<list::Page<v1::GrantContract>>(rt_, [&](pqxx::work& tx) {
+                               return store::ListContracts(tx, q, caller.region_prefixes);
+                             }));
         v1::ListGrantContractsResponse resp;
         for (auto& c : page.items) {
           Redact(caller, &c);
@@ -276,22 +279,22 @@ grpc::Status MiningRightsApi::ListGrantContracts(Ctx* ctx, const v1::ListGrantCo
 
 grpc::Status MiningRightsApi::GrantRight(Ctx* ctx, const v1::GrantRightRequest* req,
                                          v1::MiningRight* out) {
-  return Serve<v1::MiningRight>(ctx, kWriteScope, out,
-                                [&](const rpc::Caller& caller) -> Result<v1::MiningRight> {
-    NRP_RETURN_IF_ERROR(RequireUuid(req->contract_id(), "contract_id"));
-    NRP_ASSIGN_OR_RETURN(
-        auto r, Mutate<v1::MiningRight>(
-                    caller, "GrantRight", req->request_id(), *req,
-                    [&](pqxx::work& tx, const Authorize& a) {
-                      return app_.GrantRight(tx, req->contract_id(), req->valid_from(),
-                                             req->scale_class(), req->gas_outburst(), a);
-                    },
-                    [](const v1::MiningRight& r) {
-                      return service::AuditSubject{r.region_code(), "rights/" + r.right_id()};
-                    }));
-    Redact(caller, &r);
-    return r;
-  });
+  return Serve<v1::MiningRight>(
+      ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::MiningRight> {
+        NRP_RETURN_IF_ERROR(RequireUuid(req->contract_id(), "contract_id"));
+        NRP_ASSIGN_OR_RETURN(
+            auto r, Mutate<v1::MiningRight>(
+                        caller, "GrantRight", req->request_id(), *req,
+                        [&](pqxx::work& tx, const Authorize& a) {
+                          return app_.GrantRight(tx, req->contract_id(), req->valid_from(),
+                                                 req->scale_class(), req->gas_outburst(), a);
+                        },
+                        [](const v1::MiningRight& r) {
+                          return service::AuditSubject{r.region_code(), "rights/" + r.right_id()};
+                        }));
+        Redact(caller, &r);
+        return r;
+      });
 }
 
 grpc::Status MiningRightsApi::GetRight(Ctx* ctx, const v1::GetRightRequest* req,
@@ -316,15 +319,14 @@ grpc::Status MiningRightsApi::ListRights(Ctx* ctx, const v1::ListRightsRequest* 
   return Serve<v1::ListRightsResponse>(
       ctx, kReadScope, out, [&](const rpc::Caller& caller) -> Result<v1::ListRightsResponse> {
         NRP_ASSIGN_OR_RETURN(auto q, list::Parse(store::RightList(), list::RequestOf(*req)));
-        NRP_ASSIGN_OR_RETURN(auto page, service::Read<list::Page<v1::MiningRight>>(
-                                            rt_, [&](pqxx::work& tx) {
-                                              // No region of its own: the register only.
-                                              return store::ListRights(
-                                                  tx, q,
-                                                  caller.region_prefixes.empty()
-                                                      ? std::vector<std::string>{"-"}
-                                                      : caller.region_prefixes);
-                                            }));
+        NRP_ASSIGN_OR_RETURN(auto page,
+                             service::Read<list::Page<v1::MiningRight>>(rt_, [&](pqxx::work& tx) {
+                               // No region of its own: the register only.
+                               return store::ListRights(tx, q,
+                                                        caller.region_prefixes.empty()
+                                                            ? std::vector<std::string>{"-"}
+                                                            : caller.region_prefixes);
+                             }));
         v1::ListRightsResponse resp;
         for (auto& r : page.items) {
           Redact(caller, &r);
@@ -337,65 +339,65 @@ grpc::Status MiningRightsApi::ListRights(Ctx* ctx, const v1::ListRightsRequest* 
 
 grpc::Status MiningRightsApi::ExtendRight(Ctx* ctx, const v1::ExtendRightRequest* req,
                                           v1::MiningRight* out) {
-  return Serve<v1::MiningRight>(ctx, kWriteScope, out,
-                                [&](const rpc::Caller& caller) -> Result<v1::MiningRight> {
-    NRP_RETURN_IF_ERROR(RequireUuid(req->right_id(), "right_id"));
-    NRP_ASSIGN_OR_RETURN(
-        auto r, Mutate<v1::MiningRight>(
-                    caller, "ExtendRight", req->request_id(), *req,
-                    [&](pqxx::work& tx, const Authorize& a) {
-                      return app_.ExtendRight(
-                          tx, req->right_id(), req->applied_on(), req->new_valid_to(),
-                          req->has_retained_geometry() ? &req->retained_geometry() : nullptr,
-                          req->proven_reserves(), a);
-                    },
-                    [](const v1::MiningRight& r) {
-                      return service::AuditSubject{r.region_code(), "rights/" + r.right_id()};
-                    }));
-    Redact(caller, &r);
-    return r;
-  });
+  return Serve<v1::MiningRight>(
+      ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::MiningRight> {
+        NRP_RETURN_IF_ERROR(RequireUuid(req->right_id(), "right_id"));
+        NRP_ASSIGN_OR_RETURN(
+            auto r, Mutate<v1::MiningRight>(
+                        caller, "ExtendRight", req->request_id(), *req,
+                        [&](pqxx::work& tx, const Authorize& a) {
+                          return app_.ExtendRight(
+                              tx, req->right_id(), req->applied_on(), req->new_valid_to(),
+                              req->has_retained_geometry() ? &req->retained_geometry() : nullptr,
+                              req->proven_reserves(), a);
+                        },
+                        [](const v1::MiningRight& r) {
+                          return service::AuditSubject{r.region_code(), "rights/" + r.right_id()};
+                        }));
+        Redact(caller, &r);
+        return r;
+      });
 }
 
 grpc::Status MiningRightsApi::CloseMine(Ctx* ctx, const v1::CloseMineRequest* req,
                                         v1::MiningRight* out) {
-  return Serve<v1::MiningRight>(ctx, kWriteScope, out,
-                                [&](const rpc::Caller& caller) -> Result<v1::MiningRight> {
-    NRP_RETURN_IF_ERROR(RequireUuid(req->right_id(), "right_id"));
-    NRP_ASSIGN_OR_RETURN(
-        auto r, Mutate<v1::MiningRight>(
-                    caller, "CloseMine", req->request_id(), *req,
-                    [&](pqxx::work& tx, const Authorize& a) {
-                      return app_.CloseMine(tx, req->right_id(), req->closed_on(),
-                                            req->closure_report(),
-                                            req->restoration_duty_fulfilled(), a);
-                    },
-                    [](const v1::MiningRight& r) {
-                      return service::AuditSubject{r.region_code(), "rights/" + r.right_id()};
-                    }));
-    Redact(caller, &r);
-    return r;
-  });
+  return Serve<v1::MiningRight>(
+      ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::MiningRight> {
+        NRP_RETURN_IF_ERROR(RequireUuid(req->right_id(), "right_id"));
+        NRP_ASSIGN_OR_RETURN(
+            auto r, Mutate<v1::MiningRight>(
+                        caller, "CloseMine", req->request_id(), *req,
+                        [&](pqxx::work& tx, const Authorize& a) {
+                          return app_.CloseMine(tx, req->right_id(), req->closed_on(),
+                                                req->closure_report(),
+                                                req->restoration_duty_fulfilled(), a);
+                        },
+                        [](const v1::MiningRight& r) {
+                          return service::AuditSubject{r.region_code(), "rights/" + r.right_id()};
+                        }));
+        Redact(caller, &r);
+        return r;
+      });
 }
 
 grpc::Status MiningRightsApi::CancelRight(Ctx* ctx, const v1::CancelRightRequest* req,
                                           v1::MiningRight* out) {
-  return Serve<v1::MiningRight>(ctx, kWriteScope, out,
-                                [&](const rpc::Caller& caller) -> Result<v1::MiningRight> {
-    NRP_RETURN_IF_ERROR(RequireUuid(req->right_id(), "right_id"));
-    NRP_ASSIGN_OR_RETURN(
-        auto r, Mutate<v1::MiningRight>(
-                    caller, "CancelRight", req->request_id(), *req,
-                    [&](pqxx::work& tx, const Authorize& a) {
-                      return app_.CancelRight(tx, req->right_id(), req->reason(),
-                                              req->restoration_duty_fulfilled(), a);
-                    },
-                    [](const v1::MiningRight& r) {
-                      return service::AuditSubject{r.region_code(), "rights/" + r.right_id()};
-                    }));
-    Redact(caller, &r);
-    return r;
-  });
+  return Serve<v1::MiningRight>(
+      ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::MiningRight> {
+        NRP_RETURN_IF_ERROR(RequireUuid(req->right_id(), "right_id"));
+        NRP_ASSIGN_OR_RETURN(
+            auto r, Mutate<v1::MiningRight>(
+                        caller, "CancelRight", req->request_id(), *req,
+                        [&](pqxx::work& tx, const Authorize& a) {
+                          return app_.CancelRight(tx, req->right_id(), req->reason(),
+                                                  req->restoration_duty_fulfilled(), a);
+                        },
+                        [](const v1::MiningRight& r) {
+                          return service::AuditSubject{r.region_code(), "rights/" + r.right_id()};
+                        }));
+        Redact(caller, &r);
+        return r;
+      });
 }
 
 }  // namespace nrp::mining_rights

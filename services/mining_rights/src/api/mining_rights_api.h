@@ -25,15 +25,13 @@ class MiningRightsApi final : public v1::MiningRightsService::Service {
   MiningRightsApi(service::Runtime& rt, MiningRightsApp& app) : rt_(rt), app_(app) {}
   using Ctx = grpc::ServerContext;
 
-  grpc::Status CreateGrantOffer(Ctx*, const v1::CreateGrantOfferRequest*,
-                                v1::GrantOffer*) override;
+  grpc::Status CreateGrantOffer(Ctx*, const v1::CreateGrantOfferRequest*, v1::GrantOffer*) override;
   grpc::Status GetGrantOffer(Ctx*, const v1::GetGrantOfferRequest*, v1::GrantOffer*) override;
   grpc::Status ListGrantOffers(Ctx*, const v1::ListGrantOffersRequest*,
                                v1::ListGrantOffersResponse*) override;
   grpc::Status PublishGrantOffer(Ctx*, const v1::PublishGrantOfferRequest*,
                                  v1::GrantOffer*) override;
-  grpc::Status CancelGrantOffer(Ctx*, const v1::CancelGrantOfferRequest*,
-                                v1::GrantOffer*) override;
+  grpc::Status CancelGrantOffer(Ctx*, const v1::CancelGrantOfferRequest*, v1::GrantOffer*) override;
   grpc::Status RegisterGrantBidder(Ctx*, const v1::RegisterGrantBidderRequest*,
                                    v1::GrantBidder*) override;
   grpc::Status PlaceGrantBid(Ctx*, const v1::PlaceGrantBidRequest*, v1::GrantBid*) override;
@@ -66,20 +64,19 @@ class MiningRightsApi final : public v1::MiningRightsService::Service {
                       const std::string& request_id, const google::protobuf::Message& request,
                       const std::function<Result<Resp>(pqxx::work&, const Authorize&)>& work,
                       const std::function<service::AuditSubject(const Resp&)>& subject) {
-    return service::Mutate<Resp>(
-        rt_, caller, {kServiceName, method}, request_id, request,
-        [&](pqxx::work& tx, service::AuditSubject& audit) -> Result<Resp> {
-          std::string region;
-          const Authorize authorize = [&](const std::string& r) {
-            region = r;
-            audit.region_code = r;
-            return rpc::Authorize(caller, kWriteScope, r);
-          };
-          NRP_ASSIGN_OR_RETURN(Resp resp, work(tx, authorize));
-          audit = subject(resp);
-          if (audit.region_code.empty()) audit.region_code = region;
-          return resp;
-        });
+    return service::Mutate<Resp>(rt_, caller, {kServiceName, method}, request_id, request,
+                                 [&](pqxx::work& tx, service::AuditSubject& audit) -> Result<Resp> {
+                                   std::string region;
+                                   const Authorize authorize = [&](const std::string& r) {
+                                     region = r;
+                                     audit.region_code = r;
+                                     return rpc::Authorize(caller, kWriteScope, r);
+                                   };
+                                   NRP_ASSIGN_OR_RETURN(Resp resp, work(tx, authorize));
+                                   audit = subject(resp);
+                                   if (audit.region_code.empty()) audit.region_code = region;
+                                   return resp;
+                                 });
   }
   Authorize ReadIn(const rpc::Caller& caller) const {
     return [&caller](const std::string& r) { return rpc::Authorize(caller, kReadScope, r); };

@@ -43,7 +43,8 @@ std::string IdentityKey(const cpb::Party& party) {
 
 Status CheckParty(const cpb::Party& p, const std::string& field) {
   if (p.name().empty()) return Error::InvalidArgument(field + ".name", "is required");
-  if (p.id_type() == cpb::ID_DOCUMENT_TYPE_UNSPECIFIED || !cpb::IdDocumentType_IsValid(p.id_type())) {
+  if (p.id_type() == cpb::ID_DOCUMENT_TYPE_UNSPECIFIED ||
+      !cpb::IdDocumentType_IsValid(p.id_type())) {
     return Error::InvalidArgument(field + ".id_type", "is required");
   }
   if (p.id_number().empty()) return Error::InvalidArgument(field + ".id_number", "is required");
@@ -91,9 +92,9 @@ Status OfferState(const v1::GrantOffer& o, std::initializer_list<v1::GrantOfferS
   for (auto s : allowed) {
     if (o.state() == s) return Ok();
   }
-  return Error::FailedPrecondition("OFFER_STATE", o.offer_id(),
-                                   "grant offer " + o.offer_id() + " is " +
-                                       v1::GrantOfferState_Name(o.state()) + "; " + doing);
+  return Error::FailedPrecondition(
+      "OFFER_STATE", o.offer_id(),
+      "grant offer " + o.offer_id() + " is " + v1::GrantOfferState_Name(o.state()) + "; " + doing);
 }
 
 // The domain's view of a right (right.h) and back.
@@ -149,9 +150,9 @@ MiningRightsConfig MiningRightsConfig::FromEnv(Env& env) {
       env.Int("NRP_MINING_RIGHTS_NOTICE_DAYS", kLegalMinNoticeDays, kLegalMinNoticeDays, 365));
   c.rules.min_listing_days = static_cast<int>(
       env.Int("NRP_MINING_RIGHTS_LISTING_DAYS", kLegalMinListingDays, kLegalMinListingDays, 365));
-  c.rules.extension_lead_days = static_cast<int>(env.Int("NRP_MINING_RIGHTS_EXTENSION_LEAD_DAYS",
-                                                         kLegalExtensionLeadDays,
-                                                         kLegalExtensionLeadDays, 365));
+  c.rules.extension_lead_days =
+      static_cast<int>(env.Int("NRP_MINING_RIGHTS_EXTENSION_LEAD_DAYS", kLegalExtensionLeadDays,
+                               kLegalExtensionLeadDays, 365));
   c.scheduler = env.Bool("NRP_MINING_RIGHTS_SCHEDULER", true);
   c.scheduler_interval =
       env.Duration("NRP_MINING_RIGHTS_SCHEDULER_INTERVAL", std::chrono::seconds(1));
@@ -180,8 +181,9 @@ Result<v1::GrantOffer> MiningRightsApp::CreateOffer(pqxx::work& tx, const v1::Gr
                                                     const Authorize& authorize) {
   NRP_RETURN_IF_ERROR(CheckRegion(in.region_code(), "offer.region_code"));
   if (in.kind() != v1::MINING_RIGHT_KIND_EXPLORATION && in.kind() != v1::MINING_RIGHT_KIND_MINING) {
-    return Error::InvalidArgument("offer.kind", "must be MINING_RIGHT_KIND_EXPLORATION or "
-                                                "MINING_RIGHT_KIND_MINING");
+    return Error::InvalidArgument("offer.kind",
+                                  "must be MINING_RIGHT_KIND_EXPLORATION or "
+                                  "MINING_RIGHT_KIND_MINING");
   }
   if (in.project_name().empty() || in.project_name().size() > 300) {
     return Error::InvalidArgument("offer.project_name", "must be 1 to 300 bytes");
@@ -193,18 +195,19 @@ Result<v1::GrantOffer> MiningRightsApp::CreateOffer(pqxx::work& tx, const v1::Gr
     return Error::InvalidArgument("offer.method",
                                   "must be tender, auction, listing or negotiation");
   }
-  if (!v1::MiningMethod_IsValid(in.mining_method()) || !v1::ScaleClass_IsValid(in.deposit_scale()) ||
+  if (!v1::MiningMethod_IsValid(in.mining_method()) ||
+      !v1::ScaleClass_IsValid(in.deposit_scale()) ||
       !v1::NegotiationBasis_IsValid(in.negotiation_basis())) {
     return Error::InvalidArgument("offer", "carries an unknown enum value");
   }
   if (in.term_years() <= 0 || in.term_years() > 30) {
     return Error::InvalidArgument("offer.term_years", "must be 1 to 30");
   }
-  for (const auto& [field, fen] : {std::pair<const char*, int64_t>{"offer.starting_price.fen",
-                                                                   in.starting_price().fen()},
-                                   {"offer.reserve_price.fen", in.reserve_price().fen()},
-                                   {"offer.bid_increment.fen", in.bid_increment().fen()},
-                                   {"offer.deposit.fen", in.deposit().fen()}}) {
+  for (const auto& [field, fen] :
+       {std::pair<const char*, int64_t>{"offer.starting_price.fen", in.starting_price().fen()},
+        {"offer.reserve_price.fen", in.reserve_price().fen()},
+        {"offer.bid_increment.fen", in.bid_increment().fen()},
+        {"offer.deposit.fen", in.deposit().fen()}}) {
     if (fen < 0 || fen > 1'000'000'000'000'000) {
       return Error::InvalidArgument(field, "must be 0 to 10^18 fen");
     }
@@ -218,8 +221,9 @@ Result<v1::GrantOffer> MiningRightsApp::CreateOffer(pqxx::work& tx, const v1::Gr
       return Error::InvalidArgument("offer.bid_increment.fen", "must be more than 0 fen");
     }
     if (!in.has_bidding_start() || !in.has_bidding_end()) {
-      return Error::InvalidArgument("offer.bidding_start", "a competitive grant needs its "
-                                                           "bidding period");
+      return Error::InvalidArgument("offer.bidding_start",
+                                    "a competitive grant needs its "
+                                    "bidding period");
     }
   }
   NRP_RETURN_IF_ERROR(authorize(in.region_code()));
@@ -241,10 +245,10 @@ Result<v1::GrantOffer> MiningRightsApp::CreateOffer(pqxx::work& tx, const v1::Gr
   plan.clean_grant = o.clean_grant();
   NRP_RETURN_IF_ERROR(CheckGrantMethod(plan, config_.rules));
   if (competitive) {
-    NRP_RETURN_IF_ERROR(CheckBiddingPeriod({o.offer_id(), plan.method,
-                                            FromTimestamp(o.bidding_start()),
-                                            FromTimestamp(o.bidding_end())},
-                                           config_.rules));
+    NRP_RETURN_IF_ERROR(
+        CheckBiddingPeriod({o.offer_id(), plan.method, FromTimestamp(o.bidding_start()),
+                            FromTimestamp(o.bidding_end())},
+                           config_.rules));
   }
   if (o.kind() == v1::MINING_RIGHT_KIND_MINING) {
     NewMine mine;
@@ -281,10 +285,10 @@ Result<v1::GrantOffer> MiningRightsApp::PublishOffer(pqxx::work& tx, const std::
   NRP_RETURN_IF_ERROR(OfferState(o, {v1::GRANT_OFFER_STATE_DRAFT}, "only a draft is published"));
   const TimePoint now = rt_.clock().Now();
   if (IsCompetitiveMethod(o.method())) {
-    NRP_RETURN_IF_ERROR(CheckNoticePeriod({o.offer_id(), static_cast<GrantMethod>(o.method()),
-                                           FromTimestamp(o.bidding_start()),
-                                           FromTimestamp(o.bidding_end())},
-                                          now, config_.rules));
+    NRP_RETURN_IF_ERROR(
+        CheckNoticePeriod({o.offer_id(), static_cast<GrantMethod>(o.method()),
+                           FromTimestamp(o.bidding_start()), FromTimestamp(o.bidding_end())},
+                          now, config_.rules));
   }
   NRP_ASSIGN_OR_RETURN(store::Block block, store::MeasureBlock(tx, o.geometry(), "geometry"));
   NRP_RETURN_IF_ERROR(
@@ -320,7 +324,8 @@ Result<v1::GrantOffer> MiningRightsApp::CancelOffer(pqxx::work& tx, const std::s
   v1::GrantOffer& o = row.offer;
   NRP_RETURN_IF_ERROR(authorize(o.region_code()));
   NRP_RETURN_IF_ERROR(OfferState(
-      o, {v1::GRANT_OFFER_STATE_DRAFT, v1::GRANT_OFFER_STATE_PUBLISHED, v1::GRANT_OFFER_STATE_BIDDING},
+      o,
+      {v1::GRANT_OFFER_STATE_DRAFT, v1::GRANT_OFFER_STATE_PUBLISHED, v1::GRANT_OFFER_STATE_BIDDING},
       "only an offer not yet closed is cancelled"));
   const TimePoint now = rt_.clock().Now();
   o.set_state(v1::GRANT_OFFER_STATE_CANCELLED);
@@ -344,12 +349,14 @@ Result<v1::GrantBidder> MiningRightsApp::RegisterBidder(pqxx::work& tx, const st
   NRP_ASSIGN_OR_RETURN(store::OfferRow row, store::GetOffer(tx, offer_id, true));
   const v1::GrantOffer& o = row.offer;
   NRP_RETURN_IF_ERROR(authorize(o.region_code()));
-  NRP_RETURN_IF_ERROR(OfferState(o, {v1::GRANT_OFFER_STATE_PUBLISHED, v1::GRANT_OFFER_STATE_BIDDING},
+  NRP_RETURN_IF_ERROR(OfferState(o,
+                                 {v1::GRANT_OFFER_STATE_PUBLISHED, v1::GRANT_OFFER_STATE_BIDDING},
                                  "bidders register while it is published or bidding"));
   if (!IsCompetitiveMethod(o.method())) {
     return Error::FailedPrecondition("NOT_COMPETITIVE", o.offer_id(),
                                      "grant offer " + o.offer_id() + " is a " +
-                                         v1::GrantMethod_Name(o.method()) + " and takes no bidders");
+                                         v1::GrantMethod_Name(o.method()) +
+                                         " and takes no bidders");
   }
   const TimePoint now = rt_.clock().Now();
   if (o.has_bidding_end() && now >= FromTimestamp(o.bidding_end())) {
@@ -384,7 +391,8 @@ class GrantOfferLot final : public auction::LotTable {
     NRP_ASSIGN_OR_RETURN(row_, store::GetOffer(tx, offer_id_, true));
     v1::GrantOffer& o = row_.offer;
     NRP_RETURN_IF_ERROR(authorize_(o.region_code()));
-    NRP_RETURN_IF_ERROR(OfferState(o, {v1::GRANT_OFFER_STATE_PUBLISHED, v1::GRANT_OFFER_STATE_BIDDING},
+    NRP_RETURN_IF_ERROR(OfferState(o,
+                                   {v1::GRANT_OFFER_STATE_PUBLISHED, v1::GRANT_OFFER_STATE_BIDDING},
                                    "bids are taken only while bidding runs"));
     if (!IsCompetitiveMethod(o.method())) {
       return Error::FailedPrecondition("NOT_COMPETITIVE", o.offer_id(),
@@ -443,12 +451,13 @@ Result<v1::GrantBid> MiningRightsApp::PlaceBid(pqxx::work& tx, auction::Bidding&
   if (!bidder) {
     NRP_ASSIGN_OR_RETURN(store::OfferRow seen, store::GetOffer(tx, offer_id, false));
     NRP_RETURN_IF_ERROR(authorize(seen.offer.region_code()));
-    return Error::FailedPrecondition("BIDDER_NOT_REGISTERED", bidder_number,
-                                     "bidder number " + bidder_number +
-                                         " is not registered for grant offer " + offer_id);
+    return Error::FailedPrecondition(
+        "BIDDER_NOT_REGISTERED", bidder_number,
+        "bidder number " + bidder_number + " is not registered for grant offer " + offer_id);
   }
   GrantOfferLot lot(rt_, offer_id, authorize);
-  NRP_ASSIGN_OR_RETURN(auto p, bidding.Place(tx, lot, bidder_number, amount_fen, rt_.clock().Now()));
+  NRP_ASSIGN_OR_RETURN(auto p,
+                       bidding.Place(tx, lot, bidder_number, amount_fen, rt_.clock().Now()));
   *placed = std::move(p);
   return lot.recorded();
 }
@@ -465,7 +474,8 @@ Result<v1::GrantOffer> MiningRightsApp::CloseOffer(pqxx::work& tx, const std::st
   const TimePoint now = rt_.clock().Now();
   v1::GrantResult result;
   if (IsCompetitiveMethod(o.method())) {
-    NRP_RETURN_IF_ERROR(OfferState(o, {v1::GRANT_OFFER_STATE_PUBLISHED, v1::GRANT_OFFER_STATE_BIDDING},
+    NRP_RETURN_IF_ERROR(OfferState(o,
+                                   {v1::GRANT_OFFER_STATE_PUBLISHED, v1::GRANT_OFFER_STATE_BIDDING},
                                    "only an offer in bidding is closed"));
     if (agreed_grantee != nullptr || agreed_price_fen != 0) {
       return Error::InvalidArgument("agreed_grantee",
@@ -476,7 +486,8 @@ Result<v1::GrantOffer> MiningRightsApp::CloseOffer(pqxx::work& tx, const std::st
     result.set_valid_bid_count(d.valid_bid_count);
     if (d.highest_fen > 0) *result.mutable_highest_bid() = Fen(d.highest_fen);
     if (d.awarded && d.winner) {
-      NRP_ASSIGN_OR_RETURN(auto bidder, store::FindBidder(tx, o.offer_id(), d.winner->bidder_number));
+      NRP_ASSIGN_OR_RETURN(auto bidder,
+                           store::FindBidder(tx, o.offer_id(), d.winner->bidder_number));
       if (!bidder) return Error::Internal("winning bidder " + d.winner->bidder_number + " missing");
       result.set_outcome(v1::GRANT_OUTCOME_AWARDED);
       *result.mutable_grantee() = bidder->bidder();
@@ -559,8 +570,8 @@ Result<v1::GrantContract> MiningRightsApp::SignContract(pqxx::work& tx, const v1
   NRP_ASSIGN_OR_RETURN(store::OfferRow row, store::GetOffer(tx, in.offer_id(), true));
   v1::GrantOffer& o = row.offer;
   NRP_RETURN_IF_ERROR(authorize(o.region_code()));
-  NRP_RETURN_IF_ERROR(OfferState(o, {v1::GRANT_OFFER_STATE_AWARDED},
-                                 "a contract is signed for an awarded offer"));
+  NRP_RETURN_IF_ERROR(
+      OfferState(o, {v1::GRANT_OFFER_STATE_AWARDED}, "a contract is signed for an awarded offer"));
   NRP_ASSIGN_OR_RETURN(bool signed_already, store::OfferHasContract(tx, o.offer_id()));
   if (signed_already) {
     return Error::AlreadyExists("grant offer " + o.offer_id() + " has its contract already");
@@ -575,15 +586,14 @@ Result<v1::GrantContract> MiningRightsApp::SignContract(pqxx::work& tx, const v1
     }
     NRP_RETURN_IF_ERROR(
         service::DateOf(in.installments(i).due_date(),
-                        "contract.installments[" + std::to_string(i) + "].due_date")
-            );
+                        "contract.installments[" + std::to_string(i) + "].due_date"));
     scheduled += fen;
   }
   if (in.installments_size() > 0 && scheduled != price) {
-    return Error::FailedPrecondition(
-        "INSTALMENTS_MISMATCH", o.offer_id(),
-        "the instalments add up to " + auction::FormatMoney(scheduled) + ", not the price " +
-            auction::FormatMoney(price) + " (出让收益)");
+    return Error::FailedPrecondition("INSTALMENTS_MISMATCH", o.offer_id(),
+                                     "the instalments add up to " +
+                                         auction::FormatMoney(scheduled) + ", not the price " +
+                                         auction::FormatMoney(price) + " (出让收益)");
   }
   const TimePoint now = rt_.clock().Now();
   v1::GrantContract c = in;
@@ -642,27 +652,26 @@ Result<v1::MiningRight> MiningRightsApp::GrantRight(pqxx::work& tx, const std::s
   if (gas_outburst != o.gas_outburst()) {
     return Error::FailedPrecondition(
         "OUTBURST_CLASS_CHANGED", o.offer_id(),
-        "the offer was granted as " + std::string(o.gas_outburst() ? "an outburst" : "a non-outburst") +
+        "the offer was granted as " +
+            std::string(o.gas_outburst() ? "an outburst" : "a non-outburst") +
             " mine (煤与瓦斯突出矿井), and the minimum scale was checked on that; a different "
             "class needs a new offer");
   }
   const std::string right_id = NewUuidV7();
-  NRP_ASSIGN_OR_RETURN(
-      MiningRight d,
-      mining_rights::GrantRight({right_id, static_cast<RightKind>(o.kind()),
-                                 IdentityKey(c.grantee()), static_cast<ScaleClass>(scale_class),
-                                 valid_from, c.term_years()}));
+  NRP_ASSIGN_OR_RETURN(MiningRight d,
+                       mining_rights::GrantRight(
+                           {right_id, static_cast<RightKind>(o.kind()), IdentityKey(c.grantee()),
+                            static_cast<ScaleClass>(scale_class), valid_from, c.term_years()}));
   NRP_ASSIGN_OR_RETURN(store::Block block, store::MeasureBlock(tx, o.geometry(), "geometry"));
-  NRP_RETURN_IF_ERROR(
-      Gate(tx, block, o.region_code(), "the right of contract " + c.contract_number(),
-           o.mining_method()));
+  NRP_RETURN_IF_ERROR(Gate(tx, block, o.region_code(),
+                           "the right of contract " + c.contract_number(), o.mining_method()));
   const TimePoint now = rt_.clock().Now();
   const int year = DateInChina(now).year();
   const RightKind kind = static_cast<RightKind>(o.kind());
-  NRP_ASSIGN_OR_RETURN(int64_t seq,
-                       store::NextNumber(tx, std::string("licence:") +
-                                                 (kind == RightKind::kMining ? "C" : "T") + ":" +
-                                                 o.region_code() + ":" + std::to_string(year)));
+  NRP_ASSIGN_OR_RETURN(
+      int64_t seq,
+      store::NextNumber(tx, std::string("licence:") + (kind == RightKind::kMining ? "C" : "T") +
+                                ":" + o.region_code() + ":" + std::to_string(year)));
   NRP_ASSIGN_OR_RETURN(LicenceNumber number,
                        LicenceNumber::Generate(kind, o.region_code(), year, seq));
   v1::MiningRight r;
@@ -816,13 +825,14 @@ Result<v1::MiningRight> MiningRightsApp::CloseMine(pqxx::work& tx, const std::st
   NRP_ASSIGN_OR_RETURN(v1::MiningRight r, store::GetRight(tx, right_id, true));
   NRP_RETURN_IF_ERROR(authorize(r.region_code()));
   const TimePoint now = rt_.clock().Now();
-  NRP_ASSIGN_OR_RETURN(Transition t, Apply(DomainRight(r), CloseMineCommand{closed_on, duty_fulfilled},
-                                           now, config_.rules));
+  NRP_ASSIGN_OR_RETURN(
+      Transition t,
+      Apply(DomainRight(r), CloseMineCommand{closed_on, duty_fulfilled}, now, config_.rules));
   Store(t.right, &r);
   *r.mutable_update_time() = ToTimestamp(now);
   NRP_RETURN_IF_ERROR(store::UpdateRight(tx, r, "", IdentityKey(r.holder())));
-  NRP_RETURN_IF_ERROR(Publish(tx, MineClosedOf(r, closed_on_in, report, duty_fulfilled),
-                              r.region_code()));
+  NRP_RETURN_IF_ERROR(
+      Publish(tx, MineClosedOf(r, closed_on_in, report, duty_fulfilled), r.region_code()));
   return r;
 }
 
@@ -845,17 +855,36 @@ Result<v1::MiningRight> MiningRightsApp::CancelRight(pqxx::work& tx, const std::
   NRP_RETURN_IF_ERROR(store::UpdateRight(tx, r, "", IdentityKey(r.holder())));
   // Cancelled now, or waiting CLOSED for restoration: either way restoration hears of it, and
   // with the duty unfulfilled it opens the obligation the cancellation waits for.
-  NRP_RETURN_IF_ERROR(Publish(tx, RightCancelledOf(r, reason, duty_fulfilled, now), r.region_code()));
+  NRP_RETURN_IF_ERROR(
+      Publish(tx, RightCancelledOf(r, reason, duty_fulfilled, now), r.region_code()));
   return r;
+}
+
+Status MiningRightsApp::OnObligationFulfilled(pqxx::work& tx, const std::string& right_id) {
+  NRP_ASSIGN_OR_RETURN(v1::MiningRight r, store::GetRight(tx, right_id, true));
+  if (!r.restoration_pending()) return Ok();
+  const TimePoint now = rt_.clock().Now();
+  // The cancellation that waits for the duty (UNSPECIFIED: a closure without one).
+  const v1::CancellationReason waiting = r.pending_cancellation();
+  NRP_ASSIGN_OR_RETURN(Transition t,
+                       Apply(DomainRight(r), RestorationFulfilledCommand{}, now, config_.rules));
+  Store(t.right, &r);
+  *r.mutable_update_time() = ToTimestamp(now);
+  NRP_RETURN_IF_ERROR(store::UpdateRight(tx, r, "", IdentityKey(r.holder())));
+  if (Has(t, RightEvent::kCancelled) && waiting != v1::CANCELLATION_REASON_UNSPECIFIED) {
+    NRP_RETURN_IF_ERROR(Publish(tx, RightCancelledOf(r, waiting, true, now), r.region_code()));
+  }
+  log::Info("restoration duty fulfilled",
+            {{"right_id", r.right_id()}, {"state", v1::MiningRightState_Name(r.state())}});
+  return Ok();
 }
 
 MiningRightsApp::Pass MiningRightsApp::RunScheduledPass() {
   Pass pass;
   const TimePoint now = rt_.clock().Now();
   const Date today = DateInChina(now);
-  auto ids = db::Transact(rt_.db(), [&](pqxx::work& tx) {
-    return store::RightsDueToLapse(tx, today, 200);
-  });
+  auto ids = db::Transact(rt_.db(),
+                          [&](pqxx::work& tx) { return store::RightsDueToLapse(tx, today, 200); });
   if (!ids.ok()) {
     log::Warn("lapse query failed", {{"error", ids.error().ToString()}});
     ++pass.failures;
@@ -885,8 +914,8 @@ MiningRightsApp::Pass MiningRightsApp::RunScheduledPass() {
         *e.mutable_restoration_duty() = r.restoration_duty();
         e.set_scale_class(r.scale_class());
         NRP_RETURN_IF_ERROR(Publish(tx, e, r.region_code()));
-        log::Info("right lapsed", {{"right_id", r.right_id()},
-                                   {"licence_number", r.licence_number()}});
+        log::Info("right lapsed",
+                  {{"right_id", r.right_id()}, {"licence_number", r.licence_number()}});
         return true;
       });
       if (!done.ok()) {
@@ -897,9 +926,8 @@ MiningRightsApp::Pass MiningRightsApp::RunScheduledPass() {
       }
     }
   }
-  auto due = db::Transact(rt_.db(), [&](pqxx::work& tx) {
-    return store::OffersDueToClose(tx, now, 200);
-  });
+  auto due =
+      db::Transact(rt_.db(), [&](pqxx::work& tx) { return store::OffersDueToClose(tx, now, 200); });
   if (due.ok()) {
     for (const auto& id : *due) {
       auto closed = db::Transact(rt_.db(), [&](pqxx::work& tx) -> Result<bool> {

@@ -104,6 +104,12 @@ class MiningRightsApp {
                                       v1::CancellationReason reason, bool duty_fulfilled,
                                       const Authorize& authorize);
 
+  // Restoration reports the obligation of a closed or cancelled mine fulfilled
+  // (nrp.restoration.obligation_fulfilled.v1): the pending duty is cleared and a cancellation
+  // that waited for it completes (RightCancelled with the duty fulfilled). A right that no
+  // longer waits is left alone (a redelivery); an unknown right is NOT_FOUND.
+  Status OnObligationFulfilled(pqxx::work& tx, const std::string& right_id);
+
   // ---- by the clock
   struct Pass {
     int lapsed = 0;

@@ -1,12 +1,21 @@
 #include "events/subscriptions.h"
 
 #include "nrp/core/log.h"
+#include "nrp/events/handler.h"
+#include "nrp/events/topics.h"
+#include "nrp/restoration/v1/events.pb.h"
 #include "nrp/zones/replica.h"
 
 namespace nrp::mining_rights {
 
 void Subscribe(service::Runtime& rt, MiningRightsApp& app) {
   zones::Replica(rt.clock()).Subscribe(rt);
+  rt.Subscribe(events::kRestorationTopic, "nrp.restoration.obligation_fulfilled.v1",
+               events::Typed<restoration::v1::ObligationFulfilled>(
+                   [&app](pqxx::work& tx, const restoration::v1::ObligationFulfilled& m,
+                          const events::CloudEvent&) {
+                     return app.OnObligationFulfilled(tx, m.mining_right_id());
+                   }));
   if (app.config().scheduler) {
     rt.Every("mining-rights-scheduler", app.config().scheduler_interval, [&app] {
       const MiningRightsApp::Pass p = app.RunScheduledPass();

@@ -1,5 +1,6 @@
 // What mining rights consumes and runs on its own: planning's zone events keep the shared
-// zone replica the spatial gate reads (libs/zones), and the scheduled pass lapses rights past
+// zone replica the spatial gate reads (libs/zones); restoration's fulfilled obligations let
+// a waiting cancellation complete; and the scheduled pass lapses rights past
 // their last day and closes listings and auctions at the end of bidding (app/).
 #pragma once
 

@@ -49,8 +49,8 @@ std::string RegionCondition(const std::vector<std::string>& prefixes, list::Para
   if (prefixes.empty()) return "";
   std::string any;
   for (const auto& p : prefixes) {
-    any += (any.empty() ? "" : " OR ") + std::string("region_code::text LIKE ") +
-           params.Add(p + "%");
+    any +=
+        (any.empty() ? "" : " OR ") + std::string("region_code::text LIKE ") + params.Add(p + "%");
   }
   return " AND (" + any + ")";
 }
@@ -72,7 +72,8 @@ Result<Block> MeasureBlock(pqxx::work& tx, const nrp::common::v1::Geometry& g,
     if (!r[0].as<bool>()) {
       return Error::InvalidArgument(field, std::string("invalid geometry: ") + r[1].c_str());
     }
-    if (r[3].as<int>() != 2) return Error::InvalidArgument(field, "must be a polygon or multipolygon");
+    if (r[3].as<int>() != 2)
+      return Error::InvalidArgument(field, "must be a polygon or multipolygon");
     const double area = r[2].as<double>();
     if (!(area > 0)) return Error::InvalidArgument(field, "must have an area");
     return Block{r[4].c_str(), area};
@@ -99,8 +100,8 @@ Result<GateMeasurement> MeasureGate(pqxx::work& tx, const Block& block,
   for (const auto& l : layers) m.layers.push_back({l.layer_id, l.kind, l.version});
   NRP_ASSIGN_OR_RETURN(auto overlaps, zones::Overlapping(tx, block.hex_ewkb, filter));
   for (const auto& o : overlaps) {
-    m.zones.push_back({o.layer_id, o.version, o.zone_id, o.name, o.kind, o.control_level,
-                       o.overlap_m2});
+    m.zones.push_back(
+        {o.layer_id, o.version, o.zone_id, o.name, o.kind, o.control_level, o.overlap_m2});
   }
   std::string except = "{";
   for (size_t i = 0; i < except_right_ids.size(); ++i) {
@@ -362,8 +363,7 @@ Result<list::Page<v1::GrantBid>> ListBids(pqxx::work& tx, const std::string& off
     b.set_offer_id(offer_id);
     b.set_bidder_number(r[1].c_str());
     b.mutable_amount()->set_fen(r[2].as<int64_t>());
-    *b.mutable_placed_at() =
-        ToTimestamp(service::FromEpochMicros(r[3].as<int64_t>()));
+    *b.mutable_placed_at() = ToTimestamp(service::FromEpochMicros(r[3].as<int64_t>()));
     b.set_valid(true);
     if (!r[4].is_null()) {
       NRP_ASSIGN_OR_RETURN(auto bidder, Parse<v1::GrantBidder>(r[4], "bidder"));
@@ -400,9 +400,8 @@ Result<bool> OfferHasContract(pqxx::work& tx, const std::string& offer_id) {
 }
 
 Status UpdateContract(pqxx::work& tx, const v1::GrantContract& c) {
-  tx.exec_params(
-      "UPDATE grant_contracts SET state = $2, body = $3 WHERE contract_id = $1::uuid",
-      c.contract_id(), static_cast<int>(c.state()), Blob(Bytes(c)));
+  tx.exec_params("UPDATE grant_contracts SET state = $2, body = $3 WHERE contract_id = $1::uuid",
+                 c.contract_id(), static_cast<int>(c.state()), Blob(Bytes(c)));
   return Ok();
 }
 
@@ -450,10 +449,9 @@ Status InsertRight(pqxx::work& tx, const v1::MiningRight& r, const std::string& 
 }
 
 Result<v1::MiningRight> GetRight(pqxx::work& tx, const std::string& right_id, bool for_update) {
-  auto r = tx.exec_params(
-      std::string("SELECT body FROM mining_rights WHERE right_id = $1::uuid") +
-          (for_update ? " FOR UPDATE" : ""),
-      right_id);
+  auto r = tx.exec_params(std::string("SELECT body FROM mining_rights WHERE right_id = $1::uuid") +
+                              (for_update ? " FOR UPDATE" : ""),
+                          right_id);
   if (r.empty()) return Error::NotFound("right " + right_id + " not found");
   return Parse<v1::MiningRight>(r[0][0], "right");
 }
@@ -464,8 +462,8 @@ Status UpdateRight(pqxx::work& tx, const v1::MiningRight& r, const std::string& 
       "UPDATE mining_rights SET state = $2, valid_to = $3::date, holder_key = $4, body = $5, "
       "update_time = mr_ts($6), geom = CASE WHEN $7 = '' THEN geom ELSE "
       "ST_GeomFromEWKB(decode($7, 'hex')) END WHERE right_id = $1::uuid",
-      r.right_id(), static_cast<int>(r.state()), DateText(r.valid_to()), holder_key,
-      Blob(Bytes(r)), Micros(FromTimestamp(r.update_time())), hex_ewkb);
+      r.right_id(), static_cast<int>(r.state()), DateText(r.valid_to()), holder_key, Blob(Bytes(r)),
+      Micros(FromTimestamp(r.update_time())), hex_ewkb);
   return Ok();
 }
 
