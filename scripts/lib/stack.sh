@@ -166,3 +166,50 @@ nrp_broker_stop() {
     rm -f "$state/broker.pid"
   fi
 }
+
+# Starts the test infrastructure in "$1" (a state folder) on free loopback ports —
+# PostgreSQL+PostGIS, Redis and the development broker of build folder "$2" — and exports
+# the NRP_TEST_* variables the integration tests and benchmarks read. The caller stops them
+# (nrp_broker_stop, nrp_redis_stop, nrp_pg_stop).
+nrp_test_infra_up() {
+  local state=$1 build=$2 pg_port redis_port
+  pg_port=$(nrp_free_port)
+  nrp_log "starting PostgreSQL on 127.0.0.1:$pg_port"
+  nrp_pg_start "$state" "$pg_port" test
+  redis_port=$(nrp_free_port)
+  nrp_log "starting Redis on 127.0.0.1:$redis_port"
+  nrp_redis_start "$state" "$redis_port"
+  nrp_log "starting the development Kafka broker"
+  nrp_broker_start "$state" "$build/tools/devbroker/nrp-devbroker"
+  export NRP_TEST_PG_ADMIN="host=127.0.0.1 port=$pg_port user=postgres dbname=postgres"
+  export NRP_TEST_REDIS_ADDR="127.0.0.1:$redis_port"
+  NRP_TEST_KAFKA_BOOTSTRAP=$(cat "$state/kafka.bootstrap")
+  export NRP_TEST_KAFKA_BOOTSTRAP
+  export NRP_TEST_BROKER_CONTROL="$state/broker.sock"
+  export NRP_TEST_STATE_DIR="$state"
+}
+
+# A state folder for the test infrastructure in NRP_TEST_STATE; what is started in it is
+# stopped when the script exits, pass or fail, and the folder removed (kept with its logs
+# when the script fails).
+nrp_test_state() {
+  NRP_TEST_STATE=$(mktemp -d /var/tmp/nrp-test.XXXXXX)
+  chmod 755 "$NRP_TEST_STATE"
+  mkdir -p "$NRP_TEST_STATE/logs" "$NRP_TEST_STATE/pg"
+  chown postgres:postgres "$NRP_TEST_STATE/pg"
+  trap nrp_test_cleanup EXIT INT TERM
+}
+
+nrp_test_cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  nrp_broker_stop "$NRP_TEST_STATE"
+  nrp_redis_stop "$NRP_TEST_STATE"
+  nrp_pg_stop "$NRP_TEST_STATE"
+  if [ $rc -ne 0 ]; then
+    nrp_log "infrastructure logs kept in $NRP_TEST_STATE/logs"
+  else
+    rm -rf "$NRP_TEST_STATE"
+  fi
+  exit $rc
+}

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "../tests/harness.h"
+#include "baselines.h"
 #include "nrp/auction/live_board.h"
 #include "convert/convert.h"
 #include "nrp/core/log.h"
@@ -25,57 +26,11 @@
 namespace nrp::land_supply::testing {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using Stub = v1::LandSupplyService::Stub;
-
-struct Figures {
-  int64_t attempted = 0;
-  int64_t accepted = 0;
-  int64_t refused = 0;
-  int64_t errors = 0;
-  double seconds = 0;
-};
-
-void Print(const char* name, const Figures& f, const char* unit) {
-  std::printf(
-      "%-12s %10.0f %s/s accepted  (%lld attempted, %lld refused as too low, %lld errors, %.1f "
-      "s)\n",
-      name, f.accepted / f.seconds, unit, static_cast<long long>(f.attempted),
-      static_cast<long long>(f.refused), static_cast<long long>(f.errors), f.seconds);
-}
-
-template <class Fn>
-Figures Run(int threads, double seconds, Fn&& one) {
-  std::atomic<int64_t> attempted{0}, accepted{0}, refused{0}, errors{0};
-  std::atomic<bool> stop{false};
-  std::vector<std::thread> pool;
-  auto start = Clock::now();
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      int64_t i = 0;
-      while (!stop.load(std::memory_order_relaxed)) {
-        int r = one(t, i++);
-        ++attempted;
-        if (r == 0)
-          ++accepted;
-        else if (r == 1)
-          ++refused;
-        else
-          ++errors;
-      }
-    });
-  }
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-  stop = true;
-  for (auto& th : pool) th.join();
-  Figures f;
-  f.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  f.attempted = attempted;
-  f.accepted = accepted;
-  f.refused = refused;
-  f.errors = errors;
-  return f;
-}
+using nrp::testing::Figures;
+using nrp::testing::Outcome;
+using nrp::testing::PrintFigures;
+using nrp::testing::RunThroughput;
 
 int Main(int argc, char** argv) {
   double seconds = 10;
@@ -119,7 +74,7 @@ int Main(int argc, char** argv) {
   }
   h.clock().Set(FromTimestamp(first.bidding_start()) + std::chrono::hours(1));
 
-  auto bid = [&](Listing& l, int t) {
+  auto bid = [&](Listing& l, int t) -> Outcome {
     v1::PlaceBidRequest req;
     req.set_request_id(NewUuidV4());
     req.set_offer_id(l.offer_id);
@@ -127,74 +82,29 @@ int Main(int argc, char** argv) {
     req.mutable_amount()->set_fen(start_fen + inc * l.next.fetch_add(1));
     v1::Bid out;
     Status st = h.Call(&Stub::PlaceBid, req, &out);
-    if (st.ok()) return 0;
-    return st.error().reason() == "BID_TOO_LOW" ? 1 : 2;
+    if (st.ok()) return Outcome::kAccepted;
+    return st.error().reason() == "BID_TOO_LOW" ? Outcome::kRefused : Outcome::kError;
   };
 
-  // Baseline 1: the live board's Lua script alone.
-  auction::LiveBoard board(h.runtime().redis(), "bench-" + NewUuidV4().substr(0, 8));
-  std::atomic<int64_t> seq{0};
-  Figures lua = Run(threads, seconds, [&](int, int64_t) {
-    auction::LiveBoardState s;
-    s.board.seq = ++seq;
-    s.board.highest_fen = start_fen + s.board.seq * inc;
-    s.board.highest_bid_id = "b";
-    s.board.highest_bidder_number = "001";
-    s.method = auction::Method::kListing;
-    s.increment_fen = inc;
-    return board.Advance("hot", s).ok() ? 0 : 2;
-  });
+  // The same-run baselines (libs/auction/bench): the board's Lua script, the bare row lock.
+  Figures lua = auction::bench::LiveBoardBaseline(h.runtime().redis(), threads, seconds);
+  Figures pg = auction::bench::RowLockBaseline(h.runtime().options().db_url, threads, seconds);
 
-  // Baseline 2: the bid's database work alone on one hot row.
-  {
-    pqxx::connection c(h.runtime().options().db_url);
-    pqxx::work tx(c);
-    tx.exec(
-        "CREATE TABLE bench_board (id int PRIMARY KEY, seq bigint NOT NULL, highest bigint NOT "
-        "NULL)");
-    tx.exec(
-        "CREATE TABLE bench_bids (id uuid PRIMARY KEY, seq bigint NOT NULL, amount bigint NOT "
-        "NULL)");
-    tx.exec("INSERT INTO bench_board VALUES (1, 0, 0)");
-    tx.commit();
-  }
-  std::vector<std::unique_ptr<pqxx::connection>> conns;
-  for (int t = 0; t < threads; ++t) {
-    conns.push_back(std::make_unique<pqxx::connection>(h.runtime().options().db_url));
-  }
-  Figures pg = Run(threads, seconds, [&](int t, int64_t) {
-    try {
-      pqxx::work tx(*conns[t]);
-      auto r = tx.exec1("SELECT seq, highest FROM bench_board WHERE id = 1 FOR UPDATE");
-      int64_t next = r[0].as<int64_t>() + 1;
-      tx.exec_params("INSERT INTO bench_bids VALUES ($1, $2, $3)", NewUuidV7(), next,
-                     r[1].as<int64_t>() + inc);
-      tx.exec_params("UPDATE bench_board SET seq = $1, highest = highest + $2 WHERE id = 1", next,
-                     inc);
-      tx.commit();
-      return 0;
-    } catch (const std::exception&) {
-      return 2;
-    }
-  });
-
-  Figures hot = Run(threads, seconds, [&](int t, int64_t) { return bid(*all[0], t); });
-  Figures overall = Run(threads, seconds, [&](int t, int64_t i) {
+  Figures hot = RunThroughput(threads, seconds, [&](int t, int64_t) { return bid(*all[0], t); });
+  Figures overall = RunThroughput(threads, seconds, [&](int t, int64_t i) {
     return bid(*all[1 + static_cast<size_t>((t + i) % (all.size() - 1))], t);
   });
 
   std::printf("land supply bid throughput, %d client threads, %.0f s per run\n", threads, seconds);
-  Print("redis-lua", lua, "updates");
-  Print("pg-row", pg, "txns");
-  Print("hot", hot, "bids");
+  PrintFigures("redis-lua", lua, "updates");
+  PrintFigures("pg-row", pg, "txns");
+  PrintFigures("hot", hot, "bids");
   char name[32];
   std::snprintf(name, sizeof name, "overall(%d)", listings - 1);
-  Print(name, overall, "bids");
+  PrintFigures(name, overall, "bids");
   std::printf("hot listing reaches %.1f%% of the bare row-lock transaction rate\n",
-              100.0 * (hot.accepted / hot.seconds) / (pg.accepted / pg.seconds));
+              100.0 * hot.rate() / pg.rate());
   // The board and the record agree after the runs.
-  auto live = board.Read("hot");
-  (void)live;
   auto rec = h.Count("SELECT count(*) FROM bids WHERE offer_id = '" + all[0]->offer_id + "'");
   auto lb = h.service().board().Read(all[0]->offer_id);
   std::printf("hot listing: %lld bids recorded, live board seq %lld\n", static_cast<long long>(rec),
