@@ -502,8 +502,9 @@ TEST_F(MiningRightsIT, PlanningCountsTheMinesFromThisServicesEvents) {
       {.service = "planning",
        .conninfo = planning_db.conninfo(),
        .topic_prefix = prefix_,
-       .tokens_json = R"({")" + planner +
-                      R"(": {"agency": "henan-nrd", "scopes": ["planning.read"], "regions": ["41"]}})",
+       .tokens_json =
+           R"({")" + planner +
+           R"(": {"agency": "henan-nrd", "scopes": ["planning.read"], "regions": ["41"]}})",
        .pool_size = 8});
   service::Runtime planning_rt(std::move(o), clock_);
   ASSERT_TRUE(planning_rt.Init({nrp_migrations_planning()}).ok());
@@ -529,9 +530,8 @@ TEST_F(MiningRightsIT, PlanningCountsTheMinesFromThisServicesEvents) {
   constexpr char kMines[] = "410300-2021-2025-07";        // 固体矿山总数 (Luoyang Box 1)
   constexpr char kLargeMedium[] = "410300-2021-2025-08";  // 大中型矿山比例
   const v1::MiningRight right = GrantByListing(Box(112.72, 34.61, 112.73, 34.62));
-  ASSERT_TRUE(nrp::testing::WaitFor(
-      [&] { return indicator(kMines).latest_value() == 1; }, std::chrono::seconds(60),
-      std::chrono::milliseconds(100)));
+  ASSERT_TRUE(nrp::testing::WaitFor([&] { return indicator(kMines).latest_value() == 1; },
+                                    std::chrono::seconds(60), std::chrono::milliseconds(100)));
   EXPECT_EQ(indicator(kLargeMedium).latest_value(), 100) << "one medium mine of one";
 
   // The mine closed and cancelled with its duty fulfilled leaves the count.
@@ -543,12 +543,58 @@ TEST_F(MiningRightsIT, PlanningCountsTheMinesFromThisServicesEvents) {
   v1::MiningRight cancelled;
   ASSERT_TRUE(Call(&Stub::CancelRight, cancel, &cancelled).ok());
   EXPECT_EQ(cancelled.state(), v1::MINING_RIGHT_STATE_CANCELLED);
-  EXPECT_TRUE(nrp::testing::WaitFor(
-      [&] { return indicator(kMines).latest_value() == 0; }, std::chrono::seconds(60),
-      std::chrono::milliseconds(100)));
+  EXPECT_TRUE(nrp::testing::WaitFor([&] { return indicator(kMines).latest_value() == 0; },
+                                    std::chrono::seconds(60), std::chrono::milliseconds(100)));
   EXPECT_EQ(planning_rt.consumer()->stats().dead_lettered, 0);
   stub.reset();
   planning_rt.Stop();
+}
+
+// 自然资规〔2023〕6号: a gap of about 300 m between one holder's rights may be granted to it
+// by negotiation; a wider gap may not.
+TEST_F(MiningRightsIT, ANegotiatedGrantFillsAGapOfAbout300MetresBetweenOneHoldersRights) {
+  const v1::MiningRight west = GrantByListing(Box(112.72, 34.61, 112.73, 34.62));
+  const v1::MiningRight east = GrantByListing(Box(112.732, 34.61, 112.742, 34.62));  // ~183 m
+  const v1::MiningRight far = GrantByListing(Box(112.747, 34.61, 112.757, 34.62));   // ~458 m
+  auto negotiated = [&](const std::string& wkt, const std::string& a, const std::string& b) {
+    v1::GrantOffer o = GoldListing(wkt);
+    o.set_method(v1::GRANT_METHOD_NEGOTIATION);
+    o.set_negotiation_basis(v1::NEGOTIATION_BASIS_ADJACENT_GAP);
+    o.clear_bidding_start();
+    o.clear_bidding_end();
+    o.clear_bid_increment();
+    *o.mutable_applicant() = Company("洛阳某矿业有限公司", "91410300MA00000017");
+    o.add_adjacent_right_ids(a);
+    o.add_adjacent_right_ids(b);
+    return Create(o);
+  };
+  auto wide = negotiated(Box(112.742, 34.61, 112.747, 34.62), east.right_id(), far.right_id());
+  ExpectRefusal(wide.ok() ? Ok() : Status(wide.error()), Code::kFailedPrecondition,
+                "NEGOTIATION_GAP_TOO_WIDE");
+  EXPECT_NE(wide.error().message().find("wider than the 300 m"), std::string::npos)
+      << wide.error().message();
+
+  auto gap = negotiated(Box(112.73, 34.61, 112.732, 34.62), west.right_id(), east.right_id());
+  ASSERT_TRUE(gap.ok()) << gap.error().ToString();
+  v1::PublishGrantOfferRequest pub;
+  pub.set_request_id(NewUuidV4());
+  pub.set_offer_id(gap->offer_id());
+  v1::GrantOffer published;
+  ASSERT_TRUE(Call(&Stub::PublishGrantOffer, pub, &published).ok());
+  // Only the applicant can be the grantee.
+  v1::CloseGrantOfferRequest close;
+  close.set_request_id(NewUuidV4());
+  close.set_offer_id(gap->offer_id());
+  *close.mutable_agreed_grantee() = Company("河南某黄金股份有限公司", "91410300MA00000025");
+  close.mutable_agreed_price()->set_fen(60'000'000);
+  v1::GrantOffer closed;
+  ExpectRefusal(Call(&Stub::CloseGrantOffer, close, &closed), Code::kFailedPrecondition,
+                "GRANTEE_NOT_APPLICANT");
+  close.set_request_id(NewUuidV4());
+  *close.mutable_agreed_grantee() = Company("洛阳某矿业有限公司", "91410300MA00000017");
+  ASSERT_TRUE(Call(&Stub::CloseGrantOffer, close, &closed).ok());
+  EXPECT_EQ(closed.state(), v1::GRANT_OFFER_STATE_AWARDED);
+  EXPECT_EQ(closed.result().price().fen(), 60'000'000);
 }
 
 }  // namespace

@@ -137,6 +137,50 @@ bool Has(const Transition& t, RightEvent e) {
 // Allows every region (the scheduler's own steps).
 Status AnyRegion(const std::string&) { return Ok(); }
 
+// How refusals name a party without its id number: a short digest of the identity.
+std::string PartyRef(const cpb::Party& p) { return "party " + IdentityKey(p).substr(0, 12); }
+
+// The facts a negotiated offer rests on, from the rights it names (valid ones only).
+Result<NegotiationFacts> NegotiationFactsOf(pqxx::work& tx, const v1::GrantOffer& o) {
+  NegotiationFacts f;
+  if (o.has_applicant()) {
+    NRP_RETURN_IF_ERROR(CheckParty(o.applicant(), "offer.applicant"));
+    f.applicant_id = PartyRef(o.applicant());
+  } else if (!o.existing_right_id().empty() || o.adjacent_right_ids_size() > 0) {
+    return Error::InvalidArgument("offer.applicant",
+                                  "a negotiated grant on the holder's own rights names its "
+                                  "applicant");
+  }
+  f.state_council_key_project = o.state_council_key_project();
+  auto valid_right = [&](const std::string& id,
+                         const std::string& field) -> Result<v1::MiningRight> {
+    if (!IsUuid(id)) return Error::InvalidArgument(field, "must be a right id (UUID)");
+    NRP_ASSIGN_OR_RETURN(v1::MiningRight r, store::GetRight(tx, id, false));
+    if (r.state() != v1::MINING_RIGHT_STATE_VALID) {
+      return Error::FailedPrecondition("RIGHT_STATE", id,
+                                       "right " + r.licence_number() + " is " +
+                                           v1::MiningRightState_Name(r.state()) +
+                                           "; a negotiated grant rests on valid rights");
+    }
+    return r;
+  };
+  if (!o.existing_right_id().empty()) {
+    NRP_ASSIGN_OR_RETURN(auto r, valid_right(o.existing_right_id(), "offer.existing_right_id"));
+    f.existing_mine_holder_id = PartyRef(r.holder());
+  }
+  for (int i = 0; i < o.adjacent_right_ids_size(); ++i) {
+    NRP_ASSIGN_OR_RETURN(auto r, valid_right(o.adjacent_right_ids(i), "offer.adjacent_right_ids[" +
+                                                                          std::to_string(i) + "]"));
+    f.adjacent_right_holder_ids.push_back(PartyRef(r.holder()));
+  }
+  if (o.adjacent_right_ids_size() == 2) {
+    NRP_ASSIGN_OR_RETURN(double gap,
+                         store::GapBetween(tx, o.adjacent_right_ids(0), o.adjacent_right_ids(1)));
+    f.gap_m = gap;
+  }
+  return f;
+}
+
 }  // namespace
 
 void MaskParty(cpb::Party* party) {
@@ -243,6 +287,9 @@ Result<v1::GrantOffer> MiningRightsApp::CreateOffer(pqxx::work& tx, const v1::Gr
   plan.method = static_cast<GrantMethod>(o.method());
   plan.basis = static_cast<NegotiationBasis>(o.negotiation_basis());
   plan.clean_grant = o.clean_grant();
+  if (o.method() == v1::GRANT_METHOD_NEGOTIATION) {
+    NRP_ASSIGN_OR_RETURN(plan.facts, NegotiationFactsOf(tx, o));
+  }
   NRP_RETURN_IF_ERROR(CheckGrantMethod(plan, config_.rules));
   if (competitive) {
     NRP_RETURN_IF_ERROR(
@@ -504,6 +551,12 @@ Result<v1::GrantOffer> MiningRightsApp::CloseOffer(pqxx::work& tx, const std::st
       return Error::InvalidArgument("agreed_grantee", "a negotiated grant names its grantee");
     }
     NRP_RETURN_IF_ERROR(CheckParty(*agreed_grantee, "agreed_grantee"));
+    if (o.has_applicant() && IdentityKey(o.applicant()) != IdentityKey(*agreed_grantee)) {
+      return Error::FailedPrecondition("GRANTEE_NOT_APPLICANT", o.offer_id(),
+                                       "a negotiated grant goes to its applicant (" +
+                                           PartyRef(o.applicant()) + "), not to " +
+                                           PartyRef(*agreed_grantee));
+    }
     if (agreed_price_fen <= 0) {
       return Error::InvalidArgument("agreed_price.fen", "must be more than 0 fen");
     }

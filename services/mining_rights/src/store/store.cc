@@ -479,6 +479,15 @@ Result<list::Page<v1::MiningRight>> ListRights(pqxx::work& tx, const list::Query
   return q.Collect(rows, [](const pqxx::row& r) { return Parse<v1::MiningRight>(r[0], "right"); });
 }
 
+Result<double> GapBetween(pqxx::work& tx, const std::string& right_a, const std::string& right_b) {
+  auto r = tx.exec_params(
+      "SELECT ST_Distance(geography(a.geom), geography(b.geom)) FROM mining_rights a, "
+      "mining_rights b WHERE a.right_id = $1::uuid AND b.right_id = $2::uuid",
+      right_a, right_b);
+  if (r.empty()) return Error::NotFound("right " + right_a + " or " + right_b + " not found");
+  return r[0][0].as<double>();
+}
+
 Result<bool> WithinBlock(pqxx::work& tx, const Block& block, const std::string& right_id) {
   auto r = tx.exec_params(
       "SELECT ST_Covers(ST_Buffer(geom, 1e-7), ST_GeomFromEWKB(decode($1, 'hex'))) FROM "

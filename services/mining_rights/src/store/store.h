@@ -100,6 +100,8 @@ Status UpdateRight(pqxx::work& tx, const v1::MiningRight& r, const std::string& 
 // (every region when empty).
 Result<list::Page<v1::MiningRight>> ListRights(pqxx::work& tx, const list::Query& q,
                                                const std::vector<std::string>& region_prefixes);
+// The shortest distance on the ellipsoid between the blocks of two rights, in metres.
+Result<double> GapBetween(pqxx::work& tx, const std::string& right_a, const std::string& right_b);
 // Whether `block` lies within the current block of `right_id` (a retained part).
 Result<bool> WithinBlock(pqxx::work& tx, const Block& block, const std::string& right_id);
 // VALID rights whose last day of validity is before `today` (China date).
