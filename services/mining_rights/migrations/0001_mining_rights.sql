@@ -72,6 +72,7 @@ CREATE TABLE mining_rights (
   mineral_code   text NOT NULL,
   holder_key     text NOT NULL,
   geom           geometry(Geometry, 4490) NOT NULL,
+  valid_from     date NOT NULL,
   valid_to       date NOT NULL,
   contract_id    uuid UNIQUE REFERENCES grant_contracts (contract_id),
   body           bytea NOT NULL,
@@ -82,6 +83,36 @@ CREATE INDEX mining_rights_region_state ON mining_rights (region_code, state);
 -- The overlap check reads valid rights only (state 1).
 CREATE INDEX mining_rights_valid_geom ON mining_rights USING gist (geom) WHERE state = 1;
 CREATE INDEX mining_rights_lapse ON mining_rights (valid_to) WHERE state = 1;
+-- The rights that owe annual reports (VALID or CLOSED).
+CREATE INDEX mining_rights_reporting ON mining_rights (right_id) WHERE state IN (1, 2);
+
+-- Annual reports (年度信息公示): one per right and year.
+CREATE TABLE annual_reports (
+  report_id    uuid PRIMARY KEY,
+  right_id     uuid NOT NULL REFERENCES mining_rights (right_id),
+  region_code  char(6) NOT NULL,
+  year         integer NOT NULL,
+  late         boolean NOT NULL,
+  body         bytea NOT NULL,
+  submitted_at timestamptz NOT NULL,
+  UNIQUE (right_id, year)
+);
+CREATE INDEX annual_reports_year ON annual_reports (year DESC, report_id DESC);
+
+-- The abnormal list (异常名录): an entry per (right, year, reason), listed once; removal
+-- keeps the row (removed_at, the reason in body), so a removed entry is never listed again.
+CREATE TABLE abnormal_entries (
+  entry_id     uuid PRIMARY KEY,
+  right_id     uuid NOT NULL REFERENCES mining_rights (right_id),
+  region_code  char(6) NOT NULL,
+  reason       integer NOT NULL,
+  year         integer NOT NULL,
+  body         bytea NOT NULL,
+  listed_at    timestamptz NOT NULL,
+  removed_at   timestamptz,
+  UNIQUE (right_id, year, reason)
+);
+CREATE INDEX abnormal_entries_listed ON abnormal_entries (listed_at DESC, entry_id DESC);
 
 -- Counters of numbers drawn inside a transaction (licence and contract numbers): the row
 -- stays locked until the transaction ends, so numbers are unique and without gaps.
