@@ -65,7 +65,7 @@ CREATE INDEX grant_contracts_signed ON grant_contracts (signed_at DESC, contract
 
 CREATE TABLE mining_rights (
   right_id       uuid PRIMARY KEY,
-  licence_number text NOT NULL UNIQUE,
+  licence_number text NOT NULL,
   region_code    char(6) NOT NULL,
   kind           integer NOT NULL,
   state          integer NOT NULL,
@@ -79,6 +79,10 @@ CREATE TABLE mining_rights (
   granted_at     timestamptz NOT NULL,
   update_time    timestamptz NOT NULL
 );
+-- A number is held by one right: a split's part or a merged right carries it on, and the
+-- right it came from (SUPERSEDED, state 5) keeps it only as history.
+CREATE UNIQUE INDEX mining_rights_licence_number ON mining_rights (licence_number)
+  WHERE state <> 5;
 CREATE INDEX mining_rights_region_state ON mining_rights (region_code, state);
 -- The overlap check reads valid rights only (state 1).
 CREATE INDEX mining_rights_valid_geom ON mining_rights USING gist (geom) WHERE state = 1;

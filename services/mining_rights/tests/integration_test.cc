@@ -883,5 +883,116 @@ TEST_F(MiningRightsIT, AnnualReportsAndTheAbnormalListAcrossTheYears) {
   EXPECT_EQ(Entries("listed = true").size(), 1u);
 }
 
+// 分立 and 合并: on a split one part keeps the number and the others get new ones; on a merge
+// the earliest number survives.
+TEST_F(MiningRightsIT, ASplitKeepsTheNumberOnOnePartAndAMergeKeepsTheEarliest) {
+  const v1::MiningRight right = GrantByListing(Box(112.72, 34.61, 112.73, 34.62));
+  auto part = [](const std::string& wkt, const std::string& name) {
+    v1::SplitPart p;
+    p.mutable_geometry()->set_encoding(cpb::GEOMETRY_ENCODING_WKT);
+    p.mutable_geometry()->set_text(wkt);
+    p.set_project_name(name);
+    return p;
+  };
+  auto split = [&](const std::vector<v1::SplitPart>& parts, int keeps,
+                   v1::SplitRightResponse* out) {
+    v1::SplitRightRequest req;
+    req.set_request_id(NewUuidV4());
+    req.set_right_id(right.right_id());
+    for (const auto& p : parts) *req.add_parts() = p;
+    req.set_keeps_number_index(keeps);
+    return Call(&Stub::SplitRight, req, out);
+  };
+  const v1::SplitPart west = part(Box(112.72, 34.61, 112.724, 34.62), "西矿段");
+  const v1::SplitPart middle = part(Box(112.724, 34.61, 112.727, 34.62), "中矿段");
+  v1::SplitPart east = part(Box(112.727, 34.61, 112.73, 34.62), "东矿段");
+  *east.mutable_holder() = Company("河南某黄金股份有限公司", "91410300MA00000025");
+  v1::SplitRightResponse parts;
+  ExpectInvalid(split({west}, 0, &parts), "parts");
+  ExpectInvalid(split({west, middle, east}, 3, &parts), "keeps_number_index");
+  ExpectInvalid(split({west, part(Box(112.727, 34.61, 112.735, 34.62), "外"), east}, 1, &parts),
+                "parts[1].geometry");
+  ExpectInvalid(split({west, part(Box(112.722, 34.61, 112.727, 34.62), "叠"), east}, 1, &parts),
+                "parts[1].geometry");
+  auto s = split({west, middle, east}, 1, &parts);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  ASSERT_EQ(parts.rights_size(), 3);
+  EXPECT_EQ(parts.rights(1).licence_number(), right.licence_number()) << "keeps the number";
+  for (int i : {0, 2}) {
+    EXPECT_EQ(parts.rights(i).licence_number().size(), 23u);
+    EXPECT_NE(parts.rights(i).licence_number(), right.licence_number());
+    EXPECT_EQ(parts.rights(i).licence_number().substr(0, 7), "C410307");
+  }
+  EXPECT_NE(parts.rights(0).licence_number(), parts.rights(2).licence_number());
+  for (const auto& p : parts.rights()) {
+    EXPECT_EQ(p.state(), v1::MINING_RIGHT_STATE_VALID);
+    ASSERT_EQ(p.parent_right_ids_size(), 1);
+    EXPECT_EQ(p.parent_right_ids(0), right.right_id());
+    EXPECT_EQ(p.restoration_duty().fund_account(), "RF-" + p.licence_number());
+    EXPECT_EQ(p.valid_to().year(), right.valid_to().year());
+  }
+  EXPECT_EQ(parts.rights(0).project_name(), "西矿段");
+  EXPECT_EQ(parts.rights(2).holder().name(), "河南某黄金股份有限公司");
+  EXPECT_LT(parts.rights(0).area().square_metres(), right.area().square_metres());
+  EXPECT_EQ(Right(right.right_id()).state(), v1::MINING_RIGHT_STATE_SUPERSEDED);
+  auto split_events = nrp::testing::OutboxMessages<v1::RightSplit>(
+      db_->conninfo(), "nrp.mining_rights.right_split.v1");
+  ASSERT_EQ(split_events.size(), 1u);
+  ASSERT_EQ(split_events[0].parts_size(), 3);
+  EXPECT_EQ(split_events[0].parts(0).licence_number(), right.licence_number()) << "first";
+  for (const auto& p : split_events[0].parts()) {
+    EXPECT_NE(p.holder().id_number(), "91410300MA00000017");
+    EXPECT_NE(p.holder().id_number(), "91410300MA00000025");
+  }
+  ExpectRefusal(split({west, middle}, 0, &parts), Code::kFailedPrecondition, "RIGHT_STATE");
+
+  auto merge = [&](const std::vector<std::string>& ids, v1::ScaleClass scale,
+                   v1::MiningRight* out) {
+    v1::MergeRightsRequest req;
+    req.set_request_id(NewUuidV4());
+    for (const auto& id : ids) req.add_right_ids(id);
+    req.set_project_name("偃师区某金矿（整合）");
+    req.set_scale_class(scale);
+    return Call(&Stub::MergeRights, req, out);
+  };
+  const std::string w = parts.rights(0).right_id();
+  const std::string m = parts.rights(1).right_id();
+  const std::string e = parts.rights(2).right_id();
+  v1::MiningRight merged;
+  ExpectInvalid(merge({w}, v1::SCALE_CLASS_MEDIUM, &merged), "right_ids");
+  ExpectInvalid(merge({w, w}, v1::SCALE_CLASS_MEDIUM, &merged), "right_ids");
+  ExpectInvalid(merge({w, "not-a-uuid"}, v1::SCALE_CLASS_MEDIUM, &merged), "right_ids[1]");
+  ExpectInvalid(merge({w, m}, v1::SCALE_CLASS_UNSPECIFIED, &merged), "scale_class");
+  ExpectRefusal(merge({w, e}, v1::SCALE_CLASS_MEDIUM, &merged), Code::kFailedPrecondition,
+                "MERGE_HOLDERS_DIFFER");
+  ExpectRefusal(merge({w, right.right_id()}, v1::SCALE_CLASS_MEDIUM, &merged),
+                Code::kFailedPrecondition, "RIGHT_STATE");
+  s = merge({w, m}, v1::SCALE_CLASS_MEDIUM, &merged);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  // The earliest number survives: both parts begin on one day, and the original number is
+  // the earlier.
+  EXPECT_EQ(merged.licence_number(), right.licence_number());
+  EXPECT_EQ(merged.state(), v1::MINING_RIGHT_STATE_VALID);
+  EXPECT_EQ(merged.project_name(), "偃师区某金矿（整合）");
+  EXPECT_EQ(merged.parent_right_ids_size(), 2);
+  EXPECT_NEAR(merged.area().square_metres(),
+              parts.rights(0).area().square_metres() + parts.rights(1).area().square_metres(), 1.0);
+  EXPECT_EQ(Right(w).state(), v1::MINING_RIGHT_STATE_SUPERSEDED);
+  EXPECT_EQ(Right(m).state(), v1::MINING_RIGHT_STATE_SUPERSEDED);
+  auto merge_events = nrp::testing::OutboxMessages<v1::RightsMerged>(
+      db_->conninfo(), "nrp.mining_rights.rights_merged.v1");
+  ASSERT_EQ(merge_events.size(), 1u);
+  EXPECT_EQ(merge_events[0].right_id(), merged.right_id());
+  EXPECT_EQ(merge_events[0].merged_right_ids_size(), 2);
+  EXPECT_EQ(merge_events[0].right().licence_number(), right.licence_number());
+  EXPECT_NE(merge_events[0].right().holder().id_number(), "91410300MA00000017");
+  // The register: the merged right and the east part.
+  v1::ListRightsRequest list;
+  list.set_filter("state = MINING_RIGHT_STATE_VALID");
+  v1::ListRightsResponse listed;
+  ASSERT_TRUE(Call(&Stub::ListRights, list, &listed, kPublic).ok());
+  EXPECT_EQ(listed.rights_size(), 2);
+}
+
 }  // namespace
 }  // namespace nrp::mining_rights

@@ -425,6 +425,57 @@ grpc::Status MiningRightsApi::TransferRight(Ctx* ctx, const v1::TransferRightReq
       });
 }
 
+grpc::Status MiningRightsApi::SplitRight(Ctx* ctx, const v1::SplitRightRequest* req,
+                                         v1::SplitRightResponse* out) {
+  return Serve<v1::SplitRightResponse>(
+      ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::SplitRightResponse> {
+        NRP_RETURN_IF_ERROR(RequireUuid(req->right_id(), "right_id"));
+        NRP_ASSIGN_OR_RETURN(
+            auto resp,
+            Mutate<v1::SplitRightResponse>(
+                caller, "SplitRight", req->request_id(), *req,
+                [&](pqxx::work& tx, const Authorize& a) -> Result<v1::SplitRightResponse> {
+                  NRP_ASSIGN_OR_RETURN(auto parts,
+                                       app_.SplitRight(tx, req->right_id(),
+                                                       {req->parts().begin(), req->parts().end()},
+                                                       req->keeps_number_index(), a));
+                  v1::SplitRightResponse r;
+                  for (auto& p : parts) *r.add_rights() = std::move(p);
+                  return r;
+                },
+                [&](const v1::SplitRightResponse& r) {
+                  return service::AuditSubject{r.rights_size() > 0 ? r.rights(0).region_code() : "",
+                                               "rights/" + req->right_id()};
+                }));
+        for (auto& r : *resp.mutable_rights()) Redact(caller, &r);
+        return resp;
+      });
+}
+
+grpc::Status MiningRightsApi::MergeRights(Ctx* ctx, const v1::MergeRightsRequest* req,
+                                          v1::MiningRight* out) {
+  return Serve<v1::MiningRight>(
+      ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::MiningRight> {
+        for (int i = 0; i < req->right_ids_size(); ++i) {
+          NRP_RETURN_IF_ERROR(
+              RequireUuid(req->right_ids(i), "right_ids[" + std::to_string(i) + "]"));
+        }
+        NRP_ASSIGN_OR_RETURN(
+            auto r, Mutate<v1::MiningRight>(
+                        caller, "MergeRights", req->request_id(), *req,
+                        [&](pqxx::work& tx, const Authorize& a) {
+                          return app_.MergeRights(
+                              tx, {req->right_ids().begin(), req->right_ids().end()},
+                              req->project_name(), req->production_scale(), req->scale_class(), a);
+                        },
+                        [](const v1::MiningRight& r) {
+                          return service::AuditSubject{r.region_code(), "rights/" + r.right_id()};
+                        }));
+        Redact(caller, &r);
+        return r;
+      });
+}
+
 grpc::Status MiningRightsApi::DesignateGreenMine(Ctx* ctx, const v1::DesignateGreenMineRequest* req,
                                                  v1::MiningRight* out) {
   return Serve<v1::MiningRight>(

@@ -51,6 +51,8 @@ class MiningRightsApi final : public v1::MiningRightsService::Service {
   grpc::Status CloseMine(Ctx*, const v1::CloseMineRequest*, v1::MiningRight*) override;
   grpc::Status CancelRight(Ctx*, const v1::CancelRightRequest*, v1::MiningRight*) override;
   grpc::Status TransferRight(Ctx*, const v1::TransferRightRequest*, v1::MiningRight*) override;
+  grpc::Status SplitRight(Ctx*, const v1::SplitRightRequest*, v1::SplitRightResponse*) override;
+  grpc::Status MergeRights(Ctx*, const v1::MergeRightsRequest*, v1::MiningRight*) override;
   grpc::Status DesignateGreenMine(Ctx*, const v1::DesignateGreenMineRequest*,
                                   v1::MiningRight*) override;
   grpc::Status RevokeGreenMine(Ctx*, const v1::RevokeGreenMineRequest*, v1::MiningRight*) override;

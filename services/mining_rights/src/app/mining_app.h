@@ -115,6 +115,22 @@ class MiningRightsApp {
                                         const nrp::common::v1::Money& price,
                                         const Authorize& authorize);
 
+  // 分立: a VALID right into at least two parts inside its block, touching at most; the part
+  // at `keeps_number_index` keeps the licence number, the others take new 23-character
+  // numbers; the right is SUPERSEDED and the parts are new VALID rights, each with the
+  // restoration duty on its block. RightSplit (the part keeping the number first).
+  Result<std::vector<v1::MiningRight>> SplitRight(pqxx::work& tx, const std::string& right_id,
+                                                  const std::vector<v1::SplitPart>& parts,
+                                                  int keeps_number_index,
+                                                  const Authorize& authorize);
+  // 合并: VALID rights of one holder, kind and county into one new right over their blocks;
+  // the earliest number survives (SurvivingNumber), the duties pass to it, its term ends with
+  // the earliest of theirs; the rights are SUPERSEDED. RightsMerged.
+  Result<v1::MiningRight> MergeRights(pqxx::work& tx, const std::vector<std::string>& right_ids,
+                                      const std::string& project_name,
+                                      const v1::ProductionScale& production_scale,
+                                      v1::ScaleClass scale_class, const Authorize& authorize);
+
   // ---- green mines (绿色矿山名录)
   // A VALID mining right not designated (or revoked before) onto the list.
   // GreenMineDesignated.

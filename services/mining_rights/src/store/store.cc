@@ -531,6 +531,23 @@ Result<bool> WithinBlock(pqxx::work& tx, const Block& block, const std::string& 
   return !r.empty() && r[0][0].as<bool>();
 }
 
+Result<bool> BlocksOverlap(pqxx::work& tx, const Block& a, const Block& b) {
+  auto r = tx.exec_params(
+      "SELECT ST_Relate(ST_GeomFromEWKB(decode($1, 'hex')), ST_GeomFromEWKB(decode($2, 'hex')), "
+      "'T********')",
+      a.hex_ewkb, b.hex_ewkb);
+  return r[0][0].as<bool>();
+}
+
+Result<std::string> UnionOfRights(pqxx::work& tx, const std::vector<std::string>& right_ids) {
+  std::string ids = "{";
+  for (size_t i = 0; i < right_ids.size(); ++i) ids += (i ? "," : "") + right_ids[i];
+  ids += "}";
+  auto r = tx.exec_params1(
+      "SELECT ST_AsText(ST_Union(geom)) FROM mining_rights WHERE right_id = ANY($1::uuid[])", ids);
+  return std::string(r[0].c_str());
+}
+
 Result<std::vector<std::string>> RightsDueToLapse(pqxx::work& tx, const Date& today, int limit) {
   std::vector<std::string> out;
   char buf[16];

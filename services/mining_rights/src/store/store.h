@@ -106,6 +106,10 @@ Result<list::Page<v1::MiningRight>> ListRights(pqxx::work& tx, const list::Query
                                                const std::vector<std::string>& region_prefixes);
 // Whether `block` lies within the current block of `right_id` (a retained part).
 Result<bool> WithinBlock(pqxx::work& tx, const Block& block, const std::string& right_id);
+// Whether the interiors of two blocks meet (parts of a split may only touch).
+Result<bool> BlocksOverlap(pqxx::work& tx, const Block& a, const Block& b);
+// The union of the rights' blocks (a merge) as WKT (EPSG:4490).
+Result<std::string> UnionOfRights(pqxx::work& tx, const std::vector<std::string>& right_ids);
 // VALID rights whose last day of validity is before `today` (China date).
 Result<std::vector<std::string>> RightsDueToLapse(pqxx::work& tx, const Date& today, int limit);
 
