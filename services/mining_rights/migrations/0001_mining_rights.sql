@@ -65,23 +65,58 @@ CREATE INDEX grant_contracts_signed ON grant_contracts (signed_at DESC, contract
 
 CREATE TABLE mining_rights (
   right_id       uuid PRIMARY KEY,
-  licence_number text NOT NULL UNIQUE,
+  licence_number text NOT NULL,
   region_code    char(6) NOT NULL,
   kind           integer NOT NULL,
   state          integer NOT NULL,
   mineral_code   text NOT NULL,
   holder_key     text NOT NULL,
   geom           geometry(Geometry, 4490) NOT NULL,
+  valid_from     date NOT NULL,
   valid_to       date NOT NULL,
   contract_id    uuid UNIQUE REFERENCES grant_contracts (contract_id),
   body           bytea NOT NULL,
   granted_at     timestamptz NOT NULL,
   update_time    timestamptz NOT NULL
 );
+-- A number is held by one right: a split's part or a merged right carries it on, and the
+-- right it came from (SUPERSEDED, state 5) keeps it only as history.
+CREATE UNIQUE INDEX mining_rights_licence_number ON mining_rights (licence_number)
+  WHERE state <> 5;
 CREATE INDEX mining_rights_region_state ON mining_rights (region_code, state);
 -- The overlap check reads valid rights only (state 1).
 CREATE INDEX mining_rights_valid_geom ON mining_rights USING gist (geom) WHERE state = 1;
 CREATE INDEX mining_rights_lapse ON mining_rights (valid_to) WHERE state = 1;
+-- The rights that owe annual reports (VALID or CLOSED).
+CREATE INDEX mining_rights_reporting ON mining_rights (right_id) WHERE state IN (1, 2);
+
+-- Annual reports (年度信息公示): one per right and year.
+CREATE TABLE annual_reports (
+  report_id    uuid PRIMARY KEY,
+  right_id     uuid NOT NULL REFERENCES mining_rights (right_id),
+  region_code  char(6) NOT NULL,
+  year         integer NOT NULL,
+  late         boolean NOT NULL,
+  body         bytea NOT NULL,
+  submitted_at timestamptz NOT NULL,
+  UNIQUE (right_id, year)
+);
+CREATE INDEX annual_reports_year ON annual_reports (year DESC, report_id DESC);
+
+-- The abnormal list (异常名录): an entry per (right, year, reason), listed once; removal
+-- keeps the row (removed_at, the reason in body), so a removed entry is never listed again.
+CREATE TABLE abnormal_entries (
+  entry_id     uuid PRIMARY KEY,
+  right_id     uuid NOT NULL REFERENCES mining_rights (right_id),
+  region_code  char(6) NOT NULL,
+  reason       integer NOT NULL,
+  year         integer NOT NULL,
+  body         bytea NOT NULL,
+  listed_at    timestamptz NOT NULL,
+  removed_at   timestamptz,
+  UNIQUE (right_id, year, reason)
+);
+CREATE INDEX abnormal_entries_listed ON abnormal_entries (listed_at DESC, entry_id DESC);
 
 -- Counters of numbers drawn inside a transaction (licence and contract numbers): the row
 -- stays locked until the transaction ends, so numbers are unique and without gaps.

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <map>
 #include <pqxx/pqxx>
+#include <thread>
 
 #include "nrp/core/uuid.h"
 #include "nrp/db/migrations.h"
@@ -282,6 +283,68 @@ class MiningRightsIT : public ::testing::Test {
     return right;
   }
 
+  Status Transfer(const std::string& right_id, const cpb::Party& to, v1::MiningRight* out) {
+    v1::TransferRightRequest req;
+    req.set_request_id(NewUuidV4());
+    req.set_right_id(right_id);
+    *req.mutable_new_holder() = to;
+    req.mutable_price()->set_fen(120'000'000);
+    return Call(&Stub::TransferRight, req, out);
+  }
+
+  Status Designate(const std::string& right_id, v1::MiningRight* out, bool with_assessment = true) {
+    v1::DesignateGreenMineRequest req;
+    req.set_request_id(NewUuidV4());
+    req.set_right_id(right_id);
+    if (with_assessment) req.mutable_assessment()->set_title("绿色矿山第三方评估报告");
+    return Call(&Stub::DesignateGreenMine, req, out);
+  }
+
+  Status Revoke(const std::string& right_id, const std::string& reason, v1::MiningRight* out) {
+    v1::RevokeGreenMineRequest req;
+    req.set_request_id(NewUuidV4());
+    req.set_right_id(right_id);
+    req.set_reason(reason);
+    return Call(&Stub::RevokeGreenMine, req, out);
+  }
+
+  Status Report(const std::string& right_id, int year, v1::AnnualReport* out,
+                double recovery = 0.92) {
+    v1::SubmitAnnualReportRequest req;
+    req.set_request_id(NewUuidV4());
+    auto* r = req.mutable_report();
+    r->set_right_id(right_id);
+    r->set_year(year);
+    r->mutable_actual_output()->set_annual_output(110'000);
+    r->mutable_actual_output()->set_unit(v1::OUTPUT_UNIT_TONNES_PER_YEAR);
+    r->set_remaining_reserves("保有资源量 86 万吨");
+    r->set_mining_recovery_rate(recovery);
+    r->set_beneficiation_recovery_rate(0.88);
+    r->set_comprehensive_utilisation_rate(0.6);
+    r->mutable_restored_area()->set_square_metres(12'000);
+    r->mutable_document()->set_title(std::to_string(year) + " 年度矿业权人勘查开采信息公示");
+    return Call(&Stub::SubmitAnnualReport, req, out);
+  }
+
+  std::vector<v1::AbnormalEntry> Entries(const std::string& filter,
+                                         const std::string& token = kWriter) {
+    v1::ListAbnormalEntriesRequest req;
+    req.set_filter(filter);
+    v1::ListAbnormalEntriesResponse resp;
+    auto s = Call(&Stub::ListAbnormalEntries, req, &resp, token);
+    EXPECT_TRUE(s.ok()) << s.error().ToString();
+    return {resp.entries().begin(), resp.entries().end()};
+  }
+
+  v1::MiningRight Right(const std::string& right_id) {
+    v1::GetRightRequest req;
+    req.set_right_id(right_id);
+    v1::MiningRight out;
+    auto s = Call(&Stub::GetRight, req, &out);
+    EXPECT_TRUE(s.ok()) << s.error().ToString();
+    return out;
+  }
+
   static TimePoint FromTs(const google::protobuf::Timestamp& t) {
     return service::FromTimestamp(t);
   }
@@ -300,6 +363,18 @@ void ExpectRefusal(const Status& s, Code code, const std::string& reason) {
   ASSERT_FALSE(s.ok()) << "expected " << reason;
   EXPECT_EQ(s.error().code(), code) << s.error().ToString();
   EXPECT_EQ(s.error().reason(), reason) << s.error().ToString();
+}
+
+void ExpectCode(const Status& s, Code code) {
+  ASSERT_FALSE(s.ok()) << "expected code " << static_cast<int>(code);
+  EXPECT_EQ(s.error().code(), code) << s.error().ToString();
+}
+
+// INVALID_ARGUMENT naming `field`.
+void ExpectInvalid(const Status& s, const std::string& field) {
+  ASSERT_FALSE(s.ok()) << "expected INVALID_ARGUMENT " << field;
+  EXPECT_EQ(s.error().code(), Code::kInvalidArgument) << s.error().ToString();
+  EXPECT_NE(s.error().message().find(field), std::string::npos) << s.error().ToString();
 }
 
 TEST_F(MiningRightsIT, AListingGrantRunsFromItsNoticeToARegisteredRight) {
@@ -595,6 +670,375 @@ TEST_F(MiningRightsIT, ANegotiatedGrantFillsAGapOfAbout300MetresBetweenOneHolder
   ASSERT_TRUE(Call(&Stub::CloseGrantOffer, close, &closed).ok());
   EXPECT_EQ(closed.state(), v1::GRANT_OFFER_STATE_AWARDED);
   EXPECT_EQ(closed.result().price().fen(), 60'000'000);
+}
+
+TEST_F(MiningRightsIT, ATransferPassesTheRightAndItsDutyAndItsEventCarriesNoIdNumber) {
+  const v1::MiningRight right = GrantByListing(Box(112.72, 34.61, 112.73, 34.62));
+  const cpb::Party buyer = Company("洛阳新矿业有限公司", "91410300MA00000033");
+  v1::MiningRight out;
+  cpb::Party nameless = buyer;
+  nameless.clear_name();
+  ExpectInvalid(Transfer(right.right_id(), nameless, &out), "new_holder.name");
+  cpb::Party no_number = buyer;
+  no_number.clear_id_number();
+  ExpectInvalid(Transfer(right.right_id(), no_number, &out), "new_holder.id_number");
+  // To its own holder (the same id number, however written).
+  ExpectInvalid(
+      Transfer(right.right_id(), Company("洛阳某矿业有限公司", "91410300ma00000017"), &out),
+      "new_holder");
+  v1::TransferRightRequest unknown;
+  unknown.set_request_id(NewUuidV4());
+  unknown.set_right_id(NewUuidV4());
+  *unknown.mutable_new_holder() = buyer;
+  ExpectCode(Call(&Stub::TransferRight, unknown, &out), Code::kNotFound);
+
+  auto s = Transfer(right.right_id(), buyer, &out);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_EQ(out.state(), v1::MINING_RIGHT_STATE_VALID);
+  EXPECT_EQ(out.holder().name(), "洛阳新矿业有限公司");
+  EXPECT_EQ(out.licence_number(), right.licence_number()) << "the number is permanent";
+  // The restoration duty and its fund account pass with the right.
+  EXPECT_EQ(out.restoration_duty().fund_account(), "RF-" + right.licence_number());
+  EXPECT_EQ(out.restoration_duty().plan_summary(), right.restoration_duty().plan_summary());
+
+  auto events = nrp::testing::OutboxMessages<v1::RightTransferred>(
+      db_->conninfo(), "nrp.mining_rights.right_transferred.v1");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].licence_number(), right.licence_number());
+  EXPECT_EQ(events[0].previous_holder().name(), "洛阳某矿业有限公司");
+  EXPECT_EQ(events[0].holder().name(), "洛阳新矿业有限公司");
+  EXPECT_EQ(events[0].price().fen(), 120'000'000);
+  for (const auto& payload :
+       nrp::testing::OutboxPayloads(db_->conninfo(), "nrp.mining_rights.right_transferred.v1")) {
+    EXPECT_EQ(payload.find("91410300MA00000017"), std::string::npos) << "PII in the event";
+    EXPECT_EQ(payload.find("91410300MA00000033"), std::string::npos) << "PII in the event";
+  }
+  // The public register shows the new holder, masked.
+  v1::GetRightRequest get;
+  get.set_right_id(right.right_id());
+  v1::MiningRight shown;
+  ASSERT_TRUE(Call(&Stub::GetRight, get, &shown, kPublic).ok());
+  EXPECT_EQ(shown.holder().name(), "洛阳新矿业有限公司");
+  EXPECT_NE(shown.holder().id_number(), "91410300MA00000033");
+
+  // Past its last day (before the pass has lapsed it) and once cancelled it is not transferred.
+  const Date last(right.valid_to().year(), static_cast<unsigned>(right.valid_to().month()),
+                  static_cast<unsigned>(right.valid_to().day()));
+  const TimePoint before = clock_.Now();
+  clock_.Set(At(last.AddDays(1).year(), last.AddDays(1).month(), last.AddDays(1).day(), 9));
+  ExpectRefusal(Transfer(right.right_id(), Company("某公司", "91410300MA00000041"), &out),
+                Code::kFailedPrecondition, "RIGHT_LAPSED");
+  clock_.Set(before);
+  v1::CancelRightRequest cancel;
+  cancel.set_request_id(NewUuidV4());
+  cancel.set_right_id(right.right_id());
+  cancel.set_reason(v1::CANCELLATION_REASON_HOLDER_APPLICATION);
+  cancel.set_restoration_duty_fulfilled(true);
+  v1::MiningRight cancelled;
+  ASSERT_TRUE(Call(&Stub::CancelRight, cancel, &cancelled).ok());
+  ExpectRefusal(Transfer(right.right_id(), Company("某公司", "91410300MA00000041"), &out),
+                Code::kFailedPrecondition, "RIGHT_STATE");
+}
+
+TEST_F(MiningRightsIT, AGreenMineIsDesignatedAndRevokedFromTheRightStatus) {
+  const v1::MiningRight right = GrantByListing(Box(112.72, 34.61, 112.73, 34.62));
+  EXPECT_EQ(right.green_mine(), v1::GREEN_MINE_STATUS_NOT_DESIGNATED);
+  v1::MiningRight out;
+  ExpectRefusal(Revoke(right.right_id(), "复核不合格", &out), Code::kFailedPrecondition,
+                "GREEN_MINE_STATUS");
+  ExpectInvalid(Designate(right.right_id(), &out, /*with_assessment=*/false), "assessment");
+  auto s = Designate(right.right_id(), &out);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_EQ(out.green_mine(), v1::GREEN_MINE_STATUS_DESIGNATED);
+  ExpectRefusal(Designate(right.right_id(), &out), Code::kFailedPrecondition, "GREEN_MINE_STATUS");
+  ExpectInvalid(Revoke(right.right_id(), "", &out), "reason");
+  s = Revoke(right.right_id(), "复核不合格", &out);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_EQ(out.green_mine(), v1::GREEN_MINE_STATUS_REVOKED);
+  ExpectRefusal(Revoke(right.right_id(), "复核不合格", &out), Code::kFailedPrecondition,
+                "GREEN_MINE_STATUS");
+
+  // What planning reads: the right, its county, and for the designation the mine.
+  auto designated = nrp::testing::OutboxMessages<v1::GreenMineDesignated>(
+      db_->conninfo(), "nrp.mining_rights.green_mine_designated.v1");
+  ASSERT_EQ(designated.size(), 1u);
+  EXPECT_EQ(designated[0].right_id(), right.right_id());
+  EXPECT_EQ(designated[0].region_code(), kYanshi);
+  EXPECT_EQ(designated[0].licence_number(), right.licence_number());
+  EXPECT_EQ(designated[0].project_name(), right.project_name());
+  EXPECT_EQ(designated[0].assessment().title(), "绿色矿山第三方评估报告");
+  EXPECT_TRUE(designated[0].has_designated_at());
+  auto revoked = nrp::testing::OutboxMessages<v1::GreenMineRevoked>(
+      db_->conninfo(), "nrp.mining_rights.green_mine_revoked.v1");
+  ASSERT_EQ(revoked.size(), 1u);
+  EXPECT_EQ(revoked[0].right_id(), right.right_id());
+  EXPECT_EQ(revoked[0].region_code(), kYanshi);
+  EXPECT_EQ(revoked[0].reason(), "复核不合格");
+  EXPECT_TRUE(revoked[0].has_revoked_at());
+
+  // A right past its last day, and a right no longer valid, are not designated.
+  const Date last(right.valid_to().year(), static_cast<unsigned>(right.valid_to().month()),
+                  static_cast<unsigned>(right.valid_to().day()));
+  const TimePoint before = clock_.Now();
+  clock_.Set(At(last.AddDays(1).year(), last.AddDays(1).month(), last.AddDays(1).day(), 9));
+  ExpectRefusal(Designate(right.right_id(), &out), Code::kFailedPrecondition, "RIGHT_LAPSED");
+  clock_.Set(before);
+  v1::CancelRightRequest cancel;
+  cancel.set_request_id(NewUuidV4());
+  cancel.set_right_id(right.right_id());
+  cancel.set_reason(v1::CANCELLATION_REASON_HOLDER_APPLICATION);
+  cancel.set_restoration_duty_fulfilled(true);
+  v1::MiningRight cancelled;
+  ASSERT_TRUE(Call(&Stub::CancelRight, cancel, &cancelled).ok());
+  ExpectRefusal(Designate(right.right_id(), &out), Code::kFailedPrecondition, "RIGHT_STATE");
+}
+
+// 年度信息公示 and 异常名录 over three report years: the report on a year is due by 30 June
+// of the next, a right without it is listed on 1 July, once, and leaves the list when it
+// reports or an operator removes it.
+TEST_F(MiningRightsIT, AnnualReportsAndTheAbnormalListAcrossTheYears) {
+  const v1::MiningRight a = GrantByListing(Box(112.72, 34.61, 112.73, 34.62));
+  const v1::MiningRight b = GrantByListing(Box(112.76, 34.61, 112.77, 34.62));
+  ASSERT_EQ(a.valid_from().year(), 2027);
+  ASSERT_EQ(b.valid_from().year(), 2027);
+  v1::AnnualReport report;
+
+  // Refusals: the year not over (one minute before midnight in China), before the grant, rates
+  // that are not fractions, an unknown right.
+  clock_.Set(At(2027, 12, 31, 23) + std::chrono::minutes(59));
+  ExpectRefusal(Report(b.right_id(), 2027, &report), Code::kFailedPrecondition,
+                "REPORT_YEAR_NOT_ENDED");
+  EXPECT_EQ(svc_->app().RunScheduledPass().listed_abnormal, 0);
+  clock_.Set(At(2028, 1, 1, 0) + std::chrono::minutes(1));
+  ExpectRefusal(Report(b.right_id(), 2026, &report), Code::kFailedPrecondition,
+                "REPORT_YEAR_BEFORE_GRANT");
+  ExpectInvalid(Report(b.right_id(), 2027, &report, 1.2), "report.mining_recovery_rate");
+  ExpectInvalid(Report(b.right_id(), 2027, &report, -0.1), "report.mining_recovery_rate");
+  ExpectCode(Report(NewUuidV4(), 2027, &report), Code::kNotFound);
+
+  // b reports on the last day, 30 June 2028: accepted, not late; a second report is refused.
+  clock_.Set(At(2028, 6, 30, 23) + std::chrono::minutes(30));
+  auto s = Report(b.right_id(), 2027, &report);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_FALSE(report.late());
+  EXPECT_EQ(report.year(), 2027);
+  EXPECT_FALSE(report.report_id().empty());
+  ExpectCode(Report(b.right_id(), 2027, &report), Code::kAlreadyExists);
+
+  // Not yet listed on 30 June; a is listed at 00:00 on 1 July, once.
+  clock_.Set(At(2028, 6, 30, 23) + std::chrono::minutes(59));
+  EXPECT_EQ(svc_->app().RunScheduledPass().listed_abnormal, 0);
+  clock_.Set(At(2028, 7, 1, 0));
+  EXPECT_EQ(svc_->app().RunScheduledPass().listed_abnormal, 1);
+  EXPECT_EQ(svc_->app().RunScheduledPass().listed_abnormal, 0) << "once";
+  clock_.Set(At(2028, 7, 1, 0) + std::chrono::minutes(5));
+  EXPECT_EQ(svc_->app().RunScheduledPass().listed_abnormal, 0) << "once";
+  auto listed = Entries("year = 2027 AND listed = true");
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].right_id(), a.right_id());
+  EXPECT_EQ(listed[0].licence_number(), a.licence_number());
+  EXPECT_EQ(listed[0].reason(), v1::ABNORMAL_REASON_ANNUAL_REPORT_MISSING);
+  EXPECT_FALSE(listed[0].has_removed_at());
+  EXPECT_TRUE(Right(a.right_id()).abnormal());
+  EXPECT_FALSE(Right(b.right_id()).abnormal());
+  // The list is public; the holder's id number only with the PII scope.
+  auto shown = Entries("", kPublic);
+  ASSERT_EQ(shown.size(), 1u);
+  EXPECT_EQ(shown[0].holder().name(), "洛阳某矿业有限公司");
+  EXPECT_NE(shown[0].holder().id_number(), "91410300MA00000017");
+  auto listed_events = nrp::testing::OutboxMessages<v1::RightListedAbnormal>(
+      db_->conninfo(), "nrp.mining_rights.right_listed_abnormal.v1");
+  ASSERT_EQ(listed_events.size(), 1u);
+  EXPECT_EQ(listed_events[0].entry_id(), listed[0].entry_id());
+  EXPECT_EQ(listed_events[0].year(), 2027);
+  EXPECT_NE(listed_events[0].holder().id_number(), "91410300MA00000017");
+
+  // a reports late, on 1 July: accepted, late, and its entry removed.
+  clock_.Set(At(2028, 7, 1, 10));
+  s = Report(a.right_id(), 2027, &report);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_TRUE(report.late());
+  EXPECT_TRUE(Entries("listed = true").empty());
+  auto removed = Entries("right_id = \"" + a.right_id() + "\"");
+  ASSERT_EQ(removed.size(), 1u);
+  EXPECT_TRUE(removed[0].has_removed_at());
+  EXPECT_NE(removed[0].removal_reason().find("2027"), std::string::npos);
+  EXPECT_FALSE(Right(a.right_id()).abnormal());
+  auto removal_events = nrp::testing::OutboxMessages<v1::RightRemovedFromAbnormalList>(
+      db_->conninfo(), "nrp.mining_rights.right_removed_from_abnormal_list.v1");
+  ASSERT_EQ(removal_events.size(), 1u);
+  EXPECT_EQ(removal_events[0].entry_id(), listed[0].entry_id());
+  // Only a listed entry is removed, and with a reason.
+  v1::RemoveFromAbnormalListRequest remove;
+  remove.set_request_id(NewUuidV4());
+  remove.set_entry_id(listed[0].entry_id());
+  remove.set_reason("已补报");
+  v1::AbnormalEntry entry;
+  ExpectRefusal(Call(&Stub::RemoveFromAbnormalList, remove, &entry), Code::kFailedPrecondition,
+                "ENTRY_NOT_LISTED");
+  remove.set_entry_id(NewUuidV4());
+  ExpectCode(Call(&Stub::RemoveFromAbnormalList, remove, &entry), Code::kNotFound);
+
+  // The reports, through the one list grammar.
+  v1::ListAnnualReportsRequest list;
+  list.set_filter("year = 2027");
+  v1::ListAnnualReportsResponse reports;
+  ASSERT_TRUE(Call(&Stub::ListAnnualReports, list, &reports, kPublic).ok());
+  EXPECT_EQ(reports.reports_size(), 2);
+  list.set_filter("right_id = \"" + b.right_id() + "\" AND late = false");
+  ASSERT_TRUE(Call(&Stub::ListAnnualReports, list, &reports).ok());
+  ASSERT_EQ(reports.reports_size(), 1);
+  EXPECT_EQ(reports.reports(0).right_id(), b.right_id());
+  list.set_filter("colour = 1");
+  ExpectCode(Call(&Stub::ListAnnualReports, list, &reports), Code::kInvalidArgument);
+
+  // 2028: neither reports. Two replicas run the pass at once on 1 July 2029: each (right,
+  // year) is listed once.
+  clock_.Set(At(2029, 7, 1, 0) + std::chrono::minutes(1));
+  MiningRightsConfig config;
+  config.scheduler = false;
+  MiningRightsApp replica(*rt_, config, svc_->app().board());
+  int by_one = 0;
+  int by_other = 0;
+  std::thread t1([&] { by_one = svc_->app().RunScheduledPass().listed_abnormal; });
+  std::thread t2([&] { by_other = replica.RunScheduledPass().listed_abnormal; });
+  t1.join();
+  t2.join();
+  EXPECT_EQ(by_one + by_other, 2);
+  auto year_2028 = Entries("year = 2028");
+  ASSERT_EQ(year_2028.size(), 2u);
+  EXPECT_EQ(
+      nrp::testing::OutboxPayloads(db_->conninfo(), "nrp.mining_rights.right_listed_abnormal.v1")
+          .size(),
+      3u);
+
+  // The operator removes b's entry with a reason; it is not listed again.
+  const auto& b_entry = year_2028[0].right_id() == b.right_id() ? year_2028[0] : year_2028[1];
+  remove.set_request_id(NewUuidV4());
+  remove.set_entry_id(b_entry.entry_id());
+  remove.set_reason("");
+  ExpectInvalid(Call(&Stub::RemoveFromAbnormalList, remove, &entry), "reason");
+  remove.set_reason("经核查已在其他平台公示");
+  s = Call(&Stub::RemoveFromAbnormalList, remove, &entry);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_TRUE(entry.has_removed_at());
+  EXPECT_EQ(entry.removal_reason(), "经核查已在其他平台公示");
+  EXPECT_FALSE(Right(b.right_id()).abnormal());
+  EXPECT_TRUE(Right(a.right_id()).abnormal());
+  clock_.Set(At(2029, 7, 2, 0) + std::chrono::minutes(1));
+  EXPECT_EQ(svc_->app().RunScheduledPass().listed_abnormal, 0);
+  EXPECT_EQ(Entries("listed = true").size(), 1u);
+}
+
+// 分立 and 合并: on a split one part keeps the number and the others get new ones; on a merge
+// the earliest number survives.
+TEST_F(MiningRightsIT, ASplitKeepsTheNumberOnOnePartAndAMergeKeepsTheEarliest) {
+  const v1::MiningRight right = GrantByListing(Box(112.72, 34.61, 112.73, 34.62));
+  auto part = [](const std::string& wkt, const std::string& name) {
+    v1::SplitPart p;
+    p.mutable_geometry()->set_encoding(cpb::GEOMETRY_ENCODING_WKT);
+    p.mutable_geometry()->set_text(wkt);
+    p.set_project_name(name);
+    return p;
+  };
+  auto split = [&](const std::vector<v1::SplitPart>& parts, int keeps,
+                   v1::SplitRightResponse* out) {
+    v1::SplitRightRequest req;
+    req.set_request_id(NewUuidV4());
+    req.set_right_id(right.right_id());
+    for (const auto& p : parts) *req.add_parts() = p;
+    req.set_keeps_number_index(keeps);
+    return Call(&Stub::SplitRight, req, out);
+  };
+  const v1::SplitPart west = part(Box(112.72, 34.61, 112.724, 34.62), "西矿段");
+  const v1::SplitPart middle = part(Box(112.724, 34.61, 112.727, 34.62), "中矿段");
+  v1::SplitPart east = part(Box(112.727, 34.61, 112.73, 34.62), "东矿段");
+  *east.mutable_holder() = Company("河南某黄金股份有限公司", "91410300MA00000025");
+  v1::SplitRightResponse parts;
+  ExpectInvalid(split({west}, 0, &parts), "parts");
+  ExpectInvalid(split({west, middle, east}, 3, &parts), "keeps_number_index");
+  ExpectInvalid(split({west, part(Box(112.727, 34.61, 112.735, 34.62), "外"), east}, 1, &parts),
+                "parts[1].geometry");
+  ExpectInvalid(split({west, part(Box(112.722, 34.61, 112.727, 34.62), "叠"), east}, 1, &parts),
+                "parts[1].geometry");
+  auto s = split({west, middle, east}, 1, &parts);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  ASSERT_EQ(parts.rights_size(), 3);
+  EXPECT_EQ(parts.rights(1).licence_number(), right.licence_number()) << "keeps the number";
+  for (int i : {0, 2}) {
+    EXPECT_EQ(parts.rights(i).licence_number().size(), 23u);
+    EXPECT_NE(parts.rights(i).licence_number(), right.licence_number());
+    EXPECT_EQ(parts.rights(i).licence_number().substr(0, 7), "C410307");
+  }
+  EXPECT_NE(parts.rights(0).licence_number(), parts.rights(2).licence_number());
+  for (const auto& p : parts.rights()) {
+    EXPECT_EQ(p.state(), v1::MINING_RIGHT_STATE_VALID);
+    ASSERT_EQ(p.parent_right_ids_size(), 1);
+    EXPECT_EQ(p.parent_right_ids(0), right.right_id());
+    EXPECT_EQ(p.restoration_duty().fund_account(), "RF-" + p.licence_number());
+    EXPECT_EQ(p.valid_to().year(), right.valid_to().year());
+  }
+  EXPECT_EQ(parts.rights(0).project_name(), "西矿段");
+  EXPECT_EQ(parts.rights(2).holder().name(), "河南某黄金股份有限公司");
+  EXPECT_LT(parts.rights(0).area().square_metres(), right.area().square_metres());
+  EXPECT_EQ(Right(right.right_id()).state(), v1::MINING_RIGHT_STATE_SUPERSEDED);
+  auto split_events = nrp::testing::OutboxMessages<v1::RightSplit>(
+      db_->conninfo(), "nrp.mining_rights.right_split.v1");
+  ASSERT_EQ(split_events.size(), 1u);
+  ASSERT_EQ(split_events[0].parts_size(), 3);
+  EXPECT_EQ(split_events[0].parts(0).licence_number(), right.licence_number()) << "first";
+  for (const auto& p : split_events[0].parts()) {
+    EXPECT_NE(p.holder().id_number(), "91410300MA00000017");
+    EXPECT_NE(p.holder().id_number(), "91410300MA00000025");
+  }
+  ExpectRefusal(split({west, middle}, 0, &parts), Code::kFailedPrecondition, "RIGHT_STATE");
+
+  auto merge = [&](const std::vector<std::string>& ids, v1::ScaleClass scale,
+                   v1::MiningRight* out) {
+    v1::MergeRightsRequest req;
+    req.set_request_id(NewUuidV4());
+    for (const auto& id : ids) req.add_right_ids(id);
+    req.set_project_name("偃师区某金矿（整合）");
+    req.set_scale_class(scale);
+    return Call(&Stub::MergeRights, req, out);
+  };
+  const std::string w = parts.rights(0).right_id();
+  const std::string m = parts.rights(1).right_id();
+  const std::string e = parts.rights(2).right_id();
+  v1::MiningRight merged;
+  ExpectInvalid(merge({w}, v1::SCALE_CLASS_MEDIUM, &merged), "right_ids");
+  ExpectInvalid(merge({w, w}, v1::SCALE_CLASS_MEDIUM, &merged), "right_ids");
+  ExpectInvalid(merge({w, "not-a-uuid"}, v1::SCALE_CLASS_MEDIUM, &merged), "right_ids[1]");
+  ExpectInvalid(merge({w, m}, v1::SCALE_CLASS_UNSPECIFIED, &merged), "scale_class");
+  ExpectRefusal(merge({w, e}, v1::SCALE_CLASS_MEDIUM, &merged), Code::kFailedPrecondition,
+                "MERGE_HOLDERS_DIFFER");
+  ExpectRefusal(merge({w, right.right_id()}, v1::SCALE_CLASS_MEDIUM, &merged),
+                Code::kFailedPrecondition, "RIGHT_STATE");
+  s = merge({w, m}, v1::SCALE_CLASS_MEDIUM, &merged);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  // The earliest number survives: both parts begin on one day, and the original number is
+  // the earlier.
+  EXPECT_EQ(merged.licence_number(), right.licence_number());
+  EXPECT_EQ(merged.state(), v1::MINING_RIGHT_STATE_VALID);
+  EXPECT_EQ(merged.project_name(), "偃师区某金矿（整合）");
+  EXPECT_EQ(merged.parent_right_ids_size(), 2);
+  EXPECT_NEAR(merged.area().square_metres(),
+              parts.rights(0).area().square_metres() + parts.rights(1).area().square_metres(), 1.0);
+  EXPECT_EQ(Right(w).state(), v1::MINING_RIGHT_STATE_SUPERSEDED);
+  EXPECT_EQ(Right(m).state(), v1::MINING_RIGHT_STATE_SUPERSEDED);
+  auto merge_events = nrp::testing::OutboxMessages<v1::RightsMerged>(
+      db_->conninfo(), "nrp.mining_rights.rights_merged.v1");
+  ASSERT_EQ(merge_events.size(), 1u);
+  EXPECT_EQ(merge_events[0].right_id(), merged.right_id());
+  EXPECT_EQ(merge_events[0].merged_right_ids_size(), 2);
+  EXPECT_EQ(merge_events[0].right().licence_number(), right.licence_number());
+  EXPECT_NE(merge_events[0].right().holder().id_number(), "91410300MA00000017");
+  // The register: the merged right and the east part.
+  v1::ListRightsRequest list;
+  list.set_filter("state = MINING_RIGHT_STATE_VALID");
+  v1::ListRightsResponse listed;
+  ASSERT_TRUE(Call(&Stub::ListRights, list, &listed, kPublic).ok());
+  EXPECT_EQ(listed.rights_size(), 2);
 }
 
 }  // namespace

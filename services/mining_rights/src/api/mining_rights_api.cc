@@ -27,6 +27,11 @@ void Redact(const rpc::Caller& caller, v1::MiningRight* r) {
   }
 }
 
+// The abnormal list is published (公示); the holder's id number only with the PII scope.
+void Redact(const rpc::Caller& caller, v1::AbnormalEntry* e) {
+  if (!caller.HasScope(kPiiScope)) MaskParty(e->mutable_holder());
+}
+
 void Redact(const rpc::Caller& caller, v1::GrantContract* c) {
   if (!caller.HasScope(kPiiScope)) MaskParty(c->mutable_grantee());
 }
@@ -397,6 +402,190 @@ grpc::Status MiningRightsApi::CancelRight(Ctx* ctx, const v1::CancelRightRequest
                         }));
         Redact(caller, &r);
         return r;
+      });
+}
+
+grpc::Status MiningRightsApi::TransferRight(Ctx* ctx, const v1::TransferRightRequest* req,
+                                            v1::MiningRight* out) {
+  return Serve<v1::MiningRight>(
+      ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::MiningRight> {
+        NRP_RETURN_IF_ERROR(RequireUuid(req->right_id(), "right_id"));
+        NRP_ASSIGN_OR_RETURN(
+            auto r, Mutate<v1::MiningRight>(
+                        caller, "TransferRight", req->request_id(), *req,
+                        [&](pqxx::work& tx, const Authorize& a) {
+                          return app_.TransferRight(tx, req->right_id(), req->new_holder(),
+                                                    req->price(), a);
+                        },
+                        [](const v1::MiningRight& r) {
+                          return service::AuditSubject{r.region_code(), "rights/" + r.right_id()};
+                        }));
+        Redact(caller, &r);
+        return r;
+      });
+}
+
+grpc::Status MiningRightsApi::SplitRight(Ctx* ctx, const v1::SplitRightRequest* req,
+                                         v1::SplitRightResponse* out) {
+  return Serve<v1::SplitRightResponse>(
+      ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::SplitRightResponse> {
+        NRP_RETURN_IF_ERROR(RequireUuid(req->right_id(), "right_id"));
+        NRP_ASSIGN_OR_RETURN(
+            auto resp,
+            Mutate<v1::SplitRightResponse>(
+                caller, "SplitRight", req->request_id(), *req,
+                [&](pqxx::work& tx, const Authorize& a) -> Result<v1::SplitRightResponse> {
+                  NRP_ASSIGN_OR_RETURN(auto parts,
+                                       app_.SplitRight(tx, req->right_id(),
+                                                       {req->parts().begin(), req->parts().end()},
+                                                       req->keeps_number_index(), a));
+                  v1::SplitRightResponse r;
+                  for (auto& p : parts) *r.add_rights() = std::move(p);
+                  return r;
+                },
+                [&](const v1::SplitRightResponse& r) {
+                  return service::AuditSubject{r.rights_size() > 0 ? r.rights(0).region_code() : "",
+                                               "rights/" + req->right_id()};
+                }));
+        for (auto& r : *resp.mutable_rights()) Redact(caller, &r);
+        return resp;
+      });
+}
+
+grpc::Status MiningRightsApi::MergeRights(Ctx* ctx, const v1::MergeRightsRequest* req,
+                                          v1::MiningRight* out) {
+  return Serve<v1::MiningRight>(
+      ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::MiningRight> {
+        for (int i = 0; i < req->right_ids_size(); ++i) {
+          NRP_RETURN_IF_ERROR(
+              RequireUuid(req->right_ids(i), "right_ids[" + std::to_string(i) + "]"));
+        }
+        NRP_ASSIGN_OR_RETURN(
+            auto r, Mutate<v1::MiningRight>(
+                        caller, "MergeRights", req->request_id(), *req,
+                        [&](pqxx::work& tx, const Authorize& a) {
+                          return app_.MergeRights(
+                              tx, {req->right_ids().begin(), req->right_ids().end()},
+                              req->project_name(), req->production_scale(), req->scale_class(), a);
+                        },
+                        [](const v1::MiningRight& r) {
+                          return service::AuditSubject{r.region_code(), "rights/" + r.right_id()};
+                        }));
+        Redact(caller, &r);
+        return r;
+      });
+}
+
+grpc::Status MiningRightsApi::DesignateGreenMine(Ctx* ctx, const v1::DesignateGreenMineRequest* req,
+                                                 v1::MiningRight* out) {
+  return Serve<v1::MiningRight>(
+      ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::MiningRight> {
+        NRP_RETURN_IF_ERROR(RequireUuid(req->right_id(), "right_id"));
+        NRP_ASSIGN_OR_RETURN(
+            auto r, Mutate<v1::MiningRight>(
+                        caller, "DesignateGreenMine", req->request_id(), *req,
+                        [&](pqxx::work& tx, const Authorize& a) {
+                          return app_.DesignateGreenMine(tx, req->right_id(), req->assessment(), a);
+                        },
+                        [](const v1::MiningRight& r) {
+                          return service::AuditSubject{r.region_code(), "rights/" + r.right_id()};
+                        }));
+        Redact(caller, &r);
+        return r;
+      });
+}
+
+grpc::Status MiningRightsApi::RevokeGreenMine(Ctx* ctx, const v1::RevokeGreenMineRequest* req,
+                                              v1::MiningRight* out) {
+  return Serve<v1::MiningRight>(
+      ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::MiningRight> {
+        NRP_RETURN_IF_ERROR(RequireUuid(req->right_id(), "right_id"));
+        NRP_ASSIGN_OR_RETURN(
+            auto r, Mutate<v1::MiningRight>(
+                        caller, "RevokeGreenMine", req->request_id(), *req,
+                        [&](pqxx::work& tx, const Authorize& a) {
+                          return app_.RevokeGreenMine(tx, req->right_id(), req->reason(), a);
+                        },
+                        [](const v1::MiningRight& r) {
+                          return service::AuditSubject{r.region_code(), "rights/" + r.right_id()};
+                        }));
+        Redact(caller, &r);
+        return r;
+      });
+}
+
+grpc::Status MiningRightsApi::SubmitAnnualReport(Ctx* ctx, const v1::SubmitAnnualReportRequest* req,
+                                                 v1::AnnualReport* out) {
+  return Serve<v1::AnnualReport>(
+      ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::AnnualReport> {
+        NRP_RETURN_IF_ERROR(RequireUuid(req->report().right_id(), "report.right_id"));
+        return Mutate<v1::AnnualReport>(
+            caller, "SubmitAnnualReport", req->request_id(), *req,
+            [&](pqxx::work& tx, const Authorize& a) {
+              return app_.SubmitAnnualReport(tx, req->report(), a);
+            },
+            [](const v1::AnnualReport& r) {
+              return service::AuditSubject{
+                  "", "rights/" + r.right_id() + "/annualReports/" + std::to_string(r.year())};
+            });
+      });
+}
+
+grpc::Status MiningRightsApi::ListAnnualReports(Ctx* ctx, const v1::ListAnnualReportsRequest* req,
+                                                v1::ListAnnualReportsResponse* out) {
+  return Serve<v1::ListAnnualReportsResponse>(
+      ctx, kReadScope, out, [&](const rpc::Caller&) -> Result<v1::ListAnnualReportsResponse> {
+        NRP_ASSIGN_OR_RETURN(auto q, list::Parse(store::AnnualReportList(), list::RequestOf(*req)));
+        // The reports are published (年度信息公示): every region's to any reader.
+        NRP_ASSIGN_OR_RETURN(
+            auto page, service::Read<list::Page<v1::AnnualReport>>(
+                           rt_, [&](pqxx::work& tx) { return store::ListAnnualReports(tx, q); }));
+        v1::ListAnnualReportsResponse resp;
+        for (auto& r : page.items) *resp.add_reports() = std::move(r);
+        resp.set_next_page_token(page.next_page_token);
+        return resp;
+      });
+}
+
+grpc::Status MiningRightsApi::ListAbnormalEntries(Ctx* ctx,
+                                                  const v1::ListAbnormalEntriesRequest* req,
+                                                  v1::ListAbnormalEntriesResponse* out) {
+  return Serve<v1::ListAbnormalEntriesResponse>(
+      ctx, kReadScope, out,
+      [&](const rpc::Caller& caller) -> Result<v1::ListAbnormalEntriesResponse> {
+        NRP_ASSIGN_OR_RETURN(auto q,
+                             list::Parse(store::AbnormalEntryList(), list::RequestOf(*req)));
+        // The abnormal list is published (异常名录): every region's to any reader.
+        NRP_ASSIGN_OR_RETURN(
+            auto page, service::Read<list::Page<v1::AbnormalEntry>>(
+                           rt_, [&](pqxx::work& tx) { return store::ListAbnormalEntries(tx, q); }));
+        v1::ListAbnormalEntriesResponse resp;
+        for (auto& e : page.items) {
+          Redact(caller, &e);
+          *resp.add_entries() = std::move(e);
+        }
+        resp.set_next_page_token(page.next_page_token);
+        return resp;
+      });
+}
+
+grpc::Status MiningRightsApi::RemoveFromAbnormalList(Ctx* ctx,
+                                                     const v1::RemoveFromAbnormalListRequest* req,
+                                                     v1::AbnormalEntry* out) {
+  return Serve<v1::AbnormalEntry>(
+      ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::AbnormalEntry> {
+        NRP_RETURN_IF_ERROR(RequireUuid(req->entry_id(), "entry_id"));
+        NRP_ASSIGN_OR_RETURN(
+            auto e, Mutate<v1::AbnormalEntry>(
+                        caller, "RemoveFromAbnormalList", req->request_id(), *req,
+                        [&](pqxx::work& tx, const Authorize& a) {
+                          return app_.RemoveFromAbnormalList(tx, req->entry_id(), req->reason(), a);
+                        },
+                        [](const v1::AbnormalEntry& e) {
+                          return service::AuditSubject{"", "abnormalEntries/" + e.entry_id()};
+                        }));
+        Redact(caller, &e);
+        return e;
       });
 }
 

@@ -50,6 +50,20 @@ class MiningRightsApi final : public v1::MiningRightsService::Service {
   grpc::Status ExtendRight(Ctx*, const v1::ExtendRightRequest*, v1::MiningRight*) override;
   grpc::Status CloseMine(Ctx*, const v1::CloseMineRequest*, v1::MiningRight*) override;
   grpc::Status CancelRight(Ctx*, const v1::CancelRightRequest*, v1::MiningRight*) override;
+  grpc::Status TransferRight(Ctx*, const v1::TransferRightRequest*, v1::MiningRight*) override;
+  grpc::Status SplitRight(Ctx*, const v1::SplitRightRequest*, v1::SplitRightResponse*) override;
+  grpc::Status MergeRights(Ctx*, const v1::MergeRightsRequest*, v1::MiningRight*) override;
+  grpc::Status DesignateGreenMine(Ctx*, const v1::DesignateGreenMineRequest*,
+                                  v1::MiningRight*) override;
+  grpc::Status RevokeGreenMine(Ctx*, const v1::RevokeGreenMineRequest*, v1::MiningRight*) override;
+  grpc::Status SubmitAnnualReport(Ctx*, const v1::SubmitAnnualReportRequest*,
+                                  v1::AnnualReport*) override;
+  grpc::Status ListAnnualReports(Ctx*, const v1::ListAnnualReportsRequest*,
+                                 v1::ListAnnualReportsResponse*) override;
+  grpc::Status ListAbnormalEntries(Ctx*, const v1::ListAbnormalEntriesRequest*,
+                                   v1::ListAbnormalEntriesResponse*) override;
+  grpc::Status RemoveFromAbnormalList(Ctx*, const v1::RemoveFromAbnormalListRequest*,
+                                      v1::AbnormalEntry*) override;
 
  private:
   template <class Resp>

@@ -1,6 +1,8 @@
 #include "app/mining_app.h"
 
+#include <algorithm>
 #include <cctype>
+#include <map>
 
 #include "domain/grant.h"
 #include "domain/licence_number.h"
@@ -200,6 +202,8 @@ MiningRightsConfig MiningRightsConfig::FromEnv(Env& env) {
   c.scheduler = env.Bool("NRP_MINING_RIGHTS_SCHEDULER", true);
   c.scheduler_interval =
       env.Duration("NRP_MINING_RIGHTS_SCHEDULER_INTERVAL", std::chrono::seconds(1));
+  c.first_report_year =
+      static_cast<int>(env.Int("NRP_MINING_RIGHTS_FIRST_REPORT_YEAR", 2021, 1990, 9999));
   return c;
 }
 
@@ -913,6 +917,478 @@ Result<v1::MiningRight> MiningRightsApp::CancelRight(pqxx::work& tx, const std::
   return r;
 }
 
+Result<v1::MiningRight> MiningRightsApp::TransferRight(pqxx::work& tx, const std::string& right_id,
+                                                       const cpb::Party& new_holder,
+                                                       const cpb::Money& price,
+                                                       const Authorize& authorize) {
+  NRP_RETURN_IF_ERROR(CheckParty(new_holder, "new_holder"));
+  if (price.fen() < 0) return Error::InvalidArgument("price.fen", "must not be negative");
+  NRP_ASSIGN_OR_RETURN(v1::MiningRight r, store::GetRight(tx, right_id, true));
+  NRP_RETURN_IF_ERROR(authorize(r.region_code()));
+  const TimePoint now = rt_.clock().Now();
+  NRP_ASSIGN_OR_RETURN(Transition t, Apply(DomainRight(r), TransferCommand{IdentityKey(new_holder)},
+                                           now, config_.rules));
+  const cpb::Party previous = r.holder();
+  Store(t.right, &r);
+  // The restoration duty and its fund account stay with the right (谁开采、谁治理).
+  *r.mutable_holder() = new_holder;
+  *r.mutable_update_time() = ToTimestamp(now);
+  NRP_RETURN_IF_ERROR(store::UpdateRight(tx, r, "", IdentityKey(r.holder())));
+  v1::RightTransferred e;
+  e.set_right_id(r.right_id());
+  e.set_region_code(r.region_code());
+  e.set_licence_number(r.licence_number());
+  *e.mutable_previous_holder() = previous;
+  MaskParty(e.mutable_previous_holder());
+  *e.mutable_holder() = r.holder();
+  MaskParty(e.mutable_holder());
+  *e.mutable_price() = price;
+  *e.mutable_transferred_at() = ToTimestamp(now);
+  NRP_RETURN_IF_ERROR(Publish(tx, e, r.region_code()));
+  return r;
+}
+
+// ---------------------------------------------------------------- split and merge
+
+namespace {
+
+// A new 23-character number of the kind in the region for the year of `now` (China), as
+// GrantRight draws it.
+Result<LicenceNumber> DrawNumber(pqxx::work& tx, RightKind kind, const std::string& region_code,
+                                 TimePoint now) {
+  const int year = DateInChina(now).year();
+  NRP_ASSIGN_OR_RETURN(
+      int64_t seq,
+      store::NextNumber(tx, std::string("licence:") + (kind == RightKind::kMining ? "C" : "T") +
+                                ":" + region_code + ":" + std::to_string(year)));
+  return LicenceNumber::Generate(kind, region_code, year, seq);
+}
+
+v1::MiningRight Masked(v1::MiningRight r) {
+  MaskParty(r.mutable_holder());
+  return r;
+}
+
+}  // namespace
+
+Result<std::vector<v1::MiningRight>> MiningRightsApp::SplitRight(
+    pqxx::work& tx, const std::string& right_id, const std::vector<v1::SplitPart>& parts,
+    int keeps_number_index, const Authorize& authorize) {
+  const int n = static_cast<int>(parts.size());
+  for (int i = 0; i < n; ++i) {
+    if (parts[static_cast<size_t>(i)].has_holder()) {
+      NRP_RETURN_IF_ERROR(CheckParty(parts[static_cast<size_t>(i)].holder(),
+                                     "parts[" + std::to_string(i) + "].holder"));
+    }
+  }
+  NRP_ASSIGN_OR_RETURN(v1::MiningRight r, store::GetRight(tx, right_id, true));
+  NRP_RETURN_IF_ERROR(authorize(r.region_code()));
+  const TimePoint now = rt_.clock().Now();
+  NRP_ASSIGN_OR_RETURN(Transition t, Apply(DomainRight(r), SplitCommand{}, now, config_.rules));
+  NRP_ASSIGN_OR_RETURN(LicenceNumber original,
+                       LicenceNumber::Parse(r.licence_number(), "licence_number"));
+  // The parts' numbers (drawn numbers return with a refused split's transaction).
+  std::vector<LicenceNumber> fresh;
+  for (int i = 1; i < n; ++i) {
+    NRP_ASSIGN_OR_RETURN(LicenceNumber number,
+                         DrawNumber(tx, original.kind(), r.region_code(), now));
+    fresh.push_back(std::move(number));
+  }
+  NRP_ASSIGN_OR_RETURN(auto numbers, NumberSplitParts(original, n, keeps_number_index, fresh));
+  // Each part inside the right's block, none overlapping another.
+  std::vector<store::Block> blocks;
+  for (int i = 0; i < n; ++i) {
+    const std::string field = "parts[" + std::to_string(i) + "].geometry";
+    NRP_ASSIGN_OR_RETURN(store::Block block,
+                         store::MeasureBlock(tx, parts[static_cast<size_t>(i)].geometry(), field));
+    NRP_ASSIGN_OR_RETURN(bool inside, store::WithinBlock(tx, block, r.right_id()));
+    if (!inside) return Error::InvalidArgument(field, "must lie within the right's block");
+    for (int j = 0; j < i; ++j) {
+      NRP_ASSIGN_OR_RETURN(bool overlaps,
+                           store::BlocksOverlap(tx, blocks[static_cast<size_t>(j)], block));
+      if (overlaps) {
+        return Error::InvalidArgument(
+            field, "overlaps part " + std::to_string(j) + "; the parts may only touch");
+      }
+    }
+    blocks.push_back(std::move(block));
+  }
+  // The right is superseded first: the part keeping its number takes the number over.
+  Store(t.right, &r);
+  *r.mutable_update_time() = ToTimestamp(now);
+  NRP_RETURN_IF_ERROR(store::UpdateRight(tx, r, "", IdentityKey(r.holder())));
+  std::vector<v1::MiningRight> out;
+  for (int i = 0; i < n; ++i) {
+    const auto& part = parts[static_cast<size_t>(i)];
+    const auto& number = numbers[static_cast<size_t>(i)];
+    v1::MiningRight p = r;
+    p.set_right_id(NewUuidV7());
+    p.set_licence_number(number.str());
+    p.clear_legacy_licence_number();
+    if (part.has_holder()) *p.mutable_holder() = part.holder();
+    if (!part.project_name().empty()) p.set_project_name(part.project_name());
+    if (part.has_production_scale()) *p.mutable_production_scale() = part.production_scale();
+    *p.mutable_geometry() = part.geometry();
+    p.mutable_area()->set_square_metres(blocks[static_cast<size_t>(i)].area_m2);
+    *p.mutable_first_granted_area() = p.area();
+    // The grant contract stays the original right's; the part names its parent.
+    p.clear_contract_id();
+    p.clear_parent_right_ids();
+    p.add_parent_right_ids(r.right_id());
+    // Each part carries the restoration duty on its block, with its own fund account.
+    p.mutable_restoration_duty()->set_fund_account("RF-" + number.str());
+    p.set_state(v1::MINING_RIGHT_STATE_VALID);
+    // A part is a mine of its own: not yet assessed, not yet listed.
+    p.set_green_mine(v1::GREEN_MINE_STATUS_NOT_DESIGNATED);
+    p.set_abnormal(false);
+    p.clear_zone_check();
+    *p.mutable_granted_at() = ToTimestamp(now);
+    *p.mutable_update_time() = ToTimestamp(now);
+    NRP_RETURN_IF_ERROR(store::InsertRight(tx, p, blocks[static_cast<size_t>(i)].hex_ewkb,
+                                           IdentityKey(p.holder())));
+    out.push_back(std::move(p));
+  }
+  v1::RightSplit e;
+  e.set_right_id(r.right_id());
+  e.set_region_code(r.region_code());
+  const size_t keep = static_cast<size_t>(keeps_number_index);
+  *e.add_parts() = Masked(out[keep]);
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (i != keep) *e.add_parts() = Masked(out[i]);
+  }
+  NRP_RETURN_IF_ERROR(Publish(tx, e, r.region_code()));
+  return out;
+}
+
+Result<v1::MiningRight> MiningRightsApp::MergeRights(
+    pqxx::work& tx, const std::vector<std::string>& right_ids, const std::string& project_name,
+    const v1::ProductionScale& scale, v1::ScaleClass scale_class, const Authorize& authorize) {
+  if (!v1::ScaleClass_IsValid(scale_class)) {
+    return Error::InvalidArgument("scale_class", "must be a ScaleClass");
+  }
+  if (project_name.size() > 300) {
+    return Error::InvalidArgument("project_name", "must be at most 300 bytes");
+  }
+  // The rows locked in one order, so two merges never wait on each other.
+  std::vector<std::string> order = right_ids;
+  std::sort(order.begin(), order.end());
+  std::map<std::string, v1::MiningRight> rows;
+  for (const auto& id : order) {
+    if (rows.count(id)) continue;
+    NRP_ASSIGN_OR_RETURN(v1::MiningRight r, store::GetRight(tx, id, true));
+    NRP_RETURN_IF_ERROR(authorize(r.region_code()));
+    rows.emplace(id, std::move(r));
+  }
+  const TimePoint now = rt_.clock().Now();
+  std::vector<MergeCandidate> candidates;
+  std::vector<v1::MiningRight> merged;
+  for (const auto& id : right_ids) {
+    const v1::MiningRight& r = rows.at(id);
+    NRP_ASSIGN_OR_RETURN(LicenceNumber number,
+                         LicenceNumber::Parse(r.licence_number(), "licence_number"));
+    const MiningRight d = DomainRight(r);
+    candidates.push_back({r.right_id(), d.holder_id, number, d.valid_from});
+    merged.push_back(r);
+  }
+  NRP_ASSIGN_OR_RETURN(size_t survivor_index, SurvivingNumber(candidates));
+  for (auto& r : merged) {
+    NRP_ASSIGN_OR_RETURN(Transition t, Apply(DomainRight(r), MergeCommand{}, now, config_.rules));
+    if (r.region_code() != merged[0].region_code()) {
+      return Error::FailedPrecondition("MERGE_REGIONS_DIFFER", r.right_id(),
+                                       "right " + r.right_id() + " lies in " + r.region_code() +
+                                           " and right " + merged[0].right_id() + " in " +
+                                           merged[0].region_code() +
+                                           "; rights of one county are merged");
+    }
+    Store(t.right, &r);
+  }
+  const v1::MiningRight& survivor = merged[survivor_index];
+  if (survivor.kind() == v1::MINING_RIGHT_KIND_MINING &&
+      scale_class == v1::SCALE_CLASS_UNSPECIFIED) {
+    return Error::InvalidArgument("scale_class", "a merged mine is registered with its scale");
+  }
+  NRP_ASSIGN_OR_RETURN(std::string wkt, store::UnionOfRights(tx, right_ids));
+  cpb::Geometry geometry;
+  geometry.set_encoding(cpb::GEOMETRY_ENCODING_WKT);
+  geometry.set_text(wkt);
+  geometry.set_srid(4490);
+  NRP_ASSIGN_OR_RETURN(store::Block block, store::MeasureBlock(tx, geometry, "right_ids"));
+  v1::MiningRight m = survivor;
+  m.set_right_id(NewUuidV7());
+  m.clear_legacy_licence_number();
+  if (!project_name.empty()) m.set_project_name(project_name);
+  if (scale.annual_output() > 0) *m.mutable_production_scale() = scale;
+  if (scale_class != v1::SCALE_CLASS_UNSPECIFIED) m.set_scale_class(scale_class);
+  *m.mutable_geometry() = geometry;
+  m.mutable_area()->set_square_metres(block.area_m2);
+  double first_granted = 0;
+  int64_t cost = 0;
+  // No right gains term by a merge: the merged right ends with the earliest end.
+  cpb::Date valid_to = survivor.valid_to();
+  auto key = [](const cpb::Date& d) { return d.year() * 10000 + d.month() * 100 + d.day(); };
+  m.clear_parent_right_ids();
+  for (auto& r : merged) {
+    first_granted += r.first_granted_area().square_metres();
+    cost += r.restoration_duty().estimated_cost().fen();
+    if (key(r.valid_to()) < key(valid_to)) valid_to = r.valid_to();
+    m.add_parent_right_ids(r.right_id());
+    // The merged rights are superseded first: the merged right takes the surviving number.
+    *r.mutable_update_time() = ToTimestamp(now);
+    NRP_RETURN_IF_ERROR(store::UpdateRight(tx, r, "", IdentityKey(r.holder())));
+  }
+  *m.mutable_valid_to() = valid_to;
+  m.mutable_first_granted_area()->set_square_metres(first_granted);
+  // The duties of every merged right pass to the merged one, on the surviving account.
+  m.mutable_restoration_duty()->mutable_estimated_cost()->set_fen(cost);
+  m.mutable_restoration_duty()->set_fund_account("RF-" + m.licence_number());
+  m.clear_contract_id();
+  m.set_state(v1::MINING_RIGHT_STATE_VALID);
+  m.set_green_mine(v1::GREEN_MINE_STATUS_NOT_DESIGNATED);
+  m.set_abnormal(false);
+  m.clear_zone_check();
+  *m.mutable_granted_at() = ToTimestamp(now);
+  *m.mutable_update_time() = ToTimestamp(now);
+  NRP_RETURN_IF_ERROR(store::InsertRight(tx, m, block.hex_ewkb, IdentityKey(m.holder())));
+  v1::RightsMerged e;
+  e.set_right_id(m.right_id());
+  e.set_region_code(m.region_code());
+  *e.mutable_right() = Masked(m);
+  for (const auto& id : right_ids) e.add_merged_right_ids(id);
+  NRP_RETURN_IF_ERROR(Publish(tx, e, m.region_code()));
+  return m;
+}
+
+// ---------------------------------------------------------------- green mines
+
+namespace {
+
+Status GreenStatus(const v1::MiningRight& r, std::initializer_list<v1::GreenMineStatus> allowed,
+                   const std::string& doing) {
+  for (auto s : allowed) {
+    if (r.green_mine() == s) return Ok();
+  }
+  return Error::FailedPrecondition(
+      "GREEN_MINE_STATUS", r.right_id(),
+      "right " + r.right_id() + " is " + v1::GreenMineStatus_Name(r.green_mine()) + "; " + doing);
+}
+
+}  // namespace
+
+Result<v1::MiningRight> MiningRightsApp::DesignateGreenMine(
+    pqxx::work& tx, const std::string& right_id, const cpb::DocumentReference& assessment,
+    const Authorize& authorize) {
+  if (assessment.title().empty() && assessment.document_id().empty()) {
+    return Error::InvalidArgument("assessment", "the assessment report (绿色矿山评估) is required");
+  }
+  NRP_ASSIGN_OR_RETURN(v1::MiningRight r, store::GetRight(tx, right_id, true));
+  NRP_RETURN_IF_ERROR(authorize(r.region_code()));
+  const TimePoint now = rt_.clock().Now();
+  const MiningRight d = DomainRight(r);
+  if (r.kind() != v1::MINING_RIGHT_KIND_MINING) {
+    return Error::FailedPrecondition(
+        "NOT_A_MINING_RIGHT", r.right_id(),
+        "right " + r.right_id() + " is an exploration right; only a mine is a green mine");
+  }
+  if (r.state() != v1::MINING_RIGHT_STATE_VALID) {
+    return Error::FailedPrecondition("RIGHT_STATE", r.right_id(),
+                                     "right " + r.right_id() + " is " +
+                                         v1::MiningRightState_Name(r.state()) +
+                                         "; only a VALID right can be designated a green mine");
+  }
+  if (IsLapsed(d, now)) {
+    return Error::FailedPrecondition("RIGHT_LAPSED", r.right_id(),
+                                     "right " + r.right_id() + " lapsed at the end of " +
+                                         d.valid_to.ToString() + " (China time)");
+  }
+  NRP_RETURN_IF_ERROR(
+      GreenStatus(r,
+                  {v1::GREEN_MINE_STATUS_NOT_DESIGNATED, v1::GREEN_MINE_STATUS_REVOKED,
+                   v1::GREEN_MINE_STATUS_UNSPECIFIED},
+                  "a mine is designated once until it is revoked"));
+  r.set_green_mine(v1::GREEN_MINE_STATUS_DESIGNATED);
+  *r.mutable_update_time() = ToTimestamp(now);
+  NRP_RETURN_IF_ERROR(store::UpdateRight(tx, r, "", IdentityKey(r.holder())));
+  v1::GreenMineDesignated e;
+  e.set_right_id(r.right_id());
+  e.set_region_code(r.region_code());
+  e.set_licence_number(r.licence_number());
+  e.set_project_name(r.project_name());
+  *e.mutable_assessment() = assessment;
+  *e.mutable_designated_at() = ToTimestamp(now);
+  NRP_RETURN_IF_ERROR(Publish(tx, e, r.region_code()));
+  return r;
+}
+
+Result<v1::MiningRight> MiningRightsApp::RevokeGreenMine(pqxx::work& tx,
+                                                         const std::string& right_id,
+                                                         const std::string& reason,
+                                                         const Authorize& authorize) {
+  if (reason.empty()) return Error::InvalidArgument("reason", "is required");
+  NRP_ASSIGN_OR_RETURN(v1::MiningRight r, store::GetRight(tx, right_id, true));
+  NRP_RETURN_IF_ERROR(authorize(r.region_code()));
+  NRP_RETURN_IF_ERROR(GreenStatus(r, {v1::GREEN_MINE_STATUS_DESIGNATED},
+                                  "only a designated green mine is revoked"));
+  const TimePoint now = rt_.clock().Now();
+  r.set_green_mine(v1::GREEN_MINE_STATUS_REVOKED);
+  *r.mutable_update_time() = ToTimestamp(now);
+  NRP_RETURN_IF_ERROR(store::UpdateRight(tx, r, "", IdentityKey(r.holder())));
+  v1::GreenMineRevoked e;
+  e.set_right_id(r.right_id());
+  e.set_region_code(r.region_code());
+  e.set_licence_number(r.licence_number());
+  e.set_reason(reason);
+  *e.mutable_revoked_at() = ToTimestamp(now);
+  NRP_RETURN_IF_ERROR(Publish(tx, e, r.region_code()));
+  return r;
+}
+
+// ---------------------------------------------------------------- annual reports
+
+namespace {
+
+Status CheckRate(double rate, const std::string& field) {
+  if (!(rate >= 0 && rate <= 1)) {
+    return Error::InvalidArgument(field, "is a fraction from 0 to 1, got " + std::to_string(rate));
+  }
+  return Ok();
+}
+
+}  // namespace
+
+Status MiningRightsApp::RemoveEntry(pqxx::work& tx, v1::MiningRight& r, v1::AbnormalEntry& entry,
+                                    const std::string& reason, TimePoint now) {
+  *entry.mutable_removed_at() = ToTimestamp(now);
+  entry.set_removal_reason(reason);
+  NRP_RETURN_IF_ERROR(store::UpdateAbnormalEntry(tx, entry));
+  NRP_ASSIGN_OR_RETURN(int64_t still_listed, store::ListedEntryCount(tx, r.right_id()));
+  if (r.abnormal() != (still_listed > 0)) {
+    r.set_abnormal(still_listed > 0);
+    *r.mutable_update_time() = ToTimestamp(now);
+    NRP_RETURN_IF_ERROR(store::UpdateRight(tx, r, "", IdentityKey(r.holder())));
+  }
+  v1::RightRemovedFromAbnormalList e;
+  e.set_right_id(r.right_id());
+  e.set_region_code(r.region_code());
+  e.set_entry_id(entry.entry_id());
+  e.set_reason(reason);
+  NRP_RETURN_IF_ERROR(Publish(tx, e, r.region_code()));
+  log::Info("right removed from the abnormal list",
+            {{"right_id", r.right_id()}, {"entry_id", entry.entry_id()}});
+  return Ok();
+}
+
+Result<v1::AnnualReport> MiningRightsApp::SubmitAnnualReport(pqxx::work& tx,
+                                                             const v1::AnnualReport& in,
+                                                             const Authorize& authorize) {
+  if (in.year() < 1900 || in.year() > 9999) {
+    return Error::InvalidArgument("report.year",
+                                  "must be a year, got " + std::to_string(in.year()));
+  }
+  NRP_RETURN_IF_ERROR(CheckRate(in.mining_recovery_rate(), "report.mining_recovery_rate"));
+  NRP_RETURN_IF_ERROR(
+      CheckRate(in.beneficiation_recovery_rate(), "report.beneficiation_recovery_rate"));
+  NRP_RETURN_IF_ERROR(
+      CheckRate(in.comprehensive_utilisation_rate(), "report.comprehensive_utilisation_rate"));
+  if (!(in.actual_output().annual_output() >= 0)) {
+    return Error::InvalidArgument("report.actual_output.annual_output", "must not be negative");
+  }
+  if (!(in.restored_area().square_metres() >= 0)) {
+    return Error::InvalidArgument("report.restored_area.square_metres", "must not be negative");
+  }
+  NRP_ASSIGN_OR_RETURN(v1::MiningRight r, store::GetRight(tx, in.right_id(), true));
+  NRP_RETURN_IF_ERROR(authorize(r.region_code()));
+  const TimePoint now = rt_.clock().Now();
+  NRP_ASSIGN_OR_RETURN(bool late, CheckAnnualReport(DomainRight(r), in.year(), now));
+  v1::AnnualReport report = in;
+  report.set_report_id(NewUuidV7());
+  *report.mutable_submitted_at() = ToTimestamp(now);
+  report.set_late(late);
+  NRP_RETURN_IF_ERROR(store::InsertAnnualReport(tx, report, r.region_code()));
+  v1::AnnualReportSubmitted e;
+  e.set_right_id(r.right_id());
+  e.set_region_code(r.region_code());
+  e.set_report_id(report.report_id());
+  e.set_year(report.year());
+  *e.mutable_actual_output() = report.actual_output();
+  *e.mutable_restored_area() = report.restored_area();
+  e.set_late(late);
+  NRP_RETURN_IF_ERROR(Publish(tx, e, r.region_code()));
+  // A right listed for the missing report leaves the list once it reports.
+  NRP_ASSIGN_OR_RETURN(auto listed, store::ListedEntry(tx, r.right_id(), report.year(),
+                                                       v1::ABNORMAL_REASON_ANNUAL_REPORT_MISSING));
+  if (listed) {
+    NRP_RETURN_IF_ERROR(RemoveEntry(tx, r, *listed,
+                                    "the annual report on " + std::to_string(report.year()) +
+                                        " was published on " + DateInChina(now).ToString(),
+                                    now));
+  }
+  return report;
+}
+
+Result<v1::AbnormalEntry> MiningRightsApp::RemoveFromAbnormalList(pqxx::work& tx,
+                                                                  const std::string& entry_id,
+                                                                  const std::string& reason,
+                                                                  const Authorize& authorize) {
+  if (reason.empty()) return Error::InvalidArgument("reason", "is required");
+  NRP_ASSIGN_OR_RETURN(v1::AbnormalEntry seen, store::GetAbnormalEntry(tx, entry_id, false));
+  // The right's row first, as the listing and the reports take it.
+  NRP_ASSIGN_OR_RETURN(v1::MiningRight r, store::GetRight(tx, seen.right_id(), true));
+  NRP_RETURN_IF_ERROR(authorize(r.region_code()));
+  NRP_ASSIGN_OR_RETURN(v1::AbnormalEntry entry, store::GetAbnormalEntry(tx, entry_id, true));
+  if (entry.has_removed_at()) {
+    return Error::FailedPrecondition(
+        "ENTRY_NOT_LISTED", entry.entry_id(),
+        "abnormal-list entry " + entry.entry_id() + " was removed at " +
+            FormatRfc3339(FromTimestamp(entry.removed_at())) + "; only a listed entry is removed");
+  }
+  NRP_RETURN_IF_ERROR(RemoveEntry(tx, r, entry, reason, rt_.clock().Now()));
+  return entry;
+}
+
+Result<bool> MiningRightsApp::ListAbnormal(pqxx::work& tx, const AbnormalListing& listing,
+                                           Date today) {
+  // Under the right's row lock the listing is decided again: a report, a removal or another
+  // replica's listing since the scan leaves nothing to do.
+  NRP_ASSIGN_OR_RETURN(v1::MiningRight r, store::GetRight(tx, listing.right_id, true));
+  NRP_ASSIGN_OR_RETURN(auto rights, store::ReportingRights(tx, listing.right_id));
+  NRP_ASSIGN_OR_RETURN(auto listed, store::MissingReportListings(tx, listing.right_id));
+  const AbnormalListChanges changes =
+      ReconcileAbnormalList(listed, rights, today, config_.first_report_year);
+  if (std::find(changes.to_list.begin(), changes.to_list.end(), listing) == changes.to_list.end()) {
+    return false;
+  }
+  const TimePoint now = rt_.clock().Now();
+  v1::AbnormalEntry entry;
+  entry.set_entry_id(NewUuidV7());
+  entry.set_right_id(r.right_id());
+  entry.set_licence_number(r.licence_number());
+  *entry.mutable_holder() = r.holder();
+  entry.set_reason(v1::ABNORMAL_REASON_ANNUAL_REPORT_MISSING);
+  entry.set_year(listing.year);
+  *entry.mutable_listed_at() = ToTimestamp(now);
+  NRP_ASSIGN_OR_RETURN(bool inserted, store::InsertAbnormalEntry(tx, entry, r.region_code()));
+  if (!inserted) return false;
+  if (!r.abnormal()) {
+    r.set_abnormal(true);
+    *r.mutable_update_time() = ToTimestamp(now);
+    NRP_RETURN_IF_ERROR(store::UpdateRight(tx, r, "", IdentityKey(r.holder())));
+  }
+  v1::RightListedAbnormal e;
+  e.set_right_id(r.right_id());
+  e.set_region_code(r.region_code());
+  e.set_entry_id(entry.entry_id());
+  e.set_licence_number(r.licence_number());
+  *e.mutable_holder() = r.holder();
+  MaskParty(e.mutable_holder());
+  e.set_reason(entry.reason());
+  e.set_year(listing.year);
+  NRP_RETURN_IF_ERROR(Publish(tx, e, r.region_code()));
+  log::Info(
+      "right listed abnormal",
+      {{"right_id", r.right_id()}, {"licence_number", r.licence_number()}, {"year", listing.year}});
+  return true;
+}
+
 Status MiningRightsApp::OnObligationFulfilled(pqxx::work& tx, const std::string& right_id) {
   NRP_ASSIGN_OR_RETURN(v1::MiningRight r, store::GetRight(tx, right_id, true));
   if (!r.restoration_pending()) return Ok();
@@ -998,7 +1474,39 @@ MiningRightsApp::Pass MiningRightsApp::RunScheduledPass() {
       }
     }
   }
+  ListAbnormalStep(today, pass);
   return pass;
+}
+
+void MiningRightsApp::ListAbnormalStep(Date today, Pass& pass) {
+  std::lock_guard<std::mutex> lock(abnormal_mu_);
+  if (abnormal_done_on_ == today) return;
+  // What the list must gain today; each listing in its own transaction on the right's row.
+  auto changes = db::Transact(rt_.db(), [&](pqxx::work& tx) -> Result<AbnormalListChanges> {
+    NRP_ASSIGN_OR_RETURN(auto rights, store::ReportingRights(tx));
+    NRP_ASSIGN_OR_RETURN(auto listed, store::MissingReportListings(tx));
+    return ReconcileAbnormalList(listed, rights, today, config_.first_report_year);
+  });
+  if (!changes.ok()) {
+    log::Warn("abnormal-list query failed", {{"error", changes.error().ToString()}});
+    ++pass.failures;
+    return;
+  }
+  int failures = 0;
+  for (const auto& listing : changes->to_list) {
+    auto done =
+        db::Transact(rt_.db(), [&](pqxx::work& tx) { return ListAbnormal(tx, listing, today); });
+    if (!done.ok()) {
+      ++failures;
+      log::Warn("abnormal listing failed", {{"right_id", listing.right_id},
+                                            {"year", listing.year},
+                                            {"error", done.error().ToString()}});
+    } else if (*done) {
+      ++pass.listed_abnormal;
+    }
+  }
+  pass.failures += failures;
+  if (failures == 0) abnormal_done_on_ = today;
 }
 
 }  // namespace nrp::mining_rights

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -24,6 +25,9 @@ struct MiningRightsConfig {
   bool scheduler = true;
   // NRP_MINING_RIGHTS_SCHEDULER_INTERVAL (1s).
   std::chrono::milliseconds scheduler_interval{1000};
+  // NRP_MINING_RIGHTS_FIRST_REPORT_YEAR (2021): the first year whose annual report is owed
+  // (the platform began to collect reports); earlier years are never listed abnormal.
+  int first_report_year = 2021;
 
   // Problems are recorded in `env` (Env::Check); the legal floors hold whatever is set.
   static MiningRightsConfig FromEnv(Env& env);
@@ -104,6 +108,50 @@ class MiningRightsApp {
                                       v1::CancellationReason reason, bool duty_fulfilled,
                                       const Authorize& authorize);
 
+  // 转让: a VALID right to a new holder (a party other than the holder); the restoration duty
+  // and its fund account pass with the right. RightTransferred (both holders masked).
+  Result<v1::MiningRight> TransferRight(pqxx::work& tx, const std::string& right_id,
+                                        const nrp::common::v1::Party& new_holder,
+                                        const nrp::common::v1::Money& price,
+                                        const Authorize& authorize);
+
+  // 分立: a VALID right into at least two parts inside its block, touching at most; the part
+  // at `keeps_number_index` keeps the licence number, the others take new 23-character
+  // numbers; the right is SUPERSEDED and the parts are new VALID rights, each with the
+  // restoration duty on its block. RightSplit (the part keeping the number first).
+  Result<std::vector<v1::MiningRight>> SplitRight(pqxx::work& tx, const std::string& right_id,
+                                                  const std::vector<v1::SplitPart>& parts,
+                                                  int keeps_number_index,
+                                                  const Authorize& authorize);
+  // 合并: VALID rights of one holder, kind and county into one new right over their blocks;
+  // the earliest number survives (SurvivingNumber), the duties pass to it, its term ends with
+  // the earliest of theirs; the rights are SUPERSEDED. RightsMerged.
+  Result<v1::MiningRight> MergeRights(pqxx::work& tx, const std::vector<std::string>& right_ids,
+                                      const std::string& project_name,
+                                      const v1::ProductionScale& production_scale,
+                                      v1::ScaleClass scale_class, const Authorize& authorize);
+
+  // ---- green mines (绿色矿山名录)
+  // A VALID mining right not designated (or revoked before) onto the list.
+  // GreenMineDesignated.
+  Result<v1::MiningRight> DesignateGreenMine(pqxx::work& tx, const std::string& right_id,
+                                             const nrp::common::v1::DocumentReference& assessment,
+                                             const Authorize& authorize);
+  // A designated mine off the list (移出). GreenMineRevoked.
+  Result<v1::MiningRight> RevokeGreenMine(pqxx::work& tx, const std::string& right_id,
+                                          const std::string& reason, const Authorize& authorize);
+
+  // ---- annual reports (年度信息公示) and the abnormal list (异常名录)
+  // The report on a year of a VALID or CLOSED right (CheckAnnualReport), one per right and
+  // year (ALREADY_EXISTS), late after 30 June. AnnualReportSubmitted; the entry listed for
+  // the (right, year) is removed (RightRemovedFromAbnormalList).
+  Result<v1::AnnualReport> SubmitAnnualReport(pqxx::work& tx, const v1::AnnualReport& input,
+                                              const Authorize& authorize);
+  // An operator's removal of a listed entry, with the reason. RightRemovedFromAbnormalList.
+  Result<v1::AbnormalEntry> RemoveFromAbnormalList(pqxx::work& tx, const std::string& entry_id,
+                                                   const std::string& reason,
+                                                   const Authorize& authorize);
+
   // Restoration reports the obligation of a closed or cancelled mine fulfilled
   // (nrp.restoration.obligation_fulfilled.v1): the pending duty is cleared and a cancellation
   // that waited for it completes (RightCancelled with the duty fulfilled). A right that no
@@ -114,10 +162,13 @@ class MiningRightsApp {
   struct Pass {
     int lapsed = 0;
     int closed = 0;
+    int listed_abnormal = 0;
     int failures = 0;
   };
-  // Rights past their last day lapse (自行废止, RightExpired) and competitive offers past the
-  // end of bidding close on their bids; each in its own transaction on the row it locks.
+  // Rights past their last day lapse (自行废止, RightExpired), competitive offers past the
+  // end of bidding close on their bids, and every (right, year) without its annual report on
+  // or after 1 July of the next year (China date) is listed abnormal once
+  // (RightListedAbnormal); each in its own transaction on the row it locks.
   Pass RunScheduledPass();
 
  private:
@@ -126,10 +177,20 @@ class MiningRightsApp {
               const std::vector<std::string>& except_rights = {});
   Status Publish(pqxx::dbtransaction& tx, const google::protobuf::Message& event,
                  const std::string& region_code);
+  // Lists (right, year) under the right's row lock unless it is listed already or reported.
+  Result<bool> ListAbnormal(pqxx::work& tx, const AbnormalListing& listing, Date today);
+  // Removes a listed entry and clears the right's flag when none is left listed.
+  Status RemoveEntry(pqxx::work& tx, v1::MiningRight& right, v1::AbnormalEntry& entry,
+                     const std::string& reason, TimePoint now);
+
+  // The abnormal-list step of the pass: once a China date (again after a failure).
+  void ListAbnormalStep(Date today, Pass& pass);
 
   service::Runtime& rt_;
   MiningRightsConfig config_;
   auction::LiveBoard& board_;
+  std::mutex abnormal_mu_;
+  std::optional<Date> abnormal_done_on_;  // the China date the step last completed on
 };
 
 // A party's id number and phone hidden (public register, events).

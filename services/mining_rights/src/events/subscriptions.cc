@@ -19,9 +19,11 @@ void Subscribe(service::Runtime& rt, MiningRightsApp& app) {
   if (app.config().scheduler) {
     rt.Every("mining-rights-scheduler", app.config().scheduler_interval, [&app] {
       const MiningRightsApp::Pass p = app.RunScheduledPass();
-      if (p.lapsed + p.closed + p.failures > 0) {
-        log::Info("scheduled pass",
-                  {{"lapsed", p.lapsed}, {"closed", p.closed}, {"failures", p.failures}});
+      if (p.lapsed + p.closed + p.listed_abnormal + p.failures > 0) {
+        log::Info("scheduled pass", {{"lapsed", p.lapsed},
+                                     {"closed", p.closed},
+                                     {"listed_abnormal", p.listed_abnormal},
+                                     {"failures", p.failures}});
       }
     });
   }

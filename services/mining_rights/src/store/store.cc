@@ -1,6 +1,7 @@
 #include "store/store.h"
 
 #include <cstdio>
+#include <map>
 
 #include "nrp/service/wire_time.h"
 #include "nrp/zones/replica.h"
@@ -209,6 +210,49 @@ const list::Spec& RightList() {
       .default_order = "licence_number",
       .id = {"right_id", Type::kUuid},
       .id_ascending = true,
+  };
+  return spec;
+}
+
+const list::Spec& AnnualReportList() {
+  using list::Type;
+  static const list::Spec spec = {
+      .name = "mining_rights.ListAnnualReports",
+      .fields =
+          {
+              {.name = "right_id", .sql = "right_id", .type = Type::kUuid},
+              {.name = "year", .sql = "year", .type = Type::kInt},
+              {.name = "late", .sql = "late", .type = Type::kBool},
+              {.name = "region_code", .sql = "region_code::text", .prefix = true},
+          },
+      .orders = {{"year", {{"year", Type::kInt}}},
+                 {"submitted_at", {{"submitted_at", Type::kTimestamp}}}},
+      .default_order = "year desc",
+      .id = {"report_id", Type::kUuid},
+  };
+  return spec;
+}
+
+const list::Spec& AbnormalEntryList() {
+  using list::Type;
+  static const list::Spec spec = {
+      .name = "mining_rights.ListAbnormalEntries",
+      .fields =
+          {
+              {.name = "right_id", .sql = "right_id", .type = Type::kUuid},
+              {.name = "year", .sql = "year", .type = Type::kInt},
+              {.name = "reason",
+               .sql = "reason",
+               .type = Type::kEnum,
+               .enum_type = list::EnumOf(v1::AbnormalReason_descriptor())},
+              {.name = "region_code", .sql = "region_code::text", .prefix = true},
+              // Still on the list (not removed).
+              {.name = "listed", .sql = "(removed_at IS NULL)", .type = Type::kBool},
+          },
+      .orders = {{"listed_at", {{"listed_at", Type::kTimestamp}}},
+                 {"year", {{"year", Type::kInt}}}},
+      .default_order = "listed_at desc",
+      .id = {"entry_id", Type::kUuid},
   };
   return spec;
 }
@@ -432,13 +476,13 @@ Status InsertRight(pqxx::work& tx, const v1::MiningRight& r, const std::string& 
     pqxx::subtransaction sub(tx, "insert_right");
     sub.exec_params(
         "INSERT INTO mining_rights (right_id, licence_number, region_code, kind, state, "
-        "mineral_code, holder_key, geom, valid_to, contract_id, body, granted_at, update_time) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, ST_GeomFromEWKB(decode($8, 'hex')), $9::date, "
-        "NULLIF($10, '')::uuid, $11, mr_ts($12), mr_ts($12))",
+        "mineral_code, holder_key, geom, valid_from, valid_to, contract_id, body, granted_at, "
+        "update_time) VALUES ($1, $2, $3, $4, $5, $6, $7, ST_GeomFromEWKB(decode($8, 'hex')), "
+        "$13::date, $9::date, NULLIF($10, '')::uuid, $11, mr_ts($12), mr_ts($12))",
         r.right_id(), r.licence_number(), r.region_code(), static_cast<int>(r.kind()),
         static_cast<int>(r.state()), r.main_mineral().code(), holder_key, hex_ewkb,
         DateText(r.valid_to()), r.contract_id(), Blob(Bytes(r)),
-        Micros(FromTimestamp(r.granted_at())));
+        Micros(FromTimestamp(r.granted_at())), DateText(r.valid_from()));
     sub.commit();
   } catch (const pqxx::unique_violation&) {
     return Error::AlreadyExists("licence number " + r.licence_number() +
@@ -459,11 +503,11 @@ Result<v1::MiningRight> GetRight(pqxx::work& tx, const std::string& right_id, bo
 Status UpdateRight(pqxx::work& tx, const v1::MiningRight& r, const std::string& hex_ewkb,
                    const std::string& holder_key) {
   tx.exec_params(
-      "UPDATE mining_rights SET state = $2, valid_to = $3::date, holder_key = $4, body = $5, "
-      "update_time = mr_ts($6), geom = CASE WHEN $7 = '' THEN geom ELSE "
-      "ST_GeomFromEWKB(decode($7, 'hex')) END WHERE right_id = $1::uuid",
+      "UPDATE mining_rights SET state = $2, valid_from = $8::date, valid_to = $3::date, "
+      "holder_key = $4, body = $5, update_time = mr_ts($6), geom = CASE WHEN $7 = '' THEN geom "
+      "ELSE ST_GeomFromEWKB(decode($7, 'hex')) END WHERE right_id = $1::uuid",
       r.right_id(), static_cast<int>(r.state()), DateText(r.valid_to()), holder_key, Blob(Bytes(r)),
-      Micros(FromTimestamp(r.update_time())), hex_ewkb);
+      Micros(FromTimestamp(r.update_time())), hex_ewkb, DateText(r.valid_from()));
   return Ok();
 }
 
@@ -496,6 +540,23 @@ Result<bool> WithinBlock(pqxx::work& tx, const Block& block, const std::string& 
   return !r.empty() && r[0][0].as<bool>();
 }
 
+Result<bool> BlocksOverlap(pqxx::work& tx, const Block& a, const Block& b) {
+  auto r = tx.exec_params(
+      "SELECT ST_Relate(ST_GeomFromEWKB(decode($1, 'hex')), ST_GeomFromEWKB(decode($2, 'hex')), "
+      "'T********')",
+      a.hex_ewkb, b.hex_ewkb);
+  return r[0][0].as<bool>();
+}
+
+Result<std::string> UnionOfRights(pqxx::work& tx, const std::vector<std::string>& right_ids) {
+  std::string ids = "{";
+  for (size_t i = 0; i < right_ids.size(); ++i) ids += (i ? "," : "") + right_ids[i];
+  ids += "}";
+  auto r = tx.exec_params1(
+      "SELECT ST_AsText(ST_Union(geom)) FROM mining_rights WHERE right_id = ANY($1::uuid[])", ids);
+  return std::string(r[0].c_str());
+}
+
 Result<std::vector<std::string>> RightsDueToLapse(pqxx::work& tx, const Date& today, int limit) {
   std::vector<std::string> out;
   char buf[16];
@@ -507,6 +568,144 @@ Result<std::vector<std::string>> RightsDueToLapse(pqxx::work& tx, const Date& to
     out.push_back(r[0].c_str());
   }
   return out;
+}
+
+// ---------------------------------------------------------------- annual reports
+
+Status InsertAnnualReport(pqxx::work& tx, const v1::AnnualReport& report,
+                          const std::string& region_code) {
+  try {
+    pqxx::subtransaction sub(tx, "insert_annual_report");
+    sub.exec_params(
+        "INSERT INTO annual_reports (report_id, right_id, region_code, year, late, body, "
+        "submitted_at) VALUES ($1, $2, $3, $4, $5, $6, mr_ts($7))",
+        report.report_id(), report.right_id(), region_code, report.year(), report.late(),
+        Blob(Bytes(report)), Micros(FromTimestamp(report.submitted_at())));
+    sub.commit();
+  } catch (const pqxx::unique_violation&) {
+    return Error::AlreadyExists("right " + report.right_id() + " has its annual report on " +
+                                std::to_string(report.year()) + " already; one per year");
+  }
+  return Ok();
+}
+
+Result<std::set<int>> ReportedYears(pqxx::work& tx, const std::string& right_id) {
+  std::set<int> out;
+  for (const auto& r :
+       tx.exec_params("SELECT year FROM annual_reports WHERE right_id = $1::uuid", right_id)) {
+    out.insert(r[0].as<int>());
+  }
+  return out;
+}
+
+Result<list::Page<v1::AnnualReport>> ListAnnualReports(pqxx::work& tx, const list::Query& q) {
+  list::Params params;
+  std::string sql = "SELECT body" + q.CursorColumns() + " FROM annual_reports WHERE true";
+  sql += q.Where(params) + q.OrderLimit(params);
+  auto rows = params.Exec(tx, sql);
+  return q.Collect(rows,
+                   [](const pqxx::row& r) { return Parse<v1::AnnualReport>(r[0], "report"); });
+}
+
+// ---------------------------------------------------------------- the abnormal list
+
+Result<std::vector<ReportingRight>> ReportingRights(pqxx::work& tx, const std::string& right_id) {
+  std::vector<ReportingRight> out;
+  std::map<std::string, size_t> index;
+  for (const auto& r :
+       tx.exec_params("SELECT right_id::text, kind, state, extract(year FROM valid_from)::int, "
+                      "extract(month FROM valid_from)::int, extract(day FROM valid_from)::int, "
+                      "extract(year FROM valid_to)::int, extract(month FROM valid_to)::int, "
+                      "extract(day FROM valid_to)::int FROM mining_rights WHERE state IN (1, 2) "
+                      "AND ($1 = '' OR right_id = NULLIF($1, '')::uuid) ORDER BY right_id",
+                      right_id)) {
+    ReportingRight rr;
+    rr.right.right_id = r[0].c_str();
+    rr.right.kind = static_cast<RightKind>(r[1].as<int>());
+    rr.right.state = static_cast<RightState>(r[2].as<int>());
+    rr.right.valid_from = Date(r[3].as<int>(), static_cast<unsigned>(r[4].as<int>()),
+                               static_cast<unsigned>(r[5].as<int>()));
+    rr.right.valid_to = Date(r[6].as<int>(), static_cast<unsigned>(r[7].as<int>()),
+                             static_cast<unsigned>(r[8].as<int>()));
+    index[rr.right.right_id] = out.size();
+    out.push_back(std::move(rr));
+  }
+  for (const auto& r : tx.exec_params("SELECT right_id::text, year FROM annual_reports "
+                                      "WHERE ($1 = '' OR right_id = NULLIF($1, '')::uuid)",
+                                      right_id)) {
+    auto it = index.find(r[0].c_str());
+    if (it != index.end()) out[it->second].reported_years.insert(r[1].as<int>());
+  }
+  return out;
+}
+
+Result<std::vector<AbnormalListing>> MissingReportListings(pqxx::work& tx,
+                                                           const std::string& right_id) {
+  std::vector<AbnormalListing> out;
+  for (const auto& r :
+       tx.exec_params("SELECT right_id::text, year FROM abnormal_entries WHERE reason = $2 "
+                      "AND ($1 = '' OR right_id = NULLIF($1, '')::uuid) ORDER BY right_id, year",
+                      right_id, static_cast<int>(v1::ABNORMAL_REASON_ANNUAL_REPORT_MISSING))) {
+    out.push_back({r[0].c_str(), r[1].as<int>()});
+  }
+  return out;
+}
+
+Result<bool> InsertAbnormalEntry(pqxx::work& tx, const v1::AbnormalEntry& e,
+                                 const std::string& region_code) {
+  auto r = tx.exec_params(
+      "INSERT INTO abnormal_entries (entry_id, right_id, region_code, reason, year, body, "
+      "listed_at) VALUES ($1, $2, $3, $4, $5, $6, mr_ts($7)) "
+      "ON CONFLICT (right_id, year, reason) DO NOTHING RETURNING entry_id",
+      e.entry_id(), e.right_id(), region_code, static_cast<int>(e.reason()), e.year(),
+      Blob(Bytes(e)), Micros(FromTimestamp(e.listed_at())));
+  return !r.empty();
+}
+
+Result<v1::AbnormalEntry> GetAbnormalEntry(pqxx::work& tx, const std::string& entry_id,
+                                           bool for_update) {
+  auto r =
+      tx.exec_params(std::string("SELECT body FROM abnormal_entries WHERE entry_id = $1::uuid") +
+                         (for_update ? " FOR UPDATE" : ""),
+                     entry_id);
+  if (r.empty()) return Error::NotFound("abnormal-list entry " + entry_id + " not found");
+  return Parse<v1::AbnormalEntry>(r[0][0], "abnormal-list entry");
+}
+
+Result<std::optional<v1::AbnormalEntry>> ListedEntry(pqxx::work& tx, const std::string& right_id,
+                                                     int year, v1::AbnormalReason reason) {
+  auto r = tx.exec_params(
+      "SELECT body FROM abnormal_entries WHERE right_id = $1::uuid AND year = $2 AND "
+      "reason = $3 AND removed_at IS NULL FOR UPDATE",
+      right_id, year, static_cast<int>(reason));
+  if (r.empty()) return std::optional<v1::AbnormalEntry>();
+  NRP_ASSIGN_OR_RETURN(auto e, Parse<v1::AbnormalEntry>(r[0][0], "abnormal-list entry"));
+  return std::optional<v1::AbnormalEntry>(std::move(e));
+}
+
+Status UpdateAbnormalEntry(pqxx::work& tx, const v1::AbnormalEntry& e) {
+  tx.exec_params(
+      "UPDATE abnormal_entries SET body = $2, removed_at = mr_ts($3) WHERE entry_id = $1::uuid",
+      e.entry_id(), Blob(Bytes(e)), MicrosOf(e.removed_at(), e.has_removed_at()));
+  return Ok();
+}
+
+Result<int64_t> ListedEntryCount(pqxx::work& tx, const std::string& right_id) {
+  return tx
+      .exec_params1(
+          "SELECT count(*) FROM abnormal_entries WHERE right_id = $1::uuid AND removed_at IS NULL",
+          right_id)[0]
+      .as<int64_t>();
+}
+
+Result<list::Page<v1::AbnormalEntry>> ListAbnormalEntries(pqxx::work& tx, const list::Query& q) {
+  list::Params params;
+  std::string sql = "SELECT body" + q.CursorColumns() + " FROM abnormal_entries WHERE true";
+  sql += q.Where(params) + q.OrderLimit(params);
+  auto rows = params.Exec(tx, sql);
+  return q.Collect(rows, [](const pqxx::row& r) {
+    return Parse<v1::AbnormalEntry>(r[0], "abnormal-list entry");
+  });
 }
 
 Result<int64_t> NextNumber(pqxx::work& tx, const std::string& counter) {

@@ -7,9 +7,11 @@
 
 #include <optional>
 #include <pqxx/pqxx>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "domain/right.h"
 #include "domain/spatial_gate.h"
 #include "nrp/auction/rules.h"
 #include "nrp/core/calendar.h"
@@ -51,6 +53,8 @@ const list::Spec& OfferList();
 const list::Spec& BidList();
 const list::Spec& ContractList();
 const list::Spec& RightList();
+const list::Spec& AnnualReportList();
+const list::Spec& AbnormalEntryList();
 
 Status InsertOffer(pqxx::work& tx, const v1::GrantOffer& offer, const std::string& hex_ewkb);
 // NOT_FOUND when absent.
@@ -104,8 +108,46 @@ Result<list::Page<v1::MiningRight>> ListRights(pqxx::work& tx, const list::Query
 Result<double> GapBetween(pqxx::work& tx, const std::string& right_a, const std::string& right_b);
 // Whether `block` lies within the current block of `right_id` (a retained part).
 Result<bool> WithinBlock(pqxx::work& tx, const Block& block, const std::string& right_id);
+// Whether the interiors of two blocks meet (parts of a split may only touch).
+Result<bool> BlocksOverlap(pqxx::work& tx, const Block& a, const Block& b);
+// The union of the rights' blocks (a merge) as WKT (EPSG:4490).
+Result<std::string> UnionOfRights(pqxx::work& tx, const std::vector<std::string>& right_ids);
 // VALID rights whose last day of validity is before `today` (China date).
 Result<std::vector<std::string>> RightsDueToLapse(pqxx::work& tx, const Date& today, int limit);
+
+// ---------------------------------------------------------------- annual reports
+
+// ALREADY_EXISTS when the right has a report on the year (one per right and year).
+Status InsertAnnualReport(pqxx::work& tx, const v1::AnnualReport& report,
+                          const std::string& region_code);
+// The years `right_id` has reported on.
+Result<std::set<int>> ReportedYears(pqxx::work& tx, const std::string& right_id);
+Result<list::Page<v1::AnnualReport>> ListAnnualReports(pqxx::work& tx, const list::Query& q);
+
+// ---------------------------------------------------------------- the abnormal list
+
+// The rights that owe annual reports (VALID or CLOSED) as the domain reads them, with the
+// years they reported on; only `right_id` when set.
+Result<std::vector<ReportingRight>> ReportingRights(pqxx::work& tx,
+                                                    const std::string& right_id = "");
+// Every (right, year) ever listed for a missing report, removed or not (an entry is listed
+// once); only `right_id`'s when set.
+Result<std::vector<AbnormalListing>> MissingReportListings(pqxx::work& tx,
+                                                           const std::string& right_id = "");
+// Inserts the entry; false (and nothing written) when the (right, year, reason) has one.
+Result<bool> InsertAbnormalEntry(pqxx::work& tx, const v1::AbnormalEntry& e,
+                                 const std::string& region_code);
+// NOT_FOUND when absent.
+Result<v1::AbnormalEntry> GetAbnormalEntry(pqxx::work& tx, const std::string& entry_id,
+                                           bool for_update);
+// The entry still listed for (right, year, reason), locked.
+Result<std::optional<v1::AbnormalEntry>> ListedEntry(pqxx::work& tx, const std::string& right_id,
+                                                     int year, v1::AbnormalReason reason);
+// The message and its removal time.
+Status UpdateAbnormalEntry(pqxx::work& tx, const v1::AbnormalEntry& e);
+// How many entries of `right_id` are listed (not removed).
+Result<int64_t> ListedEntryCount(pqxx::work& tx, const std::string& right_id);
+Result<list::Page<v1::AbnormalEntry>> ListAbnormalEntries(pqxx::work& tx, const list::Query& q);
 
 // The next value of a counter, locked until the transaction ends (1 for a new counter).
 Result<int64_t> NextNumber(pqxx::work& tx, const std::string& counter);
