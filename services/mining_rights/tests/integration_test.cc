@@ -1041,5 +1041,61 @@ TEST_F(MiningRightsIT, ASplitKeepsTheNumberOnOnePartAndAMergeKeepsTheEarliest) {
   EXPECT_EQ(listed.rights_size(), 2);
 }
 
+TEST_F(MiningRightsIT, TheBidBoardAndTheMineralClassificationAreReadable) {
+  auto offer = Create(GoldListing(Box(112.72, 34.61, 112.73, 34.62)));
+  ASSERT_TRUE(offer.ok()) << offer.error().ToString();
+  v1::PublishGrantOfferRequest pub;
+  pub.set_request_id(NewUuidV4());
+  pub.set_offer_id(offer->offer_id());
+  v1::GrantOffer published;
+  ASSERT_TRUE(Call(&Stub::PublishGrantOffer, pub, &published).ok());
+  v1::RegisterGrantBidderRequest reg;
+  reg.set_request_id(NewUuidV4());
+  reg.set_offer_id(offer->offer_id());
+  *reg.mutable_bidder() = Company("洛阳某矿业有限公司", "91410300MA00000017");
+  reg.mutable_deposit_paid()->set_fen(10'000'000);
+  v1::GrantBidder bidder;
+  ASSERT_TRUE(Call(&Stub::RegisterGrantBidder, reg, &bidder).ok());
+  v1::GetGrantBidBoardRequest get;
+  get.set_offer_id(offer->offer_id());
+  v1::GrantBidBoard board;
+  ASSERT_TRUE(Call(&Stub::GetGrantBidBoard, get, &board).ok());
+  EXPECT_EQ(board.bid_count(), 0);
+  EXPECT_EQ(board.minimum_next_bid().fen(), 50'000'000) << "the starting price";
+  clock_.Set(FromTs(offer->bidding_start()) + std::chrono::hours(1));
+  v1::PlaceGrantBidRequest bid;
+  bid.set_request_id(NewUuidV4());
+  bid.set_offer_id(offer->offer_id());
+  bid.set_bidder_number(bidder.bidder_number());
+  bid.mutable_amount()->set_fen(55'000'000);
+  v1::GrantBid placed;
+  ASSERT_TRUE(Call(&Stub::PlaceGrantBid, bid, &placed).ok());
+  ASSERT_TRUE(Call(&Stub::GetGrantBidBoard, get, &board).ok());
+  EXPECT_EQ(board.bid_count(), 1);
+  EXPECT_EQ(board.highest_bid().fen(), 55'000'000);
+  EXPECT_EQ(board.highest_bidder_number(), bidder.bidder_number());
+  EXPECT_EQ(board.minimum_next_bid().fen(), 56'000'000) << "highest plus the increment";
+  // Below it, refused with the amount.
+  bid.set_request_id(NewUuidV4());
+  bid.mutable_amount()->set_fen(55'500'000);
+  ExpectRefusal(Call(&Stub::PlaceGrantBid, bid, &placed), Code::kFailedPrecondition, "BID_TOO_LOW");
+
+  v1::GetMineralClassificationRequest minerals_req;
+  v1::MineralClassification minerals;
+  ASSERT_TRUE(Call(&Stub::GetMineralClassification, minerals_req, &minerals, kPublic).ok());
+  EXPECT_NE(minerals.source().find("Box 8"), std::string::npos);
+  bool coal = false;
+  for (const auto& m : minerals.minerals()) coal = coal || (m.code() == "10100" && m.coal());
+  EXPECT_TRUE(coal);
+  // An unknown mineral code at the offer names the field.
+  v1::GrantOffer unknown = GoldListing(Box(112.74, 34.61, 112.745, 34.615));
+  unknown.mutable_main_mineral()->set_code("99999");
+  auto refused = Create(unknown);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), Code::kInvalidArgument);
+  ASSERT_FALSE(refused.error().field_violations().empty());
+  EXPECT_EQ(refused.error().field_violations()[0].field, "offer.main_mineral.code");
+}
+
 }  // namespace
 }  // namespace nrp::mining_rights

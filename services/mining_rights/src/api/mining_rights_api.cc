@@ -1,8 +1,10 @@
 #include "api/mining_rights_api.h"
 
+#include "domain/minerals.h"
 #include "nrp/core/uuid.h"
 #include "nrp/db/transaction.h"
 #include "nrp/list/list.h"
+#include "nrp/service/wire_time.h"
 
 namespace nrp::mining_rights {
 
@@ -586,6 +588,70 @@ grpc::Status MiningRightsApi::RemoveFromAbnormalList(Ctx* ctx,
                         }));
         Redact(caller, &e);
         return e;
+      });
+}
+
+grpc::Status MiningRightsApi::GetGrantBidBoard(Ctx* ctx, const v1::GetGrantBidBoardRequest* req,
+                                               v1::GrantBidBoard* out) {
+  return Serve<v1::GrantBidBoard>(
+      ctx, kReadScope, out, [&](const rpc::Caller& caller) -> Result<v1::GrantBidBoard> {
+        NRP_RETURN_IF_ERROR(RequireUuid(req->offer_id(), "offer_id"));
+        NRP_ASSIGN_OR_RETURN(auto row, service::Read<store::OfferRow>(rt_, [&](pqxx::work& tx) {
+                               return store::GetOffer(tx, req->offer_id(), false);
+                             }));
+        const v1::GrantOffer& o = row.offer;
+        NRP_RETURN_IF_ERROR(ReadIn(caller)(o.region_code()));
+        const auction::Lot lot = app_.LotOf(o);
+        auction::Board board = row.board;
+        // The live board when it is as recent as the row just read; else the record, and
+        // the live board is brought up to it.
+        auto live = app_.board().Read(o.offer_id());
+        if (live.ok() && live->has_value() && (*live)->board.seq >= board.seq) {
+          board = (*live)->board;
+        } else if (auction::IsAscending(lot.method) && board.seq > 0) {
+          auction::LiveBoardState s{board, lot.method, lot.bid_increment_fen,
+                                    lot.starting_price_fen};
+          (void)app_.board().Advance(o.offer_id(), s);
+        }
+        v1::GrantBidBoard b;
+        b.set_offer_id(o.offer_id());
+        b.set_region_code(o.region_code());
+        b.set_state(o.state());
+        b.set_method(o.method());
+        b.set_bid_count(board.seq);
+        if (auction::IsAscending(lot.method) && board.seq > 0) {
+          b.mutable_highest_bid()->set_fen(board.highest_fen);
+          b.set_highest_bidder_number(board.highest_bidder_number);
+        }
+        b.mutable_minimum_next_bid()->set_fen(auction::MinimumAcceptableBid(lot, board));
+        *b.mutable_bid_increment() = o.bid_increment();
+        if (o.has_bidding_start()) *b.mutable_bidding_start() = o.bidding_start();
+        if (o.has_bidding_end()) *b.mutable_bidding_end() = o.bidding_end();
+        *b.mutable_as_of() = service::ToTimestamp(rt_.clock().Now());
+        return b;
+      });
+}
+
+grpc::Status MiningRightsApi::GetMineralClassification(Ctx* ctx,
+                                                       const v1::GetMineralClassificationRequest*,
+                                                       v1::MineralClassification* out) {
+  return Serve<v1::MineralClassification>(
+      ctx, kReadScope, out, [&](const rpc::Caller&) -> Result<v1::MineralClassification> {
+        v1::MineralClassification resp;
+        for (const Mineral& m : Minerals()) {
+          v1::MineralInfo* i = resp.add_minerals();
+          i->set_code(std::string(m.code));
+          i->set_name(std::string(m.name));
+          i->set_name_en(std::string(m.name_en));
+          i->set_mineral_class(static_cast<v1::MineralClass>(m.mineral_class));
+          i->set_rare_earth(m.rare_earth);
+          i->set_radioactive(m.radioactive);
+          i->set_ordinary_sand_gravel_clay(m.ordinary_sand_gravel_clay);
+          i->set_construction_stone(m.construction_stone);
+          i->set_coal(m.coal);
+        }
+        resp.set_source(std::string(kMineralSource));
+        return resp;
       });
 }
 

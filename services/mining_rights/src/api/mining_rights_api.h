@@ -50,6 +50,10 @@ class MiningRightsApi final : public v1::MiningRightsService::Service {
   grpc::Status ExtendRight(Ctx*, const v1::ExtendRightRequest*, v1::MiningRight*) override;
   grpc::Status CloseMine(Ctx*, const v1::CloseMineRequest*, v1::MiningRight*) override;
   grpc::Status CancelRight(Ctx*, const v1::CancelRightRequest*, v1::MiningRight*) override;
+  grpc::Status GetGrantBidBoard(Ctx*, const v1::GetGrantBidBoardRequest*,
+                                v1::GrantBidBoard*) override;
+  grpc::Status GetMineralClassification(Ctx*, const v1::GetMineralClassificationRequest*,
+                                        v1::MineralClassification*) override;
   grpc::Status TransferRight(Ctx*, const v1::TransferRightRequest*, v1::MiningRight*) override;
   grpc::Status SplitRight(Ctx*, const v1::SplitRightRequest*, v1::SplitRightResponse*) override;
   grpc::Status MergeRights(Ctx*, const v1::MergeRightsRequest*, v1::MiningRight*) override;

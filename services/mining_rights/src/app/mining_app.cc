@@ -76,19 +76,6 @@ auction::Method AuctionMethod(v1::GrantMethod m) {
   }
 }
 
-auction::Lot LotOf(const v1::GrantOffer& o) {
-  auction::Lot lot;
-  lot.id = o.offer_id();
-  lot.noun = "grant offer";
-  lot.method = AuctionMethod(o.method());
-  lot.bidding_start = o.has_bidding_start() ? FromTimestamp(o.bidding_start()) : TimePoint::max();
-  lot.bidding_end = o.has_bidding_end() ? FromTimestamp(o.bidding_end()) : TimePoint::min();
-  lot.starting_price_fen = o.starting_price().fen();
-  lot.bid_increment_fen = o.bid_increment().fen();
-  lot.reserve_price_fen = o.reserve_price().fen();
-  return lot;
-}
-
 Status OfferState(const v1::GrantOffer& o, std::initializer_list<v1::GrantOfferState> allowed,
                   const std::string& doing) {
   for (auto s : allowed) {
@@ -205,6 +192,19 @@ MiningRightsConfig MiningRightsConfig::FromEnv(Env& env) {
   c.first_report_year =
       static_cast<int>(env.Int("NRP_MINING_RIGHTS_FIRST_REPORT_YEAR", 2021, 1990, 9999));
   return c;
+}
+
+auction::Lot MiningRightsApp::LotOf(const v1::GrantOffer& o) {
+  auction::Lot lot;
+  lot.id = o.offer_id();
+  lot.noun = "grant offer";
+  lot.method = AuctionMethod(o.method());
+  lot.bidding_start = o.has_bidding_start() ? FromTimestamp(o.bidding_start()) : TimePoint::max();
+  lot.bidding_end = o.has_bidding_end() ? FromTimestamp(o.bidding_end()) : TimePoint::min();
+  lot.starting_price_fen = o.starting_price().fen();
+  lot.bid_increment_fen = o.bid_increment().fen();
+  lot.reserve_price_fen = o.reserve_price().fen();
+  return lot;
 }
 
 MiningRightsApp::MiningRightsApp(service::Runtime& rt, MiningRightsConfig config,
@@ -455,7 +455,7 @@ class GrantOfferLot final : public auction::LotTable {
       *o.mutable_update_time() = ToTimestamp(now);
       NRP_RETURN_IF_ERROR(store::UpdateOffer(tx, o));
     }
-    return auction::LockedLot{LotOf(o), row_.board};
+    return auction::LockedLot{MiningRightsApp::LotOf(o), row_.board};
   }
   Result<bool> HasBid(pqxx::work& tx, const std::string& bidder_number) override {
     return store::BidderHasBid(tx, offer_id_, bidder_number);

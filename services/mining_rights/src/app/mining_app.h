@@ -42,6 +42,8 @@ class MiningRightsApp {
   MiningRightsApp(service::Runtime& rt, MiningRightsConfig config, auction::LiveBoard& board);
 
   const MiningRightsConfig& config() const { return config_; }
+  // A grant offer as the bidding engine's lot (libs/auction).
+  static auction::Lot LotOf(const v1::GrantOffer& offer);
   auction::LiveBoard& board() { return board_; }
 
   // ---- grant offers

@@ -32,6 +32,13 @@ struct Mineral {
   bool coal = false;  // 煤: minimum 60 万t/yr, 90 in an outburst mine (Box 8 note 2)
 };
 
+// Where the table comes from, as ListMinerals reports it.
+inline constexpr std::string_view kMineralSource =
+    "Luoyang 14th Five-Year natural resources plan, Box 8 (新建矿山最低开采规模表) and Ch4; "
+    "自然资规〔2023〕6号 (negotiation grounds and exclusions); coal 10100 as the contract uses "
+    "it; the other codes are the service's own until the national list (矿产资源分类细目) is "
+    "loaded";
+
 // Every mineral of the table, by code.
 std::span<const Mineral> Minerals();
 // nullptr when the code is not in the table.
