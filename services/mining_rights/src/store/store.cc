@@ -477,12 +477,13 @@ Status InsertRight(pqxx::work& tx, const v1::MiningRight& r, const std::string& 
     sub.exec_params(
         "INSERT INTO mining_rights (right_id, licence_number, region_code, kind, state, "
         "mineral_code, holder_key, geom, valid_from, valid_to, contract_id, body, granted_at, "
-        "update_time) VALUES ($1, $2, $3, $4, $5, $6, $7, ST_GeomFromEWKB(decode($8, 'hex')), "
-        "$13::date, $9::date, NULLIF($10, '')::uuid, $11, mr_ts($12), mr_ts($12))",
+        "update_time, legacy_number) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+        "ST_GeomFromEWKB(decode($8, 'hex')), $13::date, $9::date, NULLIF($10, '')::uuid, $11, "
+        "mr_ts($12), mr_ts($12), NULLIF($14, ''))",
         r.right_id(), r.licence_number(), r.region_code(), static_cast<int>(r.kind()),
         static_cast<int>(r.state()), r.main_mineral().code(), holder_key, hex_ewkb,
         DateText(r.valid_to()), r.contract_id(), Blob(Bytes(r)),
-        Micros(FromTimestamp(r.granted_at())), DateText(r.valid_from()));
+        Micros(FromTimestamp(r.granted_at())), DateText(r.valid_from()), r.legacy_licence_number());
     sub.commit();
   } catch (const pqxx::unique_violation&) {
     return Error::AlreadyExists("licence number " + r.licence_number() +
@@ -502,13 +503,31 @@ Result<v1::MiningRight> GetRight(pqxx::work& tx, const std::string& right_id, bo
 
 Status UpdateRight(pqxx::work& tx, const v1::MiningRight& r, const std::string& hex_ewkb,
                    const std::string& holder_key) {
-  tx.exec_params(
-      "UPDATE mining_rights SET state = $2, valid_from = $8::date, valid_to = $3::date, "
-      "holder_key = $4, body = $5, update_time = mr_ts($6), geom = CASE WHEN $7 = '' THEN geom "
-      "ELSE ST_GeomFromEWKB(decode($7, 'hex')) END WHERE right_id = $1::uuid",
-      r.right_id(), static_cast<int>(r.state()), DateText(r.valid_to()), holder_key, Blob(Bytes(r)),
-      Micros(FromTimestamp(r.update_time())), hex_ewkb, DateText(r.valid_from()));
+  try {
+    pqxx::subtransaction sub(tx, "update_right");
+    sub.exec_params(
+        "UPDATE mining_rights SET state = $2, valid_from = $8::date, valid_to = $3::date, "
+        "holder_key = $4, body = $5, update_time = mr_ts($6), geom = CASE WHEN $7 = '' THEN geom "
+        "ELSE ST_GeomFromEWKB(decode($7, 'hex')) END, licence_number = $9, "
+        "legacy_number = NULLIF($10, ''), mineral_code = $11 WHERE right_id = $1::uuid",
+        r.right_id(), static_cast<int>(r.state()), DateText(r.valid_to()), holder_key,
+        Blob(Bytes(r)), Micros(FromTimestamp(r.update_time())), hex_ewkb, DateText(r.valid_from()),
+        r.licence_number(), r.legacy_licence_number(), r.main_mineral().code());
+    sub.commit();
+  } catch (const pqxx::unique_violation&) {
+    return Error::AlreadyExists("licence number " + r.licence_number() +
+                                " is registered to another right; numbers are permanent and "
+                                "unique");
+  }
   return Ok();
+}
+
+Result<bool> LicenceNumberHeld(pqxx::work& tx, const std::string& number) {
+  auto r = tx.exec_params(
+      "SELECT EXISTS (SELECT 1 FROM mining_rights WHERE licence_number = $1 OR "
+      "legacy_number = $1)",
+      number);
+  return r[0][0].as<bool>();
 }
 
 Result<list::Page<v1::MiningRight>> ListRights(pqxx::work& tx, const list::Query& q,
