@@ -66,6 +66,8 @@ CREATE INDEX grant_contracts_signed ON grant_contracts (signed_at DESC, contract
 CREATE TABLE mining_rights (
   right_id       uuid PRIMARY KEY,
   licence_number text NOT NULL,
+  -- The 18-character exploration number a right carried before its 23-character one.
+  legacy_number  text,
   region_code    char(6) NOT NULL,
   kind           integer NOT NULL,
   state          integer NOT NULL,
@@ -83,6 +85,10 @@ CREATE TABLE mining_rights (
 -- right it came from (SUPERSEDED, state 5) keeps it only as history.
 CREATE UNIQUE INDEX mining_rights_licence_number ON mining_rights (licence_number)
   WHERE state <> 5;
+-- Numbers are permanent: an existing right is not entered with a number any right carries or
+-- carried, as its number or as its older 18-character one.
+CREATE INDEX mining_rights_legacy_number ON mining_rights (legacy_number)
+  WHERE legacy_number IS NOT NULL;
 CREATE INDEX mining_rights_region_state ON mining_rights (region_code, state);
 -- The overlap check reads valid rights only (state 1).
 CREATE INDEX mining_rights_valid_geom ON mining_rights USING gist (geom) WHERE state = 1;

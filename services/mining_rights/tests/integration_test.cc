@@ -1097,5 +1097,275 @@ TEST_F(MiningRightsIT, TheBidBoardAndTheMineralClassificationAreReadable) {
   EXPECT_EQ(refused.error().field_violations()[0].field, "offer.main_mineral.code");
 }
 
+// ---------------------------------------------------------------- change (变更) and existing
+// rights entered as the register holds them
+
+class MiningRightsRegisterIT : public MiningRightsIT {
+ protected:
+  Status ChangeRight(const v1::MiningRight& right, const std::vector<std::string>& paths,
+                     v1::MiningRight* out, const std::string& reason = "矿区范围及生产规模变更") {
+    v1::ChangeRightRequest req;
+    req.set_request_id(NewUuidV4());
+    *req.mutable_right() = right;
+    for (const auto& p : paths) req.mutable_update_mask()->add_paths(p);
+    req.set_reason(reason);
+    return Call(&Stub::ChangeRight, req, out);
+  }
+
+  // A right as a province's register holds it.
+  v1::MiningRight Existing(const std::string& number, v1::MiningRightKind kind,
+                           const std::string& wkt, const cpb::Date& from, const cpb::Date& to,
+                           v1::ScaleClass scale = v1::SCALE_CLASS_UNSPECIFIED) {
+    v1::MiningRight r;
+    r.set_licence_number(number);
+    r.set_kind(kind);
+    r.set_region_code(kYanshi);
+    *r.mutable_holder() = Company("偃师某矿业有限公司", "91410300MA00000068");
+    r.set_project_name(kind == v1::MINING_RIGHT_KIND_EXPLORATION ? "偃师区某金矿勘探"
+                                                                 : "偃师区某金矿");
+    r.mutable_main_mineral()->set_code("20700");
+    r.mutable_geometry()->set_encoding(cpb::GEOMETRY_ENCODING_WKT);
+    r.mutable_geometry()->set_text(wkt);
+    r.set_mining_method(v1::MINING_METHOD_UNDERGROUND);
+    r.mutable_production_scale()->set_annual_output(60'000);
+    r.mutable_production_scale()->set_unit(v1::OUTPUT_UNIT_TONNES_PER_YEAR);
+    r.set_scale_class(scale);
+    r.set_deposit_scale(v1::SCALE_CLASS_SMALL);
+    *r.mutable_valid_from() = from;
+    *r.mutable_valid_to() = to;
+    r.set_grant_method(v1::GRANT_METHOD_LISTING);
+    r.set_extension_count(1);
+    r.mutable_restoration_duty()->set_plan_summary("矿山地质环境保护与土地复垦方案");
+    r.mutable_restoration_duty()->mutable_estimated_cost()->set_fen(3'000'000);
+    return r;
+  }
+
+  Status Enter(const v1::MiningRight& right, v1::MiningRight* out) {
+    v1::RegisterExistingRightRequest req;
+    req.set_request_id(NewUuidV4());
+    *req.mutable_right() = right;
+    return Call(&Stub::RegisterExistingRight, req, out);
+  }
+};
+
+// An 18-character exploration number: T, authority 41, listing (4), May 2018, metal (02),
+// sequence 123.
+constexpr char kLegacyNumber[] = "T41420180502000123";
+
+TEST_F(MiningRightsRegisterIT, AChangeOfNameAndScaleIsRegisteredAndTold) {
+  const v1::MiningRight right = GrantByListing(Box(112.72, 34.61, 112.73, 34.62));
+  v1::MiningRight in = right;
+  in.set_project_name("偃师区某金矿（扩能）");
+  in.mutable_production_scale()->set_annual_output(180'000);
+  v1::MiningRight changed;
+  auto s = ChangeRight(in, {"project_name", "production_scale"}, &changed);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_EQ(changed.project_name(), "偃师区某金矿（扩能）");
+  EXPECT_EQ(changed.production_scale().annual_output(), 180'000);
+  EXPECT_EQ(changed.licence_number(), right.licence_number()) << "a 23-character number stays";
+  EXPECT_TRUE(changed.legacy_licence_number().empty());
+  EXPECT_EQ(Right(right.right_id()).project_name(), "偃师区某金矿（扩能）");
+
+  auto events = nrp::testing::OutboxMessages<v1::RightChanged>(
+      db_->conninfo(), "nrp.mining_rights.right_changed.v1");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].right_id(), right.right_id());
+  EXPECT_EQ(events[0].reason(), "矿区范围及生产规模变更");
+  EXPECT_EQ(std::vector<std::string>(events[0].changed_fields().begin(),
+                                     events[0].changed_fields().end()),
+            (std::vector<std::string>{"project_name", "production_scale"}));
+  EXPECT_EQ(events[0].right().production_scale().annual_output(), 180'000);
+  EXPECT_NE(events[0].right().holder().id_number(), "91410300MA00000017");
+
+  // Below Box 8's minimum the scale is not changed; without a reason nothing is.
+  in.mutable_production_scale()->set_annual_output(20'000);
+  ExpectRefusal(ChangeRight(in, {"production_scale"}, &changed), Code::kFailedPrecondition,
+                "BELOW_MINIMUM_PRODUCTION_SCALE");
+  ExpectInvalid(ChangeRight(in, {"project_name"}, &changed, ""), "reason");
+}
+
+TEST_F(MiningRightsRegisterIT, AChangedBlockIsGatedWithoutItselfAndAnUnknownPathIsRefused) {
+  const v1::MiningRight first = GrantByListing(Box(112.72, 34.61, 112.73, 34.62));
+  const v1::MiningRight second = GrantByListing(Box(112.74, 34.61, 112.75, 34.62));
+  v1::MiningRight in = second;
+  in.mutable_geometry()->set_text(Box(112.725, 34.61, 112.745, 34.62));
+  v1::MiningRight out;
+  auto refused = ChangeRight(in, {"geometry"}, &out);
+  ExpectRefusal(refused, Code::kFailedPrecondition, "OVERLAPS_VALID_RIGHT");
+  EXPECT_NE(refused.error().message().find(first.licence_number()), std::string::npos)
+      << refused.error().message();
+  // Enlarged over its own block only: the right does not overlap itself.
+  in.mutable_geometry()->set_text(Box(112.74, 34.61, 112.755, 34.62));
+  auto s = ChangeRight(in, {"geometry"}, &out);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_GT(out.area().square_metres(), second.area().square_metres() * 1.4);
+  // Into the prohibited mining zone.
+  in.mutable_geometry()->set_text(Box(112.74, 34.61, 112.75, 34.67));
+  ExpectRefusal(ChangeRight(in, {"geometry"}, &out), Code::kFailedPrecondition,
+                "OVERLAPS_PROHIBITED_MINING_ZONE");
+
+  ExpectInvalid(ChangeRight(in, {"holder.name"}, &out), "update_mask");
+  ExpectInvalid(ChangeRight(in, {"project_name", "valid_to"}, &out), "update_mask");
+  ExpectInvalid(ChangeRight(in, {}, &out), "update_mask");
+  in.mutable_main_mineral()->set_code("99999");
+  ExpectInvalid(ChangeRight(in, {"main_mineral"}, &out), "right.main_mineral.code");
+}
+
+TEST_F(MiningRightsRegisterIT, ALegacyExplorationNumberGivesWayToA23CharacterOneAtAChange) {
+  v1::MiningRight entered;
+  auto s = Enter(Existing(kLegacyNumber, v1::MINING_RIGHT_KIND_EXPLORATION,
+                          Box(112.76, 34.63, 112.77, 34.64), D(2024, 3, 1), D(2029, 3, 1)),
+                 &entered);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_EQ(entered.state(), v1::MINING_RIGHT_STATE_VALID);
+  EXPECT_EQ(entered.licence_number(), kLegacyNumber);
+  EXPECT_EQ(entered.restoration_duty().fund_account(), std::string("RF-") + kLegacyNumber);
+  EXPECT_EQ(entered.extension_count(), 1);
+  EXPECT_GT(entered.area().square_metres(), 0);
+  EXPECT_EQ(entered.main_mineral().name(), "金矿（岩金）");
+  auto granted = nrp::testing::OutboxMessages<v1::RightGranted>(
+      db_->conninfo(), "nrp.mining_rights.right_granted.v1");
+  ASSERT_EQ(granted.size(), 1u);
+  EXPECT_EQ(granted[0].right().licence_number(), kLegacyNumber);
+  EXPECT_NE(granted[0].right().holder().id_number(), "91410300MA00000068");
+
+  // A mining right does not carry an exploration number.
+  v1::MiningRight out;
+  ExpectRefusal(
+      Enter(Existing(kLegacyNumber, v1::MINING_RIGHT_KIND_MINING, Box(112.78, 34.63, 112.79, 34.64),
+                     D(2024, 3, 1), D(2029, 3, 1), v1::SCALE_CLASS_SMALL),
+            &out),
+      Code::kFailedPrecondition, "LICENCE_KIND_MISMATCH");
+  ExpectInvalid(Enter(Existing("T4142018050200012", v1::MINING_RIGHT_KIND_EXPLORATION,
+                               Box(112.78, 34.63, 112.79, 34.64), D(2024, 3, 1), D(2029, 3, 1)),
+                      &out),
+                "right.licence_number");
+  // Six years of exploration exceed the five the law allows.
+  ExpectRefusal(Enter(Existing("T41420180502000124", v1::MINING_RIGHT_KIND_EXPLORATION,
+                               Box(112.78, 34.63, 112.79, 34.64), D(2024, 3, 1), D(2029, 3, 2)),
+                      &out),
+                Code::kFailedPrecondition, "TERM_EXCEEDS_MAXIMUM");
+  // Over the entered right's block.
+  ExpectRefusal(Enter(Existing("T41420180502000125", v1::MINING_RIGHT_KIND_EXPLORATION,
+                               Box(112.765, 34.63, 112.775, 34.64), D(2024, 3, 1), D(2029, 3, 1)),
+                      &out),
+                Code::kFailedPrecondition, "OVERLAPS_VALID_RIGHT");
+
+  v1::MiningRight in = entered;
+  in.set_project_name("偃师区某金矿详查");
+  v1::MiningRight changed;
+  s = ChangeRight(in, {"project_name"}, &changed, "勘查阶段变更");
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_EQ(changed.licence_number().size(), 23u);
+  EXPECT_EQ(changed.licence_number().substr(0, 11), "T4103072026");
+  EXPECT_EQ(changed.legacy_licence_number(), kLegacyNumber);
+  const v1::MiningRight read = Right(entered.right_id());
+  EXPECT_EQ(read.licence_number(), changed.licence_number());
+  EXPECT_EQ(read.legacy_licence_number(), kLegacyNumber);
+  EXPECT_EQ(Scalar("SELECT licence_number || '/' || legacy_number FROM mining_rights WHERE "
+                   "right_id = '" +
+                   entered.right_id() + "'"),
+            changed.licence_number() + "/" + kLegacyNumber);
+  auto events = nrp::testing::OutboxMessages<v1::RightChanged>(
+      db_->conninfo(), "nrp.mining_rights.right_changed.v1");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].right().licence_number(), changed.licence_number());
+  EXPECT_EQ(std::vector<std::string>(events[0].changed_fields().begin(),
+                                     events[0].changed_fields().end()),
+            (std::vector<std::string>{"project_name", "licence_number", "legacy_licence_number"}));
+  // The old number stays taken.
+  ExpectCode(Enter(Existing(kLegacyNumber, v1::MINING_RIGHT_KIND_EXPLORATION,
+                            Box(112.78, 34.63, 112.79, 34.64), D(2024, 3, 1), D(2029, 3, 1)),
+                   &out),
+             Code::kAlreadyExists);
+}
+
+TEST_F(MiningRightsRegisterIT, AnExistingRightPastItsLastDayIsEnteredExpiredAndOnce) {
+  // A small mine, ten years to 31 December 2025; the clock is at 28 December 2026.
+  const v1::MiningRight r = Existing("C4103072020000000000077", v1::MINING_RIGHT_KIND_MINING,
+                                     Box(112.76, 34.63, 112.77, 34.64), D(2016, 1, 1),
+                                     D(2025, 12, 31), v1::SCALE_CLASS_SMALL);
+  v1::MiningRight entered;
+  auto s = Enter(r, &entered);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_EQ(entered.state(), v1::MINING_RIGHT_STATE_EXPIRED);
+  auto expired = nrp::testing::OutboxMessages<v1::RightExpired>(
+      db_->conninfo(), "nrp.mining_rights.right_expired.v1");
+  ASSERT_EQ(expired.size(), 1u);
+  EXPECT_EQ(expired[0].licence_number(), "C4103072020000000000077");
+  // An expired right is not changed.
+  v1::MiningRight changed;
+  v1::MiningRight in = entered;
+  in.set_project_name("另一名称");
+  ExpectRefusal(ChangeRight(in, {"project_name"}, &changed), Code::kFailedPrecondition,
+                "RIGHT_STATE");
+
+  // The same number again, whatever the rest.
+  v1::MiningRight out;
+  v1::MiningRight again = r;
+  again.mutable_geometry()->set_text(Box(112.78, 34.63, 112.79, 34.64));
+  ExpectCode(Enter(again, &out), Code::kAlreadyExists);
+  // Eleven years for a small mine exceed its ten; valid_to before valid_from is no term.
+  again.set_licence_number("C4103072020000000000078");
+  *again.mutable_valid_to() = D(2027, 1, 2);
+  ExpectRefusal(Enter(again, &out), Code::kFailedPrecondition, "TERM_EXCEEDS_MAXIMUM");
+  *again.mutable_valid_to() = D(2015, 12, 31);
+  ExpectInvalid(Enter(again, &out), "right.valid_to");
+  *again.mutable_valid_to() = D(2025, 2, 30);
+  ExpectInvalid(Enter(again, &out), "right.valid_to");
+  again.mutable_holder()->clear_id_number();
+  *again.mutable_valid_to() = D(2025, 12, 31);
+  ExpectInvalid(Enter(again, &out), "right.holder.id_number");
+}
+
+TEST_F(MiningRightsRegisterIT, AnEnteredRightLapsesAtMidnightChinaTimeAcrossTheYearsEnd) {
+  // Ten years to 31 December 2026, entered on 28 December 2026.
+  v1::MiningRight entered;
+  auto s = Enter(Existing("C4103072020000000000091", v1::MINING_RIGHT_KIND_MINING,
+                          Box(112.76, 34.63, 112.77, 34.64), D(2017, 1, 1), D(2026, 12, 31),
+                          v1::SCALE_CLASS_SMALL),
+                 &entered);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_EQ(entered.state(), v1::MINING_RIGHT_STATE_VALID);
+  clock_.Set(At(2026, 12, 31, 23) + std::chrono::minutes(59));
+  EXPECT_EQ(svc_->app().RunScheduledPass().lapsed, 0) << "still valid on its last day";
+  clock_.Set(At(2027, 1, 1, 0));
+  EXPECT_EQ(svc_->app().RunScheduledPass().lapsed, 1);
+  EXPECT_EQ(svc_->app().RunScheduledPass().lapsed, 0) << "once";
+  EXPECT_EQ(Right(entered.right_id()).state(), v1::MINING_RIGHT_STATE_EXPIRED);
+  auto expired = nrp::testing::OutboxMessages<v1::RightExpired>(
+      db_->conninfo(), "nrp.mining_rights.right_expired.v1");
+  ASSERT_EQ(expired.size(), 1u);
+  EXPECT_EQ(expired[0].licence_number(), "C4103072020000000000091");
+  EXPECT_EQ(expired[0].valid_to().year(), 2026);
+}
+
+// A right entered from the earlier register owes here only the reports whose listing day comes
+// after its entry; its past years are the earlier system's.
+TEST_F(MiningRightsRegisterIT, AnEnteredRightOwesOnlyTheReportsDueAfterItsEntry) {
+  v1::MiningRight entered;
+  auto s = Enter(Existing("C4103072020000000000077", v1::MINING_RIGHT_KIND_MINING,
+                          Box(112.78, 34.61, 112.785, 34.615), D(2020, 3, 1), D(2040, 2, 29),
+                          v1::SCALE_CLASS_MEDIUM),
+                 &entered);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  auto listed = [&] {
+    v1::ListAbnormalEntriesRequest req;
+    req.set_filter("right_id = \"" + entered.right_id() + "\"");
+    v1::ListAbnormalEntriesResponse resp;
+    EXPECT_TRUE(Call(&Stub::ListAbnormalEntries, req, &resp).ok());
+    std::vector<int> years;
+    for (const auto& e : resp.entries()) years.push_back(e.year());
+    return years;
+  };
+  // Entered on 28 December 2026: the 2025 report was due in the earlier system.
+  svc_->app().RunScheduledPass();
+  EXPECT_TRUE(listed().empty());
+  // 1 July 2027: the 2026 report, due here by 30 June, is missing.
+  clock_.Set(At(2027, 7, 1, 0));
+  svc_->app().RunScheduledPass();
+  EXPECT_EQ(listed(), std::vector<int>{2026});
+}
+
 }  // namespace
 }  // namespace nrp::mining_rights

@@ -427,6 +427,45 @@ grpc::Status MiningRightsApi::TransferRight(Ctx* ctx, const v1::TransferRightReq
       });
 }
 
+grpc::Status MiningRightsApi::ChangeRight(Ctx* ctx, const v1::ChangeRightRequest* req,
+                                          v1::MiningRight* out) {
+  return Serve<v1::MiningRight>(
+      ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::MiningRight> {
+        NRP_RETURN_IF_ERROR(RequireUuid(req->right().right_id(), "right.right_id"));
+        NRP_ASSIGN_OR_RETURN(
+            auto r, Mutate<v1::MiningRight>(
+                        caller, "ChangeRight", req->request_id(), *req,
+                        [&](pqxx::work& tx, const Authorize& a) {
+                          return app_.ChangeRight(tx, req->right(), req->update_mask(),
+                                                  req->reason(), a);
+                        },
+                        [](const v1::MiningRight& r) {
+                          return service::AuditSubject{r.region_code(), "rights/" + r.right_id()};
+                        }));
+        Redact(caller, &r);
+        return r;
+      });
+}
+
+grpc::Status MiningRightsApi::RegisterExistingRight(Ctx* ctx,
+                                                    const v1::RegisterExistingRightRequest* req,
+                                                    v1::MiningRight* out) {
+  return Serve<v1::MiningRight>(
+      ctx, kWriteScope, out, [&](const rpc::Caller& caller) -> Result<v1::MiningRight> {
+        NRP_ASSIGN_OR_RETURN(
+            auto r, Mutate<v1::MiningRight>(
+                        caller, "RegisterExistingRight", req->request_id(), *req,
+                        [&](pqxx::work& tx, const Authorize& a) {
+                          return app_.RegisterExistingRight(tx, req->right(), a);
+                        },
+                        [](const v1::MiningRight& r) {
+                          return service::AuditSubject{r.region_code(), "rights/" + r.right_id()};
+                        }));
+        Redact(caller, &r);
+        return r;
+      });
+}
+
 grpc::Status MiningRightsApi::SplitRight(Ctx* ctx, const v1::SplitRightRequest* req,
                                          v1::SplitRightResponse* out) {
   return Serve<v1::SplitRightResponse>(

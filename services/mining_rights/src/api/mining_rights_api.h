@@ -55,6 +55,9 @@ class MiningRightsApi final : public v1::MiningRightsService::Service {
   grpc::Status GetMineralClassification(Ctx*, const v1::GetMineralClassificationRequest*,
                                         v1::MineralClassification*) override;
   grpc::Status TransferRight(Ctx*, const v1::TransferRightRequest*, v1::MiningRight*) override;
+  grpc::Status ChangeRight(Ctx*, const v1::ChangeRightRequest*, v1::MiningRight*) override;
+  grpc::Status RegisterExistingRight(Ctx*, const v1::RegisterExistingRightRequest*,
+                                     v1::MiningRight*) override;
   grpc::Status SplitRight(Ctx*, const v1::SplitRightRequest*, v1::SplitRightResponse*) override;
   grpc::Status MergeRights(Ctx*, const v1::MergeRightsRequest*, v1::MiningRight*) override;
   grpc::Status DesignateGreenMine(Ctx*, const v1::DesignateGreenMineRequest*,

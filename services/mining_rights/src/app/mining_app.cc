@@ -971,6 +971,279 @@ v1::MiningRight Masked(v1::MiningRight r) {
 
 }  // namespace
 
+namespace {
+
+// The fields a change (变更) may name in its update_mask.
+constexpr std::string_view kChangeablePaths[] = {
+    "project_name", "main_mineral", "production_scale", "scale_class", "mining_method", "geometry"};
+
+// The term between two dates in whole years, a part of a year counted as a whole one: the
+// least N (at least 1) whose TermEnd(valid_from, N) falls on or after valid_to. A licence
+// "自2015年3月1日至2045年3月1日" is 30 years; to 2 March 2045 it is 31.
+int WholeTermYears(const Date& valid_from, const Date& valid_to) {
+  int years = 1;
+  while (years < 10'000 && TermEnd(valid_from, years) < valid_to) ++years;
+  return years;
+}
+
+Status CheckScale(const v1::ProductionScale& scale, const std::string& field) {
+  if (!(scale.annual_output() > 0)) {
+    return Error::InvalidArgument(field + ".annual_output", "must be more than 0");
+  }
+  if (!v1::OutputUnit_IsValid(scale.unit()) || scale.unit() == v1::OUTPUT_UNIT_UNSPECIFIED) {
+    return Error::InvalidArgument(field + ".unit", "is required");
+  }
+  return Ok();
+}
+
+}  // namespace
+
+Result<v1::MiningRight> MiningRightsApp::ChangeRight(pqxx::work& tx, const v1::MiningRight& in,
+                                                     const google::protobuf::FieldMask& mask,
+                                                     const std::string& reason,
+                                                     const Authorize& authorize) {
+  if (reason.empty()) return Error::InvalidArgument("reason", "is required");
+  if (mask.paths_size() == 0) {
+    return Error::InvalidArgument("update_mask", "names at least one field to change");
+  }
+  std::vector<std::string> paths;
+  for (const auto& path : mask.paths()) {
+    if (std::find(std::begin(kChangeablePaths), std::end(kChangeablePaths), path) ==
+        std::end(kChangeablePaths)) {
+      return Error::InvalidArgument(
+          "update_mask", "'" + path +
+                             "' is not changed by ChangeRight; a change names project_name, "
+                             "main_mineral, production_scale, scale_class, mining_method or "
+                             "geometry");
+    }
+    if (std::find(paths.begin(), paths.end(), path) == paths.end()) paths.push_back(path);
+  }
+  auto named = [&](std::string_view p) {
+    return std::find(paths.begin(), paths.end(), p) != paths.end();
+  };
+  // The new values, checked before any row is read.
+  if (named("project_name") && (in.project_name().empty() || in.project_name().size() > 300)) {
+    return Error::InvalidArgument("right.project_name", "must be 1 to 300 bytes");
+  }
+  const Mineral* mineral = nullptr;
+  if (named("main_mineral")) {
+    NRP_ASSIGN_OR_RETURN(mineral,
+                         ValidateMineralCode(in.main_mineral().code(), "right.main_mineral.code"));
+  }
+  if (named("production_scale")) {
+    NRP_RETURN_IF_ERROR(CheckScale(in.production_scale(), "right.production_scale"));
+  }
+  if (named("scale_class") && (!v1::ScaleClass_IsValid(in.scale_class()) ||
+                               in.scale_class() == v1::SCALE_CLASS_UNSPECIFIED)) {
+    return Error::InvalidArgument("right.scale_class", "must be LARGE, MEDIUM or SMALL");
+  }
+  if (named("mining_method") && (!v1::MiningMethod_IsValid(in.mining_method()) ||
+                                 in.mining_method() == v1::MINING_METHOD_UNSPECIFIED)) {
+    return Error::InvalidArgument("right.mining_method", "must be a MiningMethod");
+  }
+  NRP_ASSIGN_OR_RETURN(v1::MiningRight r, store::GetRight(tx, in.right_id(), true));
+  NRP_RETURN_IF_ERROR(authorize(r.region_code()));
+  const TimePoint now = rt_.clock().Now();
+  NRP_ASSIGN_OR_RETURN(Transition t, Apply(DomainRight(r), ChangeCommand{}, now, config_.rules));
+  std::vector<std::string> changed = paths;
+  if (named("project_name")) r.set_project_name(in.project_name());
+  if (named("main_mineral")) {
+    r.mutable_main_mineral()->set_code(std::string(mineral->code));
+    r.mutable_main_mineral()->set_name(std::string(mineral->name));
+    r.mutable_main_mineral()->set_mineral_class(
+        static_cast<v1::MineralClass>(mineral->mineral_class));
+  }
+  if (named("production_scale")) *r.mutable_production_scale() = in.production_scale();
+  if (named("scale_class")) r.set_scale_class(in.scale_class());
+  if (named("mining_method")) r.set_mining_method(in.mining_method());
+  // A mine's changed scale still meets Box 8, on the mineral and method it has after the change.
+  if (r.kind() == v1::MINING_RIGHT_KIND_MINING && named("production_scale")) {
+    NewMine mine;
+    mine.offer_id = "right " + r.licence_number();
+    mine.mineral_code = r.main_mineral().code();
+    mine.method = static_cast<MiningMethod>(r.mining_method());
+    mine.deposit_scale = static_cast<ScaleClass>(r.deposit_scale());
+    mine.planned = {r.production_scale().annual_output(),
+                    static_cast<OutputUnit>(r.production_scale().unit())};
+    mine.gas_outburst = r.gas_outburst();
+    mine.region_code = r.region_code();
+    mine.historical_site_restoration = r.historical_site_restoration();
+    NRP_RETURN_IF_ERROR(CheckMinimumProductionScale(mine));
+  }
+  // A changed block (or method: an open-pit mine only inside a key mining zone) passes the
+  // gate again on the zones in force today, the right itself excluded from the overlap.
+  std::string hex;
+  if (named("geometry") || named("mining_method")) {
+    const cpb::Geometry& g = named("geometry") ? in.geometry() : r.geometry();
+    NRP_ASSIGN_OR_RETURN(store::Block block, store::MeasureBlock(tx, g, "right.geometry"));
+    NRP_RETURN_IF_ERROR(Gate(tx, block, r.region_code(), "right " + r.licence_number(),
+                             r.mining_method(), {r.right_id()}));
+    if (named("geometry")) {
+      *r.mutable_geometry() = g;
+      r.mutable_area()->set_square_metres(block.area_m2);
+      changed.push_back("area");
+      hex = block.hex_ewkb;
+    }
+  }
+  // A change is a registration: an 18-character number gives way to a 23-character one.
+  NRP_ASSIGN_OR_RETURN(LicenceNumber current,
+                       LicenceNumber::Parse(r.licence_number(), "licence_number"));
+  if (MustReissueAtNextRegistration(current)) {
+    NRP_ASSIGN_OR_RETURN(LicenceNumber fresh, DrawNumber(tx, current.kind(), r.region_code(), now));
+    NRP_ASSIGN_OR_RETURN(LicenceNumber next, NumberAfterRegistration(current, fresh));
+    r.set_legacy_licence_number(current.str());
+    r.set_licence_number(next.str());
+    changed.push_back("licence_number");
+    changed.push_back("legacy_licence_number");
+  }
+  Store(t.right, &r);
+  *r.mutable_update_time() = ToTimestamp(now);
+  NRP_RETURN_IF_ERROR(store::UpdateRight(tx, r, hex, IdentityKey(r.holder())));
+  v1::RightChanged e;
+  e.set_right_id(r.right_id());
+  e.set_region_code(r.region_code());
+  *e.mutable_right() = Masked(r);
+  for (const auto& f : changed) e.add_changed_fields(f);
+  e.set_reason(reason);
+  NRP_RETURN_IF_ERROR(Publish(tx, e, r.region_code()));
+  return r;
+}
+
+Result<v1::MiningRight> MiningRightsApp::RegisterExistingRight(pqxx::work& tx,
+                                                               const v1::MiningRight& in,
+                                                               const Authorize& authorize) {
+  NRP_RETURN_IF_ERROR(CheckRegion(in.region_code(), "right.region_code"));
+  if (in.kind() != v1::MINING_RIGHT_KIND_EXPLORATION && in.kind() != v1::MINING_RIGHT_KIND_MINING) {
+    return Error::InvalidArgument("right.kind",
+                                  "must be MINING_RIGHT_KIND_EXPLORATION or "
+                                  "MINING_RIGHT_KIND_MINING");
+  }
+  const RightKind kind = static_cast<RightKind>(in.kind());
+  NRP_ASSIGN_OR_RETURN(LicenceNumber number,
+                       LicenceNumber::Parse(in.licence_number(), "right.licence_number"));
+  if (number.kind() != kind) {
+    return Error::FailedPrecondition("LICENCE_KIND_MISMATCH", number.str(),
+                                     "licence number " + number.str() + " is a number of a " +
+                                         std::string(RightKindName(number.kind())) +
+                                         " right, not of a " + std::string(RightKindName(kind)) +
+                                         " right");
+  }
+  std::optional<LicenceNumber> legacy;
+  if (!in.legacy_licence_number().empty()) {
+    NRP_ASSIGN_OR_RETURN(
+        legacy, LicenceNumber::Parse(in.legacy_licence_number(), "right.legacy_licence_number"));
+    if (!legacy->legacy() || number.legacy() || legacy->kind() != kind) {
+      return Error::InvalidArgument("right.legacy_licence_number",
+                                    "is the 18-character exploration number a right carried "
+                                    "before its 23-character one");
+    }
+  }
+  NRP_RETURN_IF_ERROR(CheckParty(in.holder(), "right.holder"));
+  if (in.project_name().empty() || in.project_name().size() > 300) {
+    return Error::InvalidArgument("right.project_name", "must be 1 to 300 bytes");
+  }
+  NRP_ASSIGN_OR_RETURN(const Mineral* mineral,
+                       ValidateMineralCode(in.main_mineral().code(), "right.main_mineral.code"));
+  if (!v1::MiningMethod_IsValid(in.mining_method()) || !v1::ScaleClass_IsValid(in.scale_class()) ||
+      !v1::ScaleClass_IsValid(in.deposit_scale()) || !v1::GrantMethod_IsValid(in.grant_method()) ||
+      !v1::NegotiationBasis_IsValid(in.negotiation_basis())) {
+    return Error::InvalidArgument("right", "carries an unknown enum value");
+  }
+  if (in.kind() == v1::MINING_RIGHT_KIND_MINING &&
+      in.scale_class() == v1::SCALE_CLASS_UNSPECIFIED) {
+    return Error::InvalidArgument("right.scale_class",
+                                  "a mining right is registered with its scale");
+  }
+  if (in.extension_count() < 0) {
+    return Error::InvalidArgument("right.extension_count", "must not be negative");
+  }
+  NRP_ASSIGN_OR_RETURN(Date valid_from, service::DateOf(in.valid_from(), "right.valid_from"));
+  NRP_ASSIGN_OR_RETURN(Date valid_to, service::DateOf(in.valid_to(), "right.valid_to"));
+  if (valid_to < valid_from) {
+    return Error::InvalidArgument("right.valid_to",
+                                  "must not be before right.valid_from " + valid_from.ToString());
+  }
+  // The term as the register writes it, in whole years (WholeTermYears), within the legal
+  // maximum of its kind and scale.
+  NRP_RETURN_IF_ERROR(CheckTerm(kind, static_cast<ScaleClass>(in.scale_class()),
+                                WholeTermYears(valid_from, valid_to)));
+  NRP_RETURN_IF_ERROR(authorize(in.region_code()));
+  for (const LicenceNumber* n : {&number, legacy ? &*legacy : nullptr}) {
+    if (n == nullptr) continue;
+    NRP_ASSIGN_OR_RETURN(bool held, store::LicenceNumberHeld(tx, n->str()));
+    if (held) {
+      return Error::AlreadyExists("licence number " + n->str() +
+                                  " is registered to another right; numbers are permanent and "
+                                  "unique");
+    }
+  }
+  NRP_ASSIGN_OR_RETURN(store::Block block,
+                       store::MeasureBlock(tx, in.geometry(), "right.geometry"));
+  const TimePoint now = rt_.clock().Now();
+  v1::MiningRight r = in;
+  r.set_right_id(NewUuidV7());
+  r.set_licence_number(number.str());
+  r.mutable_main_mineral()->set_name(std::string(mineral->name));
+  r.mutable_main_mineral()->set_mineral_class(
+      static_cast<v1::MineralClass>(mineral->mineral_class));
+  r.mutable_area()->set_square_metres(block.area_m2);
+  if (!r.has_first_granted_area() || !(r.first_granted_area().square_metres() > 0)) {
+    *r.mutable_first_granted_area() = r.area();
+  }
+  *r.mutable_valid_from() = ToProtoDate(valid_from);
+  *r.mutable_valid_to() = ToProtoDate(valid_to);
+  // No contract of the platform's and no rights of its own it came from.
+  r.clear_contract_id();
+  r.clear_parent_right_ids();
+  r.clear_zone_check();
+  r.set_green_mine(v1::GREEN_MINE_STATUS_NOT_DESIGNATED);
+  r.set_abnormal(false);
+  r.set_restoration_pending(false);
+  r.set_pending_cancellation(v1::CANCELLATION_REASON_UNSPECIFIED);
+  // The restoration duty as the register holds it; the fund account opened when it has none.
+  if (r.restoration_duty().fund_account().empty()) {
+    r.mutable_restoration_duty()->set_fund_account("RF-" + number.str());
+  }
+  r.set_state(v1::MINING_RIGHT_STATE_VALID);
+  const bool lapsed = IsLapsed(DomainRight(r), now);
+  if (lapsed) {
+    r.set_state(v1::MINING_RIGHT_STATE_EXPIRED);
+  } else {
+    // Only the other valid rights bind a right entered as it is: it was granted under earlier
+    // plans, so today's zones (control lines, mineral planning zones) are not checked. An
+    // expired right holds no block and is not checked at all.
+    NRP_ASSIGN_OR_RETURN(GateMeasurement m, store::MeasureGate(tx, block, r.region_code()));
+    NRP_RETURN_IF_ERROR(CheckNoValidRightOverlap(
+        m, {"right " + number.str(), static_cast<MiningMethod>(r.mining_method())}));
+  }
+  *r.mutable_granted_at() = ToTimestamp(now);
+  *r.mutable_update_time() = ToTimestamp(now);
+  NRP_RETURN_IF_ERROR(store::InsertRight(tx, r, block.hex_ewkb, IdentityKey(r.holder())));
+  v1::RightGranted e;
+  e.set_right_id(r.right_id());
+  e.set_region_code(r.region_code());
+  *e.mutable_right() = Masked(r);
+  NRP_RETURN_IF_ERROR(Publish(tx, e, r.region_code()));
+  if (lapsed) {
+    // Planning counts it and uncounts it, as for any right that lapses.
+    v1::RightExpired x;
+    x.set_right_id(r.right_id());
+    x.set_region_code(r.region_code());
+    x.set_licence_number(r.licence_number());
+    x.set_kind(r.kind());
+    *x.mutable_holder() = Masked(r).holder();
+    *x.mutable_geometry() = r.geometry();
+    *x.mutable_valid_to() = r.valid_to();
+    *x.mutable_restoration_duty() = r.restoration_duty();
+    x.set_scale_class(r.scale_class());
+    NRP_RETURN_IF_ERROR(Publish(tx, x, r.region_code()));
+  }
+  log::Info("existing right entered", {{"right_id", r.right_id()},
+                                       {"licence_number", r.licence_number()},
+                                       {"state", v1::MiningRightState_Name(r.state())}});
+  return r;
+}
+
 Result<std::vector<v1::MiningRight>> MiningRightsApp::SplitRight(
     pqxx::work& tx, const std::string& right_id, const std::vector<v1::SplitPart>& parts,
     int keeps_number_index, const Authorize& authorize) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "domain/rules.h"
+#include "google/protobuf/field_mask.pb.h"
 #include "nrp/auction/bidding.h"
 #include "nrp/mining_rights/v1/resources.pb.h"
 #include "nrp/service/runtime.h"
@@ -116,6 +117,27 @@ class MiningRightsApp {
                                         const nrp::common::v1::Party& new_holder,
                                         const nrp::common::v1::Money& price,
                                         const Authorize& authorize);
+
+  // 变更: the registered content of a VALID right not past its last day, the fields named in
+  // `mask` taken from `input` (project_name, main_mineral, production_scale, scale_class,
+  // mining_method, geometry; INVALID_ARGUMENT update_mask for any other). A changed block is
+  // measured and gated again (zones and the other valid rights, the right itself excluded), as
+  // is a changed method; a mine's changed scale still meets Box 8 unless the right serves a
+  // historical site. A change is a registration: an 18-character number is replaced by a new
+  // 23-character one and kept as legacy_licence_number. RightChanged (holder masked).
+  Result<v1::MiningRight> ChangeRight(pqxx::work& tx, const v1::MiningRight& input,
+                                      const google::protobuf::FieldMask& mask,
+                                      const std::string& reason, const Authorize& authorize);
+
+  // A right granted before the platform, entered as the register holds it: its licence number
+  // (23 characters or the 18-character exploration number, unique among every number any
+  // right carries or carried), kind, holder, mineral, block, validity (the term within the
+  // legal maximum) and restoration duty (a fund account opened when it has none). Only the
+  // overlap with other valid rights is checked, not the zones: it was granted under earlier
+  // plans. A right past its last day is entered EXPIRED. RightGranted (holder masked), and
+  // RightExpired after it for an expired one.
+  Result<v1::MiningRight> RegisterExistingRight(pqxx::work& tx, const v1::MiningRight& input,
+                                                const Authorize& authorize);
 
   // 分立: a VALID right into at least two parts inside its block, touching at most; the part
   // at `keeps_number_index` keeps the licence number, the others take new 23-character

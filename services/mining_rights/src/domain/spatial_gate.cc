@@ -96,6 +96,10 @@ Status CheckSpatialGate(const GateMeasurement& m, const GateInput& in) {
           .WithMetadata("outside_m2", SquareMetres(outside));
     }
   }
+  return CheckNoValidRightOverlap(m, in);
+}
+
+Status CheckNoValidRightOverlap(const GateMeasurement& m, const GateInput& in) {
   for (const auto& r : m.rights) {
     if (r.overlap_m2 < in.tolerance_m2) continue;
     return Error::FailedPrecondition("OVERLAPS_VALID_RIGHT", r.right_id,

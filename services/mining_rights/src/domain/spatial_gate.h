@@ -70,4 +70,9 @@ struct GateInput {
 //   OVERLAPS_VALID_RIGHT          the right's licence number and the overlap area.
 Status CheckSpatialGate(const GateMeasurement& m, const GateInput& input);
 
+// The last rule alone: OVERLAPS_VALID_RIGHT, or Ok. An existing right entered as the register
+// holds it (RegisterExistingRight) is checked only on this: it was granted under earlier plans,
+// so the zones in force today do not bind it.
+Status CheckNoValidRightOverlap(const GateMeasurement& m, const GateInput& input);
+
 }  // namespace nrp::mining_rights

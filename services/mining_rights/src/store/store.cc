@@ -477,12 +477,13 @@ Status InsertRight(pqxx::work& tx, const v1::MiningRight& r, const std::string& 
     sub.exec_params(
         "INSERT INTO mining_rights (right_id, licence_number, region_code, kind, state, "
         "mineral_code, holder_key, geom, valid_from, valid_to, contract_id, body, granted_at, "
-        "update_time) VALUES ($1, $2, $3, $4, $5, $6, $7, ST_GeomFromEWKB(decode($8, 'hex')), "
-        "$13::date, $9::date, NULLIF($10, '')::uuid, $11, mr_ts($12), mr_ts($12))",
+        "update_time, legacy_number) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+        "ST_GeomFromEWKB(decode($8, 'hex')), $13::date, $9::date, NULLIF($10, '')::uuid, $11, "
+        "mr_ts($12), mr_ts($12), NULLIF($14, ''))",
         r.right_id(), r.licence_number(), r.region_code(), static_cast<int>(r.kind()),
         static_cast<int>(r.state()), r.main_mineral().code(), holder_key, hex_ewkb,
         DateText(r.valid_to()), r.contract_id(), Blob(Bytes(r)),
-        Micros(FromTimestamp(r.granted_at())), DateText(r.valid_from()));
+        Micros(FromTimestamp(r.granted_at())), DateText(r.valid_from()), r.legacy_licence_number());
     sub.commit();
   } catch (const pqxx::unique_violation&) {
     return Error::AlreadyExists("licence number " + r.licence_number() +
@@ -502,13 +503,31 @@ Result<v1::MiningRight> GetRight(pqxx::work& tx, const std::string& right_id, bo
 
 Status UpdateRight(pqxx::work& tx, const v1::MiningRight& r, const std::string& hex_ewkb,
                    const std::string& holder_key) {
-  tx.exec_params(
-      "UPDATE mining_rights SET state = $2, valid_from = $8::date, valid_to = $3::date, "
-      "holder_key = $4, body = $5, update_time = mr_ts($6), geom = CASE WHEN $7 = '' THEN geom "
-      "ELSE ST_GeomFromEWKB(decode($7, 'hex')) END WHERE right_id = $1::uuid",
-      r.right_id(), static_cast<int>(r.state()), DateText(r.valid_to()), holder_key, Blob(Bytes(r)),
-      Micros(FromTimestamp(r.update_time())), hex_ewkb, DateText(r.valid_from()));
+  try {
+    pqxx::subtransaction sub(tx, "update_right");
+    sub.exec_params(
+        "UPDATE mining_rights SET state = $2, valid_from = $8::date, valid_to = $3::date, "
+        "holder_key = $4, body = $5, update_time = mr_ts($6), geom = CASE WHEN $7 = '' THEN geom "
+        "ELSE ST_GeomFromEWKB(decode($7, 'hex')) END, licence_number = $9, "
+        "legacy_number = NULLIF($10, ''), mineral_code = $11 WHERE right_id = $1::uuid",
+        r.right_id(), static_cast<int>(r.state()), DateText(r.valid_to()), holder_key,
+        Blob(Bytes(r)), Micros(FromTimestamp(r.update_time())), hex_ewkb, DateText(r.valid_from()),
+        r.licence_number(), r.legacy_licence_number(), r.main_mineral().code());
+    sub.commit();
+  } catch (const pqxx::unique_violation&) {
+    return Error::AlreadyExists("licence number " + r.licence_number() +
+                                " is registered to another right; numbers are permanent and "
+                                "unique");
+  }
   return Ok();
+}
+
+Result<bool> LicenceNumberHeld(pqxx::work& tx, const std::string& number) {
+  auto r = tx.exec_params(
+      "SELECT EXISTS (SELECT 1 FROM mining_rights WHERE licence_number = $1 OR "
+      "legacy_number = $1)",
+      number);
+  return r[0][0].as<bool>();
 }
 
 Result<list::Page<v1::MiningRight>> ListRights(pqxx::work& tx, const list::Query& q,
@@ -616,7 +635,10 @@ Result<std::vector<ReportingRight>> ReportingRights(pqxx::work& tx, const std::s
        tx.exec_params("SELECT right_id::text, kind, state, extract(year FROM valid_from)::int, "
                       "extract(month FROM valid_from)::int, extract(day FROM valid_from)::int, "
                       "extract(year FROM valid_to)::int, extract(month FROM valid_to)::int, "
-                      "extract(day FROM valid_to)::int FROM mining_rights WHERE state IN (1, 2) "
+                      "extract(day FROM valid_to)::int, "
+                      "extract(year FROM (granted_at AT TIME ZONE 'Asia/Shanghai'))::int, "
+                      "extract(month FROM (granted_at AT TIME ZONE 'Asia/Shanghai'))::int "
+                      "FROM mining_rights WHERE state IN (1, 2) "
                       "AND ($1 = '' OR right_id = NULLIF($1, '')::uuid) ORDER BY right_id",
                       right_id)) {
     ReportingRight rr;
@@ -627,6 +649,12 @@ Result<std::vector<ReportingRight>> ReportingRights(pqxx::work& tx, const std::s
                                static_cast<unsigned>(r[5].as<int>()));
     rr.right.valid_to = Date(r[6].as<int>(), static_cast<unsigned>(r[7].as<int>()),
                              static_cast<unsigned>(r[8].as<int>()));
+    // The platform holds only the reports due after the right was recorded in it: a right
+    // entered from an earlier register (RegisterExistingRight) owes here the years whose
+    // listing day (1 July of the next year) comes after its entry, not its whole past.
+    const int entered_year = r[9].as<int>();
+    const int first_owed = r[10].as<int>() < 7 ? entered_year - 1 : entered_year;
+    if (rr.right.valid_from.year() < first_owed) rr.right.valid_from = Date(first_owed, 1, 1);
     index[rr.right.right_id] = out.size();
     out.push_back(std::move(rr));
   }

@@ -97,9 +97,13 @@ Status InsertRight(pqxx::work& tx, const v1::MiningRight& r, const std::string& 
                    const std::string& holder_key);
 // NOT_FOUND when absent.
 Result<v1::MiningRight> GetRight(pqxx::work& tx, const std::string& right_id, bool for_update);
-// The message and its state, validity, holder and block (`hex_ewkb` empty: unchanged).
+// The message and its state, validity, holder, numbers, mineral and block (`hex_ewkb` empty:
+// unchanged). ALREADY_EXISTS when a new licence number is held by another right.
 Status UpdateRight(pqxx::work& tx, const v1::MiningRight& r, const std::string& hex_ewkb,
                    const std::string& holder_key);
+// Whether any right, in any state, carries or carried `number` (as its licence number or its
+// older 18-character one): numbers are permanent.
+Result<bool> LicenceNumberHeld(pqxx::work& tx, const std::string& number);
 // Valid rights of every region (the public register) and the others within `region_prefixes`
 // (every region when empty).
 Result<list::Page<v1::MiningRight>> ListRights(pqxx::work& tx, const list::Query& q,
