@@ -11,16 +11,17 @@
 #include "nrp/common/v1/money.pb.h"
 #include "nrp/core/calendar.h"
 #include "nrp/core/clock.h"
+#include "nrp/service/wire_time.h"
 
 namespace nrp::land_supply {
 
-google::protobuf::Timestamp ToTimestamp(TimePoint t);
-TimePoint FromTimestamp(const google::protobuf::Timestamp& t);
-// Microseconds since the Unix epoch (how the store writes instants).
-int64_t EpochMicros(TimePoint t);
-TimePoint FromEpochMicros(int64_t us);
-
-nrp::common::v1::Date ToProtoDate(const Date& d);
+// Instants and dates as the contract carries them (nrp/service/wire_time.h, shared with the
+// other services); the store writes instants as microseconds since the Unix epoch.
+using service::EpochMicros;
+using service::FromEpochMicros;
+using service::FromTimestamp;
+using service::ToProtoDate;
+using service::ToTimestamp;
 // nullopt for an unset date (all zero); an invalid date stays invalid so the
 // domain reports it naming the field.
 std::optional<Date> FromProtoDate(const nrp::common::v1::Date& d);
