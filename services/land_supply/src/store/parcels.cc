@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "nrp/core/uuid.h"
+#include "nrp/geo/postgis.h"
 #include "nrp/zones/replica.h"
 #include "store/list_sql.h"
 #include "store/sql.h"
@@ -9,13 +10,6 @@
 namespace nrp::land_supply::store {
 
 namespace {
-
-// The geometry of parameter $n (encoding $e) as a PostGIS geometry in 4490.
-std::string GeomExpr(const std::string& enc, const std::string& text) {
-  return "(CASE WHEN " + enc + "::integer = 2 THEN ST_SetSRID(ST_GeomFromGeoJSON(" + text +
-         "), 4490) WHEN " + text + " LIKE 'SRID=%' THEN ST_SetSRID(ST_GeomFromEWKT(" + text +
-         "), 4490) ELSE ST_GeomFromText(" + text + ", 4490) END)";
-}
 
 const char* kParcelColumns =
     "parcel_id::text, region_code::text, COALESCE(parcel_code, ''), name, location, "
@@ -104,32 +98,8 @@ BatchRow BatchFromRow(const pqxx::row& r) {
 
 Result<double> MeasureGeometry(pqxx::work& txn, int encoding, const std::string& text,
                                const std::string& field) {
-  try {
-    pqxx::subtransaction sub(txn, "measure_geometry");
-    auto r = sub.exec_params1("WITH g AS (SELECT " + GeomExpr("$1", "$2") +
-                                  " AS geom) SELECT ST_IsValid(geom), ST_IsValidReason(geom), "
-                                  "ST_Area(geography(geom)), ST_Dimension(geom) FROM g",
-                              encoding, text);
-    sub.commit();
-    if (!r[0].as<bool>()) {
-      return Error::InvalidArgument(field, std::string("invalid geometry: ") + r[1].c_str());
-    }
-    if (r[3].as<int>() != 2) {
-      return Error::InvalidArgument(field, "must be a polygon or multipolygon");
-    }
-    return r[2].as<double>();
-  } catch (const pqxx::data_exception& e) {
-    return Error::InvalidArgument(
-        field, std::string("PostGIS could not read it: ") + std::string(e.what()).substr(0, 200));
-  } catch (const pqxx::sql_error& e) {
-    // PostGIS parse errors are raised as XX000 internal errors.
-    if (std::string(e.sqlstate()) == "XX000") {
-      std::string what = e.what();
-      if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
-      return Error::InvalidArgument(field, "PostGIS could not read it: " + what.substr(0, 200));
-    }
-    throw;
-  }
+  NRP_ASSIGN_OR_RETURN(geo::Polygonal g, geo::ReadPolygonal(txn, encoding, text, field));
+  return g.area_m2;
 }
 
 Status InsertParcel(pqxx::work& txn, const v1::Parcel& p) {
@@ -138,7 +108,7 @@ Status InsertParcel(pqxx::work& txn, const v1::Parcel& p) {
       "geometry_encoding, geometry_text, area_m2, planned_use, land_use_code, "
       "planning_conditions, state, stock_stage, soil_status, soil_survey, create_time, "
       "update_time) VALUES ($1, $2, NULLIF($3, ''), $4, $5, " +
-          GeomExpr("$6", "$7") +
+          geo::GeometryFromContract("$6", "$7") +
           ", $6, $7, $8, $9, $10, NULLIF($11, ''::bytea), $12, $13, $14, NULLIF($15, ''::bytea), "
           "ls_ts($16), ls_ts($16))",
       p.parcel_id(), p.region_code(), p.parcel_code(), p.name(), p.location(),

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <map>
 
+#include "nrp/geo/postgis.h"
 #include "nrp/service/wire_time.h"
 #include "nrp/zones/replica.h"
 
@@ -40,12 +41,6 @@ pqxx::binarystring Blob(const std::string& bytes) {
   return pqxx::binarystring(bytes.data(), bytes.size());
 }
 
-std::string GeomExpr(const std::string& enc, const std::string& text) {
-  return "(CASE WHEN " + enc + "::integer = 2 THEN ST_SetSRID(ST_GeomFromGeoJSON(" + text +
-         "), 4490) WHEN " + text + " LIKE 'SRID=%' THEN ST_SetSRID(ST_GeomFromEWKT(" + text +
-         "), 4490) ELSE ST_GeomFromText(" + text + ", 4490) END)";
-}
-
 std::string RegionCondition(const std::vector<std::string>& prefixes, list::Params& params) {
   if (prefixes.empty()) return "";
   std::string any;
@@ -62,33 +57,10 @@ std::string RegionCondition(const std::vector<std::string>& prefixes, list::Para
 
 Result<Block> MeasureBlock(pqxx::work& tx, const nrp::common::v1::Geometry& g,
                            const std::string& field) {
-  try {
-    pqxx::subtransaction sub(tx, "measure_block");
-    auto r = sub.exec_params1("WITH g AS (SELECT " + GeomExpr("$1", "$2") +
-                                  " AS geom) SELECT ST_IsValid(geom), ST_IsValidReason(geom), "
-                                  "ST_Area(geography(geom)), ST_Dimension(geom), "
-                                  "ST_AsHexEWKB(geom) FROM g",
-                              static_cast<int>(g.encoding()), g.text());
-    sub.commit();
-    if (!r[0].as<bool>()) {
-      return Error::InvalidArgument(field, std::string("invalid geometry: ") + r[1].c_str());
-    }
-    if (r[3].as<int>() != 2)
-      return Error::InvalidArgument(field, "must be a polygon or multipolygon");
-    const double area = r[2].as<double>();
-    if (!(area > 0)) return Error::InvalidArgument(field, "must have an area");
-    return Block{r[4].c_str(), area};
-  } catch (const pqxx::data_exception& e) {
-    return Error::InvalidArgument(
-        field, std::string("PostGIS could not read it: ") + std::string(e.what()).substr(0, 200));
-  } catch (const pqxx::sql_error& e) {
-    if (std::string(e.sqlstate()) == "XX000") {
-      std::string what = e.what();
-      if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
-      return Error::InvalidArgument(field, "PostGIS could not read it: " + what.substr(0, 200));
-    }
-    throw;
-  }
+  NRP_ASSIGN_OR_RETURN(geo::Polygonal p,
+                       geo::ReadPolygonal(tx, static_cast<int>(g.encoding()), g.text(), field));
+  if (!(p.area_m2 > 0)) return Error::InvalidArgument(field, "must have an area");
+  return Block{p.hex_ewkb, p.area_m2};
 }
 
 Result<GateMeasurement> MeasureGate(pqxx::work& tx, const Block& block,
