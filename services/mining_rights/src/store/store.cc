@@ -51,6 +51,17 @@ std::string RegionCondition(const std::vector<std::string>& prefixes, list::Para
   return " AND (" + any + ")";
 }
 
+// A page of resources kept whole in `body`, from `table` under the base condition `where`
+// (whose parameters are already in `params`), filtered, ordered and paged by `q`.
+template <class M>
+Result<list::Page<M>> ListBodies(pqxx::work& tx, const list::Query& q, const char* table,
+                                 const std::string& where, list::Params& params, const char* what) {
+  const std::string sql = "SELECT body" + q.CursorColumns() + " FROM " + table + " WHERE " + where +
+                          q.Where(params) + q.OrderLimit(params);
+  auto rows = params.Exec(tx, sql);
+  return q.Collect(rows, [what](const pqxx::row& r) { return Parse<M>(r[0], what); });
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- blocks and the gate
@@ -270,11 +281,8 @@ Status UpdateOffer(pqxx::work& tx, const v1::GrantOffer& o) {
 Result<list::Page<v1::GrantOffer>> ListOffers(pqxx::work& tx, const list::Query& q,
                                               const std::vector<std::string>& region_prefixes) {
   list::Params params;
-  std::string sql = "SELECT body" + q.CursorColumns() + " FROM grant_offers WHERE true" +
-                    RegionCondition(region_prefixes, params);
-  sql += q.Where(params) + q.OrderLimit(params);
-  auto rows = params.Exec(tx, sql);
-  return q.Collect(rows, [](const pqxx::row& r) { return Parse<v1::GrantOffer>(r[0], "offer"); });
+  const std::string where = "true" + RegionCondition(region_prefixes, params);
+  return ListBodies<v1::GrantOffer>(tx, q, "grant_offers", where, params, "offer");
 }
 
 Result<std::vector<std::string>> OffersDueToClose(pqxx::work& tx, TimePoint now, int limit) {
@@ -424,12 +432,8 @@ Status UpdateContract(pqxx::work& tx, const v1::GrantContract& c) {
 Result<list::Page<v1::GrantContract>> ListContracts(
     pqxx::work& tx, const list::Query& q, const std::vector<std::string>& region_prefixes) {
   list::Params params;
-  std::string sql = "SELECT body" + q.CursorColumns() + " FROM grant_contracts WHERE true" +
-                    RegionCondition(region_prefixes, params);
-  sql += q.Where(params) + q.OrderLimit(params);
-  auto rows = params.Exec(tx, sql);
-  return q.Collect(rows,
-                   [](const pqxx::row& r) { return Parse<v1::GrantContract>(r[0], "contract"); });
+  const std::string where = "true" + RegionCondition(region_prefixes, params);
+  return ListBodies<v1::GrantContract>(tx, q, "grant_contracts", where, params, "contract");
 }
 
 // ---------------------------------------------------------------- rights
@@ -507,11 +511,9 @@ Result<list::Page<v1::MiningRight>> ListRights(pqxx::work& tx, const list::Query
   list::Params params;
   // The public register: valid rights of every region; the others of the caller's regions.
   std::string others = RegionCondition(region_prefixes, params);
-  std::string sql = "SELECT body" + q.CursorColumns() + " FROM mining_rights WHERE (state = 1" +
-                    (others.empty() ? std::string(" OR true") : " OR (true" + others + ")") + ")";
-  sql += q.Where(params) + q.OrderLimit(params);
-  auto rows = params.Exec(tx, sql);
-  return q.Collect(rows, [](const pqxx::row& r) { return Parse<v1::MiningRight>(r[0], "right"); });
+  const std::string where =
+      "(state = 1" + (others.empty() ? std::string(" OR true") : " OR (true" + others + ")") + ")";
+  return ListBodies<v1::MiningRight>(tx, q, "mining_rights", where, params, "right");
 }
 
 Result<double> GapBetween(pqxx::work& tx, const std::string& right_a, const std::string& right_b) {
@@ -591,11 +593,7 @@ Result<std::set<int>> ReportedYears(pqxx::work& tx, const std::string& right_id)
 
 Result<list::Page<v1::AnnualReport>> ListAnnualReports(pqxx::work& tx, const list::Query& q) {
   list::Params params;
-  std::string sql = "SELECT body" + q.CursorColumns() + " FROM annual_reports WHERE true";
-  sql += q.Where(params) + q.OrderLimit(params);
-  auto rows = params.Exec(tx, sql);
-  return q.Collect(rows,
-                   [](const pqxx::row& r) { return Parse<v1::AnnualReport>(r[0], "report"); });
+  return ListBodies<v1::AnnualReport>(tx, q, "annual_reports", "true", params, "report");
 }
 
 // ---------------------------------------------------------------- the abnormal list
@@ -700,12 +698,8 @@ Result<int64_t> ListedEntryCount(pqxx::work& tx, const std::string& right_id) {
 
 Result<list::Page<v1::AbnormalEntry>> ListAbnormalEntries(pqxx::work& tx, const list::Query& q) {
   list::Params params;
-  std::string sql = "SELECT body" + q.CursorColumns() + " FROM abnormal_entries WHERE true";
-  sql += q.Where(params) + q.OrderLimit(params);
-  auto rows = params.Exec(tx, sql);
-  return q.Collect(rows, [](const pqxx::row& r) {
-    return Parse<v1::AbnormalEntry>(r[0], "abnormal-list entry");
-  });
+  return ListBodies<v1::AbnormalEntry>(tx, q, "abnormal_entries", "true", params,
+                                       "abnormal-list entry");
 }
 
 Result<int64_t> NextNumber(pqxx::work& tx, const std::string& counter) {
