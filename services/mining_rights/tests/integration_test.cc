@@ -1367,5 +1367,125 @@ TEST_F(MiningRightsRegisterIT, AnEnteredRightOwesOnlyTheReportsDueAfterItsEntry)
   EXPECT_EQ(listed(), std::vector<int>{2026});
 }
 
+// The refusals along a grant: the deposit, the end of bidding, a failed sale, the contract's
+// instalments, the outburst class fixed at the offer, a right registered twice, and a
+// negotiated price below the reserve.
+TEST_F(MiningRightsIT, EachStepOfAGrantRefusesWhatItMust) {
+  auto offer = Create(GoldListing(Box(112.72, 34.61, 112.73, 34.62)));
+  ASSERT_TRUE(offer.ok()) << offer.error().ToString();
+  v1::PublishGrantOfferRequest pub;
+  pub.set_request_id(NewUuidV4());
+  pub.set_offer_id(offer->offer_id());
+  v1::GrantOffer published;
+  ASSERT_TRUE(Call(&Stub::PublishGrantOffer, pub, &published).ok());
+  auto reg = [&](const std::string& code, int64_t deposit) {
+    v1::RegisterGrantBidderRequest r;
+    r.set_request_id(NewUuidV4());
+    r.set_offer_id(offer->offer_id());
+    *r.mutable_bidder() = Company("竞买人 " + code, code);
+    r.mutable_deposit_paid()->set_fen(deposit);
+    v1::GrantBidder b;
+    return std::pair{Call(&Stub::RegisterGrantBidder, r, &b), b};
+  };
+  ExpectRefusal(reg("91410300MA00000041", 9'999'999).first, Code::kFailedPrecondition,
+                "DEPOSIT_NOT_PAID");
+  auto [ok, bidder] = reg("91410300MA00000041", 10'000'000);
+  ASSERT_TRUE(ok.ok()) << ok.error().ToString();
+  // One bid below the reserve (60 000 000 fen): the sale fails (流拍).
+  clock_.Set(FromTs(offer->bidding_start()) + std::chrono::hours(1));
+  v1::PlaceGrantBidRequest bid;
+  bid.set_request_id(NewUuidV4());
+  bid.set_offer_id(offer->offer_id());
+  bid.set_bidder_number(bidder.bidder_number());
+  bid.mutable_amount()->set_fen(55'000'000);
+  v1::GrantBid placed;
+  ASSERT_TRUE(Call(&Stub::PlaceGrantBid, bid, &placed).ok());
+  clock_.Set(FromTs(offer->bidding_end()) + std::chrono::minutes(1));
+  ExpectRefusal(reg("91410300MA00000058", 10'000'000).first, Code::kFailedPrecondition,
+                "BIDDING_ENDED");
+  v1::CloseGrantOfferRequest close;
+  close.set_request_id(NewUuidV4());
+  close.set_offer_id(offer->offer_id());
+  v1::GrantOffer failed;
+  ASSERT_TRUE(Call(&Stub::CloseGrantOffer, close, &failed).ok());
+  EXPECT_EQ(failed.state(), v1::GRANT_OFFER_STATE_FAILED);
+  EXPECT_EQ(failed.result().outcome(), v1::GRANT_OUTCOME_FAILED);
+  EXPECT_EQ(nrp::testing::OutboxPayloads(db_->conninfo(), "nrp.mining_rights.grant_offer_failed.v1")
+                .size(),
+            1u);
+  // No contract for a failed sale.
+  v1::SignGrantContractRequest sign;
+  sign.set_request_id(NewUuidV4());
+  sign.mutable_contract()->set_offer_id(offer->offer_id());
+  sign.mutable_contract()->set_contract_number("豫偃矿出〔失败〕");
+  sign.mutable_contract()->mutable_restoration_duty()->set_plan_summary("复垦方案");
+  sign.mutable_contract()->mutable_restoration_duty()->mutable_estimated_cost()->set_fen(1);
+  v1::GrantContract contract;
+  ExpectRefusal(Call(&Stub::SignGrantContract, sign, &contract), Code::kFailedPrecondition,
+                "OFFER_STATE");
+
+  // A grant that succeeds: its contract's instalments must add up to the price, its right is
+  // registered once and with the outburst class of the offer.
+  const v1::MiningRight right = GrantByListing(Box(112.74, 34.61, 112.75, 34.62));
+  v1::GrantRightRequest again;
+  again.set_request_id(NewUuidV4());
+  again.set_contract_id(right.contract_id());
+  *again.mutable_valid_from() = right.valid_from();
+  again.set_scale_class(v1::SCALE_CLASS_MEDIUM);
+  v1::MiningRight twice;
+  ExpectRefusal(Call(&Stub::GrantRight, again, &twice), Code::kFailedPrecondition,
+                "CONTRACT_STATE");
+  // A negotiated rare-earth exploration grant: the price at least the reserve, the
+  // instalments adding up to it, the right with the offer's outburst class.
+  v1::GrantOffer negotiated = GoldListing(Box(112.78, 34.61, 112.785, 34.615));
+  negotiated.mutable_main_mineral()->set_code("21000");
+  negotiated.set_method(v1::GRANT_METHOD_NEGOTIATION);
+  negotiated.set_negotiation_basis(v1::NEGOTIATION_BASIS_RARE_EARTH_OR_RADIOACTIVE);
+  negotiated.clear_bidding_start();
+  negotiated.clear_bidding_end();
+  negotiated.clear_bid_increment();
+  negotiated.set_kind(v1::MINING_RIGHT_KIND_EXPLORATION);
+  negotiated.set_term_years(5);
+  auto n = Create(negotiated);
+  ASSERT_TRUE(n.ok()) << n.error().ToString();
+  pub.set_request_id(NewUuidV4());
+  pub.set_offer_id(n->offer_id());
+  ASSERT_TRUE(Call(&Stub::PublishGrantOffer, pub, &published).ok());
+  close.set_request_id(NewUuidV4());
+  close.set_offer_id(n->offer_id());
+  *close.mutable_agreed_grantee() = Company("洛阳某稀土有限公司", "91410300MA00000066");
+  close.mutable_agreed_price()->set_fen(59'999'999);
+  v1::GrantOffer awarded;
+  ExpectRefusal(Call(&Stub::CloseGrantOffer, close, &awarded), Code::kFailedPrecondition,
+                "BELOW_RESERVE_PRICE");
+  close.set_request_id(NewUuidV4());
+  close.mutable_agreed_price()->set_fen(60'000'000);
+  ASSERT_TRUE(Call(&Stub::CloseGrantOffer, close, &awarded).ok());
+  sign.set_request_id(NewUuidV4());
+  sign.mutable_contract()->set_offer_id(n->offer_id());
+  sign.mutable_contract()->set_contract_number("豫偃矿出〔协议〕");
+  auto* inst = sign.mutable_contract()->add_installments();
+  *inst->mutable_due_date() = D(2027, 3, 1);
+  inst->mutable_amount()->set_fen(50'000'000);
+  ExpectRefusal(Call(&Stub::SignGrantContract, sign, &contract), Code::kFailedPrecondition,
+                "INSTALMENTS_MISMATCH");
+  sign.set_request_id(NewUuidV4());
+  inst->mutable_amount()->set_fen(60'000'000);
+  ASSERT_TRUE(Call(&Stub::SignGrantContract, sign, &contract).ok());
+  v1::GrantRightRequest grant;
+  grant.set_request_id(NewUuidV4());
+  grant.set_contract_id(contract.contract_id());
+  *grant.mutable_valid_from() = D(2027, 3, 1);
+  grant.set_gas_outburst(true);
+  v1::MiningRight granted;
+  ExpectRefusal(Call(&Stub::GrantRight, grant, &granted), Code::kFailedPrecondition,
+                "OUTBURST_CLASS_CHANGED");
+  grant.set_request_id(NewUuidV4());
+  grant.set_gas_outburst(false);
+  auto g = Call(&Stub::GrantRight, grant, &granted);
+  ASSERT_TRUE(g.ok()) << g.error().ToString();
+  EXPECT_EQ(granted.licence_number().substr(0, 1), "T") << "an exploration right";
+}
+
 }  // namespace
 }  // namespace nrp::mining_rights
