@@ -85,19 +85,8 @@ class MiningRightsApi final : public v1::MiningRightsService::Service {
                       const std::string& request_id, const google::protobuf::Message& request,
                       const std::function<Result<Resp>(pqxx::work&, const Authorize&)>& work,
                       const std::function<service::AuditSubject(const Resp&)>& subject) {
-    return service::Mutate<Resp>(rt_, caller, {kServiceName, method}, request_id, request,
-                                 [&](pqxx::work& tx, service::AuditSubject& audit) -> Result<Resp> {
-                                   std::string region;
-                                   const Authorize authorize = [&](const std::string& r) {
-                                     region = r;
-                                     audit.region_code = r;
-                                     return rpc::Authorize(caller, kWriteScope, r);
-                                   };
-                                   NRP_ASSIGN_OR_RETURN(Resp resp, work(tx, authorize));
-                                   audit = subject(resp);
-                                   if (audit.region_code.empty()) audit.region_code = region;
-                                   return resp;
-                                 });
+    return service::MutateInRegion<Resp>(rt_, caller, {kServiceName, method}, kWriteScope,
+                                         request_id, request, work, subject);
   }
   Authorize ReadIn(const rpc::Caller& caller) const {
     return [&caller](const std::string& r) { return rpc::Authorize(caller, kReadScope, r); };

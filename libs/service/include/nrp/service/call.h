@@ -95,6 +95,35 @@ Result<Resp> Mutate(Runtime& rt, const rpc::Caller& caller, const MethodName& me
   return result;
 }
 
+// Who may act on a region: the check a use case makes once it knows the region of the resource
+// it acts on (a mutation's caller, for the write scope).
+using RegionCheck = std::function<Status(const std::string& region_code)>;
+
+// A mutation whose region is known only inside the work (the resource is read first): Mutate,
+// with `work` given the caller's check for `write_scope` on a region, the audit row naming
+// that region, and `subject` naming the aggregate from the answer (its region, when empty,
+// being the one checked).
+template <class Resp>
+Result<Resp> MutateInRegion(Runtime& rt, const rpc::Caller& caller, const MethodName& method,
+                            std::string_view write_scope, std::string_view request_id,
+                            const google::protobuf::Message& request,
+                            const std::function<Result<Resp>(pqxx::work&, const RegionCheck&)>& work,
+                            const std::function<AuditSubject(const Resp&)>& subject) {
+  return Mutate<Resp>(rt, caller, method, request_id, request,
+                      [&](pqxx::work& tx, AuditSubject& audit) -> Result<Resp> {
+                        std::string region;
+                        const RegionCheck check = [&](const std::string& r) {
+                          region = r;
+                          audit.region_code = r;
+                          return rpc::Authorize(caller, write_scope, r);
+                        };
+                        NRP_ASSIGN_OR_RETURN(Resp resp, work(tx, check));
+                        audit = subject(resp);
+                        if (audit.region_code.empty()) audit.region_code = region;
+                        return resp;
+                      });
+}
+
 // A read in one transaction.
 template <class Resp>
 Result<Resp> Read(Runtime& rt, const std::function<Result<Resp>(pqxx::work&)>& work) {
