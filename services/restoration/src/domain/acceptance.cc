@@ -19,12 +19,12 @@ Status CheckYield(const YieldGeometry& y, const std::string& field, const std::s
   if (!(y.claimed_m2 > 0) || !std::isfinite(y.claimed_m2)) {
     return Error::InvalidArgument(field, "must be a positive area");
   }
-  if (std::fabs(y.geometry_m2 - y.claimed_m2) > rules.ToleranceFor(y.geometry_m2)) {
+  if (!(std::fabs(y.geometry_m2 - y.claimed_m2) <= rules.ToleranceFor(y.geometry_m2))) {
     return Error::InvalidArgument(geo_field, "covers " + M2(y.geometry_m2) + " but " + M2(y.claimed_m2) +
                                                  " is claimed; the claimed area is the area of "
                                                  "its geometry");
   }
-  if (y.outside_m2 > rules.ToleranceFor(y.geometry_m2)) {
+  if (!(y.outside_m2 <= rules.ToleranceFor(y.geometry_m2))) {
     return Error::FailedPrecondition("YIELD_OUTSIDE_PROJECT", geo_field,
                                      geo_field + ": " + M2(y.outside_m2) +
                                          " lies outside the project area; a yield lies inside "
@@ -39,7 +39,7 @@ Status CheckPassedAcceptance(const AcceptanceFigures& f, const Rules& rules) {
   if (!(f.total_restored_m2 > 0) || !std::isfinite(f.total_restored_m2)) {
     return Error::InvalidArgument("result.total_restored_area", "must be a positive area");
   }
-  if (f.total_restored_m2 > f.project_area_m2 + rules.ToleranceFor(f.project_area_m2)) {
+  if (!(f.total_restored_m2 <= f.project_area_m2 + rules.ToleranceFor(f.project_area_m2))) {
     return Error::InvalidArgument("result.total_restored_area",
                                   M2(f.total_restored_m2) + " is more than the project area of " +
                                       M2(f.project_area_m2));
