@@ -301,7 +301,7 @@ TEST_F(ProgressTest, ReferenceDataIsServed) {
   req.set_page_size(100);
   v1::ListIndicatorsResponse resp;
   ASSERT_TRUE(stub_->ListIndicators(&ctx, req, &resp).ok());
-  ASSERT_EQ(resp.indicators_size(), 13);
+  ASSERT_EQ(resp.indicators_size(), 14);
   const auto& farmland = resp.indicators(0);
   EXPECT_EQ(farmland.name(), "耕地保有量");
   EXPECT_DOUBLE_EQ(farmland.base_value(), 5792.51);
