@@ -22,6 +22,9 @@
 #include "nrp/testing/infra.h"
 #include "nrp/testing/service_kit.h"
 #include "nrp/zones/replica.h"
+#include "beside_services.h"
+#include "nrp/land_supply/v1/events.pb.h"
+#include "nrp/planning/v1/planning.grpc.pb.h"
 #include "wiring.h"
 
 namespace nrp::restoration {
@@ -402,8 +405,8 @@ TEST_F(RestorationIT, AnObligationIsOpenedOnceFromARedeliveredMiningEvent) {
   ASSERT_TRUE(producer_.Produce(closed, kYanshi, prefix_, clock_).ok());
   ASSERT_TRUE(WaitUntil("SELECT count(*) FROM obligations", "1"));
   // The same envelope again, read back from the topic.
-  nrp::testing::TopicReader reader(prefix_ + std::string(events::kMiningRightsTopic),
-                                   prefix_ + "redeliver");
+  const std::string reader_topic = prefix_ + std::string(events::kMiningRightsTopic);
+  nrp::testing::TopicReader reader(reader_topic, prefix_ + "redeliver");
   const auto& seen = reader.ReadUntil([](const std::vector<events::CloudEvent>& es) {
     for (const auto& e : es) {
       if (e.type == "nrp.mining_rights.mine_closed.v1") return true;
@@ -415,7 +418,12 @@ TEST_F(RestorationIT, AnObligationIsOpenedOnceFromARedeliveredMiningEvent) {
     if (e.type == "nrp.mining_rights.mine_closed.v1") again = e;
   }
   ASSERT_FALSE(again.id.empty());
-  ASSERT_TRUE(producer_.Produce(again.topic, again).ok());
+  const int64_t duplicates = rt_->consumer()->stats().duplicates;
+  ASSERT_TRUE(producer_.Produce(reader_topic, again).ok());
+  ASSERT_TRUE(nrp::testing::WaitFor(
+      [&] { return rt_->consumer()->stats().duplicates > duplicates; }, std::chrono::seconds(60),
+      std::chrono::milliseconds(50)))
+      << "the redelivered closure reached the consumer";
   // And a cancellation of the same right with the duty unfulfilled.
   mr::RightCancelled cancelled;
   cancelled.set_right_id(right.right_id());
@@ -777,6 +785,121 @@ TEST_F(RestorationIT, BadInputIsRefusedNamingTheField) {
   EXPECT_EQ(listed.projects_size(), 1);
   auto approved = Approve(ok->project_id(), -5);
   ExpectRefused(approved, Code::kInvalidArgument, "budget");
+}
+
+// Land supply and planning in-process beside the service, on the same broker and topics: land
+// supply books the acceptance's new cultivated land and reclaimed construction land once, also
+// when the event is delivered again; planning's historical-mine indicator moves from it. In
+// 2025, inside Luoyang's 2021–2025 plan period.
+TEST_F(RestorationIT, LandSupplyAndPlanningTakeTheYieldsOnceFromTheseEvents) {
+  clock_.Set(At(2025, 6, 2));
+  const std::string reader_token = "henan-ledgers-0123456789abcdef";
+  const std::string tokens = R"({")" + reader_token +
+                             R"(": {"agency": "henan-nrd", "scopes": ["land_supply.read",
+                                   "planning.read"], "regions": ["41"]}})";
+  testing::BesideServices beside(prefix_, calendar_.dir().string(), tokens, clock_);
+  {
+    Status started = beside.Start();
+    ASSERT_TRUE(started.ok()) << started.error().ToString();
+  }
+  rpc::ChannelOptions channel;
+  channel.target = beside.planning_target();
+  auto plan_stub = planning::v1::PlanningService::NewStub(rpc::MakeChannel(channel));
+  auto indicator = [&](const std::string& id) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + reader_token);
+    planning::v1::GetIndicatorRequest req;
+    req.set_indicator_id(id);
+    planning::v1::Indicator out;
+    auto st = plan_stub->GetIndicator(&ctx, req, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return out;
+  };
+
+  // A historical (ownerless) mine site, restored by the government.
+  v1::Project site;
+  site.set_region_code(kYanshi);
+  site.set_name("偃师区历史遗留矿山生态修复项目");
+  site.set_kind(v1::PROJECT_KIND_HISTORICAL_MINE_SITE);
+  site.set_programme("黄河流域生态保护和高质量发展");
+  *site.mutable_geometry() = Wkt(kBlock);
+  *site.mutable_planned_area() = M2(900'000);
+  site.set_responsibility(v1::RESPONSIBILITY_GOVERNMENT);
+  site.set_ownerless(true);
+  auto p = Propose(site);
+  ASSERT_TRUE(p.ok()) << p.error().ToString();
+  ASSERT_TRUE(Approve(p->project_id(), 300'000'000).ok());
+  v1::RecordFundingRequest fund;
+  fund.set_request_id(NewUuidV4());
+  fund.set_project_id(p->project_id());
+  fund.mutable_funding()->set_source(v1::FUNDING_SOURCE_CENTRAL_FISCAL);
+  *fund.mutable_funding()->mutable_amount() = Fen(300'000'000);
+  *fund.mutable_funding()->mutable_document() = Doc("财资环〔2025〕1号");
+  v1::Project funded;
+  ASSERT_TRUE(Call(&Stub::RecordFunding, fund, &funded).ok());
+  EXPECT_EQ(funded.state(), v1::PROJECT_STATE_FUNDED);
+  ASSERT_TRUE(Assess(p->project_id()).ok());
+  ASSERT_TRUE(Start(p->project_id()).ok());
+  clock_.Set(At(2025, 9, 1));
+  ASSERT_TRUE(Progress(p->project_id(), 100, 900'000).ok());
+  clock_.Set(At(2025, 10, 9));  // the first working day after 国庆
+  ASSERT_TRUE(Complete(p->project_id()).ok());
+  auto passed = Passed(kWestHalf, AreaOf(kWestHalf));
+  const std::string reclaimed = Box(112.700, 34.600, 112.7025, 34.602);
+  *passed.mutable_reclaimed_construction_land() = M2(AreaOf(reclaimed));
+  *passed.mutable_reclaimed_construction_geometry() = Wkt(reclaimed);
+  v1::Project accepted;
+  Status st = Accept(p->project_id(), passed, &accepted);
+  ASSERT_TRUE(st.ok()) << st.error().ToString();
+
+  auto ls_count = [&](const std::string& table) {
+    pqxx::connection c(beside.land_supply_conninfo());
+    pqxx::nontransaction tx(c);
+    return tx.exec("SELECT count(*) FROM " + table)[0][0].as<int>();
+  };
+  ASSERT_TRUE(nrp::testing::WaitFor(
+      [&] { return ls_count("compensation_credits") == 1 && ls_count("linkage_quotas") == 1; },
+      std::chrono::seconds(60), std::chrono::milliseconds(50)));
+
+  // The acceptance delivered twice more, as it is after a relay's restart.
+  const std::string reader_topic = prefix_ + std::string(events::kRestorationTopic);
+  nrp::testing::TopicReader reader(reader_topic, prefix_ + "redeliver");
+  const auto& seen = reader.ReadUntil([](const std::vector<events::CloudEvent>& es) {
+    for (const auto& e : es) {
+      if (e.type == "nrp.restoration.project_accepted.v1") return true;
+    }
+    return false;
+  });
+  events::CloudEvent again;
+  for (const auto& e : seen) {
+    if (e.type == "nrp.restoration.project_accepted.v1") again = e;
+  }
+  ASSERT_FALSE(again.id.empty());
+  const int64_t before = beside.land_supply_duplicates();
+  ASSERT_TRUE(producer_.Produce(reader_topic, again).ok());
+  ASSERT_TRUE(producer_.Produce(reader_topic, again).ok());
+  ASSERT_TRUE(nrp::testing::WaitFor(
+      [&] { return beside.land_supply_duplicates() >= before + 2; }, std::chrono::seconds(60),
+      std::chrono::milliseconds(50)));
+  EXPECT_EQ(ls_count("compensation_credits"), 1);
+  EXPECT_EQ(ls_count("linkage_quotas"), 1);
+  const auto credits = nrp::testing::OutboxMessages<land_supply::v1::CompensationCreditAdded>(
+      beside.land_supply_conninfo(), "nrp.land_supply.compensation_credit_added.v1");
+  ASSERT_EQ(credits.size(), 1u);
+  EXPECT_NEAR(credits[0].credit().area().square_metres(), AreaOf(kWestHalf), 1);
+  EXPECT_EQ(credits[0].credit().quality_grade(), 5);
+  EXPECT_EQ(credits[0].credit().source_project_id(), p->project_id());
+  EXPECT_EQ(beside.land_supply_dead_lettered(), 0);
+
+  // Luoyang's 历史遗留矿山综合治理面积 (Box 1, 6.28 km² by 2025): 0.9 km² of it.
+  constexpr char kHistoricalMines[] = "410300-2021-2025-09";
+  ASSERT_TRUE(nrp::testing::WaitFor(
+      [&] { return std::fabs(indicator(kHistoricalMines).latest_value() - 0.9) < 1e-6; },
+      std::chrono::seconds(60), std::chrono::milliseconds(100)))
+      << indicator(kHistoricalMines).DebugString();
+  EXPECT_EQ(beside.planning_dead_lettered(), 0);
+  plan_stub.reset();
+  beside.Stop();
 }
 
 }  // namespace
