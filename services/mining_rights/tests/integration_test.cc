@@ -961,6 +961,15 @@ TEST_F(MiningRightsIT, ASplitKeepsTheNumberOnOnePartAndAMergeKeepsTheEarliest) {
                 "parts[1].geometry");
   ExpectInvalid(split({west, part(Box(112.722, 34.61, 112.727, 34.62), "叠"), east}, 1, &parts),
                 "parts[1].geometry");
+  // The parts cover the block: without the middle one, 30 % of it is left out.
+  auto gap = split({west, east}, 0, &parts);
+  ExpectInvalid(gap, "parts");
+  EXPECT_NE(gap.error().message().find("m² (30.00 %) of the "), std::string::npos)
+      << gap.error().message();
+  EXPECT_NE(gap.error().message().find("block of right " + right.licence_number() + " uncovered"),
+            std::string::npos)
+      << gap.error().message();
+  EXPECT_EQ(Right(right.right_id()).state(), v1::MINING_RIGHT_STATE_VALID) << "nothing split";
   auto s = split({west, middle, east}, 1, &parts);
   ASSERT_TRUE(s.ok()) << s.error().ToString();
   ASSERT_EQ(parts.rights_size(), 3);

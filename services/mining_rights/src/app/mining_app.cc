@@ -1286,6 +1286,10 @@ Result<std::vector<v1::MiningRight>> MiningRightsApp::SplitRight(
     }
     blocks.push_back(std::move(block));
   }
+  // Together the parts cover the block: a split divides it whole.
+  NRP_ASSIGN_OR_RETURN(double uncovered, store::AreaNotCoveredBy(tx, r.right_id(), blocks));
+  NRP_RETURN_IF_ERROR(
+      CheckSplitCoverage({"right " + r.licence_number(), r.area().square_metres(), uncovered}));
   // The right is superseded first: the part keeping its number takes the number over.
   Store(t.right, &r);
   *r.mutable_update_time() = ToTimestamp(now);

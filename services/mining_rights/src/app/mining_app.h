@@ -139,7 +139,8 @@ class MiningRightsApp {
   Result<v1::MiningRight> RegisterExistingRight(pqxx::work& tx, const v1::MiningRight& input,
                                                 const Authorize& authorize);
 
-  // 分立: a VALID right into at least two parts inside its block, touching at most; the part
+  // 分立: a VALID right into at least two parts inside its block, touching at most and together
+  // covering it (CheckSplitCoverage: INVALID_ARGUMENT parts with the uncovered area); the part
   // at `keeps_number_index` keeps the licence number, the others take new 23-character
   // numbers; the right is SUPERSEDED and the parts are new VALID rights, each with the
   // restoration duty on its block. RightSplit (the part keeping the number first).
