@@ -69,6 +69,11 @@ class DemoLoad : public ::testing::Test {
           {"NRP_REGISTRATION_REGISTRY_NAMES_FILE",
            std::string(NRP_E2E_DEMO_DATA_DIR) + "/registry-names.txt"},
           {"NRP_REGISTRATION_CACHE_PREFIX", "nrp:" + platform_->topic_prefix() + "registration:"}}},
+        // With the legal notice and listing floors, as on the local stack.
+        {"mining_rights",
+         NRP_E2E_MINING_RIGHTS_BIN,
+         "nrp.mining_rights.v1.MiningRightsService",
+         {}},
     };
     std::string error;
     ASSERT_TRUE(platform_->Start(std::move(services), 240s, &error)) << error;

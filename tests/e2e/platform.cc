@@ -79,7 +79,8 @@ Platform::Platform(std::vector<std::string> regions) {
   ")" + token_ + R"(": {"agency": ")" +
                              agency_ + R"(",
     "scopes": ["planning.read", "planning.write", "land_supply.read", "land_supply.write",
-               "land_supply.pii", "registration.read", "registration.write", "registration.pii"],
+               "land_supply.pii", "registration.read", "registration.write", "registration.pii",
+               "mining_rights.read", "mining_rights.write", "mining_rights.pii"],
     "regions": [)" + region_list +
                              R"(]}
 })";

@@ -1,5 +1,5 @@
 // The platform as an operator runs it, for one test: the real service
-// binaries (planning, land supply, registration) as child processes on free
+// binaries (planning, land supply, registration, mining rights) as child processes on free
 // loopback ports, each with its own database, one topic prefix shared by all
 // of them, consumer groups of their own, a static token table and the
 // registry's signing key written by the test. Nothing of the services is
@@ -31,7 +31,7 @@ std::chrono::system_clock::time_point PlatformNow();
 std::map<std::string, std::string> ClockEnvironment();
 
 struct ServiceBinary {
-  std::string name;          // "planning", "land_supply", "registration"
+  std::string name;          // "planning", "land_supply", "registration", "mining_rights"
   std::string binary;        // path to the executable
   std::string grpc_service;  // full name of its gRPC service
   // Service-specific variables (docs/services/<name>.md).

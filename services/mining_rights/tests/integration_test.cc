@@ -961,6 +961,15 @@ TEST_F(MiningRightsIT, ASplitKeepsTheNumberOnOnePartAndAMergeKeepsTheEarliest) {
                 "parts[1].geometry");
   ExpectInvalid(split({west, part(Box(112.722, 34.61, 112.727, 34.62), "叠"), east}, 1, &parts),
                 "parts[1].geometry");
+  // The parts cover the block: without the middle one, 30 % of it is left out.
+  auto gap = split({west, east}, 0, &parts);
+  ExpectInvalid(gap, "parts");
+  EXPECT_NE(gap.error().message().find("m² (30.00 %) of the "), std::string::npos)
+      << gap.error().message();
+  EXPECT_NE(gap.error().message().find("block of right " + right.licence_number() + " uncovered"),
+            std::string::npos)
+      << gap.error().message();
+  EXPECT_EQ(Right(right.right_id()).state(), v1::MINING_RIGHT_STATE_VALID) << "nothing split";
   auto s = split({west, middle, east}, 1, &parts);
   ASSERT_TRUE(s.ok()) << s.error().ToString();
   ASSERT_EQ(parts.rights_size(), 3);
@@ -1278,6 +1287,133 @@ TEST_F(MiningRightsRegisterIT, ALegacyExplorationNumberGivesWayToA23CharacterOne
                             Box(112.78, 34.63, 112.79, 34.64), D(2024, 3, 1), D(2029, 3, 1)),
                    &out),
              Code::kAlreadyExists);
+}
+
+// An 18-character number stays only until the right's next registration (domain.md): an
+// extension, a transfer, a split (the part keeping the number) and a merge (the surviving
+// number) each replace it with a 23-character one and keep it as the legacy number.
+TEST_F(MiningRightsRegisterIT, EachRegistrationReplacesALegacyExplorationNumber) {
+  const std::string year = std::to_string(ChinaCivilDate(clock_.Now()).year());
+  auto enter = [&](const std::string& number, const std::string& wkt, const cpb::Date& from,
+                   const cpb::Date& to) {
+    v1::MiningRight out;
+    auto s = Enter(Existing(number, v1::MINING_RIGHT_KIND_EXPLORATION, wkt, from, to), &out);
+    EXPECT_TRUE(s.ok()) << s.error().ToString();
+    EXPECT_EQ(out.licence_number(), number);
+    return out;
+  };
+  auto expect_renumbered = [&](const v1::MiningRight& r, const std::string& legacy) {
+    EXPECT_EQ(r.licence_number().size(), 23u) << r.licence_number();
+    EXPECT_EQ(r.licence_number().substr(0, 11), "T410307" + year) << r.licence_number();
+    EXPECT_EQ(r.legacy_licence_number(), legacy);
+  };
+  const Date today = ChinaCivilDate(clock_.Now());
+  auto extend = [&](const v1::MiningRight& r, const Date& new_valid_to, v1::MiningRight* out) {
+    v1::ExtendRightRequest req;
+    req.set_request_id(NewUuidV4());
+    req.set_right_id(r.right_id());
+    *req.mutable_applied_on() = service::ToProtoDate(today);
+    *req.mutable_new_valid_to() = service::ToProtoDate(new_valid_to);
+    req.set_proven_reserves(true);
+    return Call(&Stub::ExtendRight, req, out);
+  };
+
+  // Extension (延续).
+  const v1::MiningRight a =
+      enter("T41420180502000201", Box(112.76, 34.63, 112.77, 34.64), D(2024, 3, 1), D(2029, 3, 1));
+  v1::MiningRight extended;
+  auto s = extend(a, Date(2034, 3, 1), &extended);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  expect_renumbered(extended, "T41420180502000201");
+  EXPECT_EQ(extended.valid_to().year(), 2034);
+  EXPECT_EQ(extended.restoration_duty().fund_account(), "RF-T41420180502000201")
+      << "the account stays";
+  EXPECT_EQ(Right(a.right_id()).licence_number(), extended.licence_number());
+  EXPECT_EQ(Scalar("SELECT licence_number || '/' || legacy_number FROM mining_rights WHERE "
+                   "right_id = '" +
+                   a.right_id() + "'"),
+            extended.licence_number() + "/T41420180502000201");
+  auto extensions = nrp::testing::OutboxMessages<v1::RightExtended>(
+      db_->conninfo(), "nrp.mining_rights.right_extended.v1");
+  ASSERT_EQ(extensions.size(), 1u);
+  EXPECT_EQ(extensions[0].licence_number(), extended.licence_number());
+  // The next extension keeps the 23-character number.
+  v1::MiningRight again;
+  s = extend(extended, Date(2039, 3, 1), &again);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_EQ(again.licence_number(), extended.licence_number());
+  EXPECT_EQ(again.legacy_licence_number(), "T41420180502000201");
+
+  // Transfer (转让).
+  const v1::MiningRight b =
+      enter("T41420180502000202", Box(112.78, 34.63, 112.79, 34.64), D(2024, 3, 1), D(2029, 3, 1));
+  v1::MiningRight transferred;
+  s = Transfer(b.right_id(), Company("洛阳新矿业有限公司", "91410300MA00000033"), &transferred);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  expect_renumbered(transferred, "T41420180502000202");
+  EXPECT_NE(transferred.licence_number(), extended.licence_number());
+  auto transfers = nrp::testing::OutboxMessages<v1::RightTransferred>(
+      db_->conninfo(), "nrp.mining_rights.right_transferred.v1");
+  ASSERT_EQ(transfers.size(), 1u);
+  EXPECT_EQ(transfers[0].licence_number(), transferred.licence_number());
+
+  // Split (分立): the part keeping the number takes a 23-character one and the old one as its
+  // legacy number; the other part a number of its own.
+  const v1::MiningRight c =
+      enter("T41420180502000203", Box(112.76, 34.60, 112.78, 34.61), D(2024, 3, 1), D(2029, 3, 1));
+  v1::SplitRightRequest split;
+  split.set_request_id(NewUuidV4());
+  split.set_right_id(c.right_id());
+  for (const auto& wkt : {Box(112.76, 34.60, 112.77, 34.61), Box(112.77, 34.60, 112.78, 34.61)}) {
+    auto* p = split.add_parts();
+    p->mutable_geometry()->set_encoding(cpb::GEOMETRY_ENCODING_WKT);
+    p->mutable_geometry()->set_text(wkt);
+  }
+  split.set_keeps_number_index(1);
+  v1::SplitRightResponse parts;
+  s = Call(&Stub::SplitRight, split, &parts);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  ASSERT_EQ(parts.rights_size(), 2);
+  expect_renumbered(parts.rights(1), "T41420180502000203");
+  EXPECT_EQ(parts.rights(0).licence_number().size(), 23u);
+  EXPECT_TRUE(parts.rights(0).legacy_licence_number().empty());
+  EXPECT_NE(parts.rights(0).licence_number(), parts.rights(1).licence_number());
+  EXPECT_EQ(Right(c.right_id()).licence_number(), "T41420180502000203") << "the superseded right";
+  auto splits = nrp::testing::OutboxMessages<v1::RightSplit>(db_->conninfo(),
+                                                             "nrp.mining_rights.right_split.v1");
+  ASSERT_EQ(splits.size(), 1u);
+  EXPECT_EQ(splits[0].parts(0).licence_number(), parts.rights(1).licence_number());
+  EXPECT_EQ(splits[0].parts(0).legacy_licence_number(), "T41420180502000203");
+
+  // Merge (合并): the earliest number survives, as a 23-character number; the duties pass on
+  // the surviving account.
+  const v1::MiningRight d =
+      enter("T41420180502000204", Box(112.80, 34.60, 112.81, 34.61), D(2023, 6, 1), D(2028, 6, 1));
+  const v1::MiningRight e = enter("T4103072021000000000051", Box(112.81, 34.60, 112.82, 34.61),
+                                  D(2024, 6, 1), D(2029, 6, 1));
+  v1::MergeRightsRequest merge;
+  merge.set_request_id(NewUuidV4());
+  merge.add_right_ids(e.right_id());
+  merge.add_right_ids(d.right_id());
+  v1::MiningRight merged;
+  s = Call(&Stub::MergeRights, merge, &merged);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  expect_renumbered(merged, "T41420180502000204");
+  EXPECT_EQ(merged.restoration_duty().fund_account(), "RF-T41420180502000204");
+  auto merges = nrp::testing::OutboxMessages<v1::RightsMerged>(
+      db_->conninfo(), "nrp.mining_rights.rights_merged.v1");
+  ASSERT_EQ(merges.size(), 1u);
+  EXPECT_EQ(merges[0].right().licence_number(), merged.licence_number());
+
+  // The numbers given up stay taken.
+  v1::MiningRight out;
+  for (const char* old :
+       {"T41420180502000201", "T41420180502000202", "T41420180502000203", "T41420180502000204"}) {
+    ExpectCode(Enter(Existing(old, v1::MINING_RIGHT_KIND_EXPLORATION,
+                              Box(112.84, 34.60, 112.85, 34.61), D(2024, 3, 1), D(2029, 3, 1)),
+                     &out),
+               Code::kAlreadyExists);
+  }
 }
 
 TEST_F(MiningRightsRegisterIT, AnExistingRightPastItsLastDayIsEnteredExpiredAndOnce) {

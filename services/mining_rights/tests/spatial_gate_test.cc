@@ -106,5 +106,28 @@ TEST(SpatialGate, WithoutALayerInForceTheCheckCannotBeMade) {
             "is in force for its region; the check waits for planning to publish it");
 }
 
+TEST(SplitCoverage, PartsCoveringTheBlockPassWithinTheTolerance) {
+  // A 1 km² block: 0.01 % is 100 m², more than the 1 m² floor.
+  EXPECT_TRUE(CheckSplitCoverage({"right C1", 1'000'000, 0}).ok());
+  EXPECT_TRUE(CheckSplitCoverage({"right C1", 1'000'000, 100}).ok());
+  // A 500 m² block: 0.01 % is 0.05 m², so the 1 m² floor holds.
+  EXPECT_TRUE(CheckSplitCoverage({"right C1", 500, 1.0}).ok());
+}
+
+TEST(SplitCoverage, AGapBetweenThePartsIsRefusedNamingPartsAndTheUncoveredArea) {
+  Status s = CheckSplitCoverage({"right C4103072026000000000001", 1'000'000, 250'000});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code(), Code::kInvalidArgument);
+  ASSERT_EQ(s.error().field_violations().size(), 1u);
+  EXPECT_EQ(s.error().field_violations()[0].field, "parts");
+  EXPECT_EQ(s.error().message(),
+            "parts: the parts leave 250000.0 m² (25.00 %) of the 1000000.0 m² block of right "
+            "C4103072026000000000001 uncovered; a split's parts cover the whole block (tolerance "
+            "100.0 m²)");
+  // Just over each tolerance.
+  EXPECT_FALSE(CheckSplitCoverage({"right C1", 1'000'000, 100.5}).ok());
+  EXPECT_FALSE(CheckSplitCoverage({"right C1", 500, 1.2}).ok());
+}
+
 }  // namespace
 }  // namespace nrp::mining_rights

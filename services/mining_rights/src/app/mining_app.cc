@@ -170,6 +170,46 @@ Result<NegotiationFacts> NegotiationFactsOf(pqxx::work& tx, const v1::GrantOffer
   return f;
 }
 
+// A new 23-character number of the kind in the region for the year of `now` (China), as
+// GrantRight draws it.
+Result<LicenceNumber> DrawNumber(pqxx::work& tx, RightKind kind, const std::string& region_code,
+                                 TimePoint now) {
+  const int year = DateInChina(now).year();
+  NRP_ASSIGN_OR_RETURN(
+      int64_t seq,
+      store::NextNumber(tx, std::string("licence:") + (kind == RightKind::kMining ? "C" : "T") +
+                                ":" + region_code + ":" + std::to_string(year)));
+  return LicenceNumber::Generate(kind, region_code, year, seq);
+}
+
+// The number `current` gives way to at a registration (延续, 转让, 变更, 分立, 合并): itself, or
+// for an 18-character exploration number a new 23-character one drawn in `region_code`
+// (NumberAfterRegistration); unset when the number stays.
+Result<std::optional<LicenceNumber>> NumberReplacedAtRegistration(pqxx::work& tx,
+                                                                  const LicenceNumber& current,
+                                                                  const std::string& region_code,
+                                                                  TimePoint now) {
+  if (!MustReissueAtNextRegistration(current)) return std::optional<LicenceNumber>();
+  NRP_ASSIGN_OR_RETURN(LicenceNumber fresh, DrawNumber(tx, current.kind(), region_code, now));
+  NRP_ASSIGN_OR_RETURN(LicenceNumber next, NumberAfterRegistration(current, fresh));
+  return std::optional<LicenceNumber>(std::move(next));
+}
+
+// A registration of `r` itself (extension, transfer, change): an 18-character number is
+// replaced by a 23-character one and kept as legacy_licence_number. Whether it was.
+Result<bool> RenumberAtRegistration(pqxx::work& tx, v1::MiningRight& r, TimePoint now) {
+  NRP_ASSIGN_OR_RETURN(LicenceNumber current,
+                       LicenceNumber::Parse(r.licence_number(), "licence_number"));
+  NRP_ASSIGN_OR_RETURN(auto next, NumberReplacedAtRegistration(tx, current, r.region_code(), now));
+  if (!next) return false;
+  r.set_legacy_licence_number(current.str());
+  r.set_licence_number(next->str());
+  log::Info("licence number replaced at registration", {{"right_id", r.right_id()},
+                                                        {"legacy_licence_number", current.str()},
+                                                        {"licence_number", next->str()}});
+  return true;
+}
+
 }  // namespace
 
 void MaskParty(cpb::Party* party) {
@@ -818,6 +858,8 @@ Result<v1::MiningRight> MiningRightsApp::ExtendRight(pqxx::work& tx, const std::
   }
   const cpb::Date previous = r.valid_to();
   Store(t.right, &r);
+  // An extension is a registration: an 18-character number gives way to a 23-character one.
+  NRP_RETURN_IF_ERROR(RenumberAtRegistration(tx, r, now));
   *r.mutable_update_time() = ToTimestamp(now);
   NRP_RETURN_IF_ERROR(store::UpdateRight(tx, r, hex, IdentityKey(r.holder())));
   v1::RightExtended e;
@@ -932,6 +974,8 @@ Result<v1::MiningRight> MiningRightsApp::TransferRight(pqxx::work& tx, const std
   Store(t.right, &r);
   // The restoration duty and its fund account stay with the right (谁开采、谁治理).
   *r.mutable_holder() = new_holder;
+  // A transfer is a registration: an 18-character number gives way to a 23-character one.
+  NRP_RETURN_IF_ERROR(RenumberAtRegistration(tx, r, now));
   *r.mutable_update_time() = ToTimestamp(now);
   NRP_RETURN_IF_ERROR(store::UpdateRight(tx, r, "", IdentityKey(r.holder())));
   v1::RightTransferred e;
@@ -951,18 +995,6 @@ Result<v1::MiningRight> MiningRightsApp::TransferRight(pqxx::work& tx, const std
 // ---------------------------------------------------------------- split and merge
 
 namespace {
-
-// A new 23-character number of the kind in the region for the year of `now` (China), as
-// GrantRight draws it.
-Result<LicenceNumber> DrawNumber(pqxx::work& tx, RightKind kind, const std::string& region_code,
-                                 TimePoint now) {
-  const int year = DateInChina(now).year();
-  NRP_ASSIGN_OR_RETURN(
-      int64_t seq,
-      store::NextNumber(tx, std::string("licence:") + (kind == RightKind::kMining ? "C" : "T") +
-                                ":" + region_code + ":" + std::to_string(year)));
-  return LicenceNumber::Generate(kind, region_code, year, seq);
-}
 
 v1::MiningRight Masked(v1::MiningRight r) {
   MaskParty(r.mutable_holder());
@@ -1086,13 +1118,8 @@ Result<v1::MiningRight> MiningRightsApp::ChangeRight(pqxx::work& tx, const v1::M
     }
   }
   // A change is a registration: an 18-character number gives way to a 23-character one.
-  NRP_ASSIGN_OR_RETURN(LicenceNumber current,
-                       LicenceNumber::Parse(r.licence_number(), "licence_number"));
-  if (MustReissueAtNextRegistration(current)) {
-    NRP_ASSIGN_OR_RETURN(LicenceNumber fresh, DrawNumber(tx, current.kind(), r.region_code(), now));
-    NRP_ASSIGN_OR_RETURN(LicenceNumber next, NumberAfterRegistration(current, fresh));
-    r.set_legacy_licence_number(current.str());
-    r.set_licence_number(next.str());
+  NRP_ASSIGN_OR_RETURN(bool renumbered, RenumberAtRegistration(tx, r, now));
+  if (renumbered) {
     changed.push_back("licence_number");
     changed.push_back("legacy_licence_number");
   }
@@ -1268,6 +1295,10 @@ Result<std::vector<v1::MiningRight>> MiningRightsApp::SplitRight(
     fresh.push_back(std::move(number));
   }
   NRP_ASSIGN_OR_RETURN(auto numbers, NumberSplitParts(original, n, keeps_number_index, fresh));
+  // A split is a registration: the part keeping an 18-character number gets a 23-character one
+  // and keeps the old one as its legacy number.
+  NRP_ASSIGN_OR_RETURN(auto kept_renumbered,
+                       NumberReplacedAtRegistration(tx, original, r.region_code(), now));
   // Each part inside the right's block, none overlapping another.
   std::vector<store::Block> blocks;
   for (int i = 0; i < n; ++i) {
@@ -1286,6 +1317,10 @@ Result<std::vector<v1::MiningRight>> MiningRightsApp::SplitRight(
     }
     blocks.push_back(std::move(block));
   }
+  // Together the parts cover the block: a split divides it whole.
+  NRP_ASSIGN_OR_RETURN(double uncovered, store::AreaNotCoveredBy(tx, r.right_id(), blocks));
+  NRP_RETURN_IF_ERROR(
+      CheckSplitCoverage({"right " + r.licence_number(), r.area().square_metres(), uncovered}));
   // The right is superseded first: the part keeping its number takes the number over.
   Store(t.right, &r);
   *r.mutable_update_time() = ToTimestamp(now);
@@ -1298,6 +1333,10 @@ Result<std::vector<v1::MiningRight>> MiningRightsApp::SplitRight(
     p.set_right_id(NewUuidV7());
     p.set_licence_number(number.str());
     p.clear_legacy_licence_number();
+    if (i == keeps_number_index && kept_renumbered) {
+      p.set_licence_number(kept_renumbered->str());
+      p.set_legacy_licence_number(number.str());
+    }
     if (part.has_holder()) *p.mutable_holder() = part.holder();
     if (!part.project_name().empty()) p.set_project_name(part.project_name());
     if (part.has_production_scale()) *p.mutable_production_scale() = part.production_scale();
@@ -1389,6 +1428,18 @@ Result<v1::MiningRight> MiningRightsApp::MergeRights(
   v1::MiningRight m = survivor;
   m.set_right_id(NewUuidV7());
   m.clear_legacy_licence_number();
+  // The duties pass on the surviving account, named after the surviving number as granted.
+  const std::string surviving_account = "RF-" + survivor.licence_number();
+  // A merge is a registration: a surviving 18-character number gives way to a 23-character
+  // one, kept as the merged right's legacy number.
+  NRP_ASSIGN_OR_RETURN(LicenceNumber surviving,
+                       LicenceNumber::Parse(survivor.licence_number(), "licence_number"));
+  NRP_ASSIGN_OR_RETURN(auto renumbered,
+                       NumberReplacedAtRegistration(tx, surviving, m.region_code(), now));
+  if (renumbered) {
+    m.set_licence_number(renumbered->str());
+    m.set_legacy_licence_number(surviving.str());
+  }
   if (!project_name.empty()) m.set_project_name(project_name);
   if (scale.annual_output() > 0) *m.mutable_production_scale() = scale;
   if (scale_class != v1::SCALE_CLASS_UNSPECIFIED) m.set_scale_class(scale_class);
@@ -1413,7 +1464,7 @@ Result<v1::MiningRight> MiningRightsApp::MergeRights(
   m.mutable_first_granted_area()->set_square_metres(first_granted);
   // The duties of every merged right pass to the merged one, on the surviving account.
   m.mutable_restoration_duty()->mutable_estimated_cost()->set_fen(cost);
-  m.mutable_restoration_duty()->set_fund_account("RF-" + m.licence_number());
+  m.mutable_restoration_duty()->set_fund_account(surviving_account);
   m.clear_contract_id();
   m.set_state(v1::MINING_RIGHT_STATE_VALID);
   m.set_green_mine(v1::GREEN_MINE_STATUS_NOT_DESIGNATED);

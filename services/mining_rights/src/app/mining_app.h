@@ -95,6 +95,12 @@ class MiningRightsApp {
                                      const Authorize& authorize);
 
   // ---- lifecycle
+  // Each registration of a right (延续, 转让, 变更, 分立, 合并) replaces an 18-character
+  // exploration number with a new 23-character one and keeps it as legacy_licence_number
+  // (domain.md: valid "until the right's next registration"); the events carry the new number.
+
+  // 延续: applied for at least 30 days before expiry (CheckExtension); an exploration right
+  // relinquishes its share unless reserves are proven. RightExtended.
   Result<v1::MiningRight> ExtendRight(pqxx::work& tx, const std::string& right_id,
                                       const nrp::common::v1::Date& applied_on,
                                       const nrp::common::v1::Date& new_valid_to,
@@ -139,8 +145,10 @@ class MiningRightsApp {
   Result<v1::MiningRight> RegisterExistingRight(pqxx::work& tx, const v1::MiningRight& input,
                                                 const Authorize& authorize);
 
-  // 分立: a VALID right into at least two parts inside its block, touching at most; the part
-  // at `keeps_number_index` keeps the licence number, the others take new 23-character
+  // 分立: a VALID right into at least two parts inside its block, touching at most and together
+  // covering it (CheckSplitCoverage: INVALID_ARGUMENT parts with the uncovered area); the part
+  // at `keeps_number_index` keeps the licence number (an 18-character one is replaced, and
+  // kept as the part's legacy number), the others take new 23-character
   // numbers; the right is SUPERSEDED and the parts are new VALID rights, each with the
   // restoration duty on its block. RightSplit (the part keeping the number first).
   Result<std::vector<v1::MiningRight>> SplitRight(pqxx::work& tx, const std::string& right_id,
@@ -148,8 +156,9 @@ class MiningRightsApp {
                                                   int keeps_number_index,
                                                   const Authorize& authorize);
   // 合并: VALID rights of one holder, kind and county into one new right over their blocks;
-  // the earliest number survives (SurvivingNumber), the duties pass to it, its term ends with
-  // the earliest of theirs; the rights are SUPERSEDED. RightsMerged.
+  // the earliest number survives (SurvivingNumber; an 18-character one as a new 23-character
+  // number), the duties pass to it, its term ends with the earliest of theirs; the rights are
+  // SUPERSEDED. RightsMerged.
   Result<v1::MiningRight> MergeRights(pqxx::work& tx, const std::vector<std::string>& right_ids,
                                       const std::string& project_name,
                                       const v1::ProductionScale& production_scale,

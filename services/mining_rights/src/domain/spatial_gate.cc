@@ -1,5 +1,6 @@
 #include "domain/spatial_gate.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace nrp::mining_rights {
@@ -97,6 +98,21 @@ Status CheckSpatialGate(const GateMeasurement& m, const GateInput& in) {
     }
   }
   return CheckNoValidRightOverlap(m, in);
+}
+
+Status CheckSplitCoverage(const SplitCoverage& c) {
+  const double tolerance =
+      std::max(kSplitCoverageToleranceM2, kSplitCoverageToleranceShare * c.block_area_m2);
+  if (c.uncovered_m2 <= tolerance) return Ok();
+  char share[32];
+  std::snprintf(share, sizeof share, "%.2f %%",
+                c.block_area_m2 > 0 ? 100.0 * c.uncovered_m2 / c.block_area_m2 : 100.0);
+  return Error::InvalidArgument("parts", "the parts leave " + SquareMetres(c.uncovered_m2) + " (" +
+                                             share + ") of the " + SquareMetres(c.block_area_m2) +
+                                             " block of " + c.subject +
+                                             " uncovered; a split's parts cover the whole block "
+                                             "(tolerance " +
+                                             SquareMetres(tolerance) + ")");
 }
 
 Status CheckNoValidRightOverlap(const GateMeasurement& m, const GateInput& in) {

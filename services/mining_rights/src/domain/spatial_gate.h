@@ -70,6 +70,23 @@ struct GateInput {
 //   OVERLAPS_VALID_RIGHT          the right's licence number and the overlap area.
 Status CheckSpatialGate(const GateMeasurement& m, const GateInput& input);
 
+// A split (分立) divides a block whole (domain.md: "On a split one part keeps the number"; the
+// contract: "the parts, covering the block without overlap"). The store measures what of the
+// block the parts leave out; up to the larger of kSplitCoverageToleranceM2 and
+// kSplitCoverageToleranceShare of the block's area it is survey noise along the parts' edges.
+inline constexpr double kSplitCoverageToleranceM2 = 1.0;
+inline constexpr double kSplitCoverageToleranceShare = 1e-4;  // 0.01 %
+
+struct SplitCoverage {
+  std::string subject;  // "right C4103…", named in the refusal
+  double block_area_m2 = 0;
+  double uncovered_m2 = 0;  // the block's area outside every part
+};
+
+// Ok, or INVALID_ARGUMENT "parts" naming the uncovered area, its share of the block and the
+// tolerance.
+Status CheckSplitCoverage(const SplitCoverage& c);
+
 // The last rule alone: OVERLAPS_VALID_RIGHT, or Ok. An existing right entered as the register
 // holds it (RegisterExistingRight) is checked only on this: it was granted under earlier plans,
 // so the zones in force today do not bind it.

@@ -541,6 +541,22 @@ Result<bool> BlocksOverlap(pqxx::work& tx, const Block& a, const Block& b) {
   return r[0][0].as<bool>();
 }
 
+Result<double> AreaNotCoveredBy(pqxx::work& tx, const std::string& right_id,
+                                const std::vector<Block>& parts) {
+  // Hex EWKB holds only [0-9a-f], so the array literal needs no quoting.
+  std::string hexes = "{";
+  for (size_t i = 0; i < parts.size(); ++i) hexes += (i ? "," : "") + parts[i].hex_ewkb;
+  hexes += "}";
+  auto r = tx.exec_params(
+      "WITH p AS (SELECT ST_Union(ST_GeomFromEWKB(decode(h, 'hex'))) AS g "
+      "FROM unnest($2::text[]) AS h) "
+      "SELECT COALESCE(ST_Area(geography(ST_Difference(r.geom, p.g))), 0) "
+      "FROM mining_rights r, p WHERE r.right_id = $1::uuid",
+      right_id, hexes);
+  if (r.empty()) return Error::NotFound("right " + right_id + " not found");
+  return r[0][0].as<double>();
+}
+
 Result<std::string> UnionOfRights(pqxx::work& tx, const std::vector<std::string>& right_ids) {
   std::string ids = "{";
   for (size_t i = 0; i < right_ids.size(); ++i) ids += (i ? "," : "") + right_ids[i];

@@ -114,6 +114,10 @@ Result<double> GapBetween(pqxx::work& tx, const std::string& right_a, const std:
 Result<bool> WithinBlock(pqxx::work& tx, const Block& block, const std::string& right_id);
 // Whether the interiors of two blocks meet (parts of a split may only touch).
 Result<bool> BlocksOverlap(pqxx::work& tx, const Block& a, const Block& b);
+// The area in m² (on the ellipsoid) of the current block of `right_id` that none of `parts`
+// covers (a split's parts must cover it).
+Result<double> AreaNotCoveredBy(pqxx::work& tx, const std::string& right_id,
+                                const std::vector<Block>& parts);
 // The union of the rights' blocks (a merge) as WKT (EPSG:4490).
 Result<std::string> UnionOfRights(pqxx::work& tx, const std::vector<std::string>& right_ids);
 // VALID rights whose last day of validity is before `today` (China date).
