@@ -38,6 +38,7 @@
 
 #include "certificate_check.h"
 #include "event_contract.h"
+#include "flows.h"
 #include "external_subscriber.h"
 #include "nrp/core/uuid.h"
 #include "nrp/land_supply/v1/events.pb.h"
@@ -52,131 +53,7 @@
 namespace nrp::e2e {
 namespace {
 
-using namespace std::chrono_literals;
-namespace cv1 = ::nrp::common::v1;
-namespace lv1 = ::nrp::land_supply::v1;
-namespace pv1 = ::nrp::planning::v1;
 namespace rv1 = ::nrp::registration::v1;
-using Clock = std::chrono::system_clock;
-
-// ------------------------------------------------------------------ helpers
-
-template <class Stub, class Req, class Resp>
-Status Call(Stub* stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
-            const Req& req, Resp* resp) {
-  grpc::ClientContext ctx;
-  ctx.set_deadline(Clock::now() + 60s);
-  return rpc::FromGrpcStatus((stub->*method)(&ctx, req, resp));
-}
-
-std::string Rid() { return NewUuidV4(); }
-
-std::string Box(double lon0, double lat0, double lon1, double lat1) {
-  char buf[256];
-  std::snprintf(buf, sizeof buf, "POLYGON((%.4f %.4f,%.4f %.4f,%.4f %.4f,%.4f %.4f,%.4f %.4f))",
-                lon0, lat0, lon1, lat0, lon1, lat1, lon0, lat1, lon0, lat0);
-  return buf;
-}
-
-cv1::Geometry Wkt(const std::string& text) {
-  cv1::Geometry g;
-  g.set_encoding(cv1::GEOMETRY_ENCODING_WKT);
-  g.set_text(text);
-  g.set_srid(4490);
-  return g;
-}
-
-// Legal dates are China Standard Time.
-std::chrono::sys_days TodayInChina() {
-  return std::chrono::floor<std::chrono::days>(PlatformNow() + 8h);
-}
-
-cv1::Date ProtoDate(std::chrono::sys_days d) {
-  std::chrono::year_month_day ymd(d);
-  cv1::Date out;
-  out.set_year(static_cast<int>(ymd.year()));
-  out.set_month(static_cast<int>(static_cast<unsigned>(ymd.month())));
-  out.set_day(static_cast<int>(static_cast<unsigned>(ymd.day())));
-  return out;
-}
-
-google::protobuf::Timestamp Ts(Clock::time_point t) {
-  google::protobuf::Timestamp ts;
-  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
-  ts.set_seconds(ns / 1'000'000'000);
-  ts.set_nanos(static_cast<int32_t>(ns % 1'000'000'000));
-  return ts;
-}
-
-cv1::DocumentReference Doc(const std::string& title, const std::string& number = "",
-                           const std::string& issuer = "") {
-  cv1::DocumentReference d;
-  d.set_title(title);
-  d.set_number(number);
-  d.set_issuer(issuer);
-  return d;
-}
-
-// A unified social credit code (GB 32100-2015) with a valid check character.
-std::string CreditCode(int n) {
-  static const std::string kChars = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-  static const int kWeights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
-  char body[32];
-  std::snprintf(body, sizeof body, "91410300MA%07d", n % 10000000);
-  std::string code(body, 17);
-  int sum = 0;
-  for (int i = 0; i < 17; ++i) sum += static_cast<int>(kChars.find(code[i])) * kWeights[i];
-  code += kChars[(31 - sum % 31) % 31];
-  return code;
-}
-
-cv1::Party Company(const std::string& name, int n, const std::string& representative) {
-  cv1::Party p;
-  p.set_kind(cv1::PARTY_KIND_ORGANISATION);
-  p.set_name(name);
-  p.set_id_type(cv1::ID_DOCUMENT_TYPE_UNIFIED_SOCIAL_CREDIT_CODE);
-  p.set_id_number(CreditCode(n));
-  p.set_legal_representative(representative);
-  p.set_address("河南省洛阳市洛龙区");
-  return p;
-}
-
-// Polls `probe` every `step` until it returns true or `timeout` passes.
-bool Eventually(const std::function<bool()>& probe, std::chrono::milliseconds timeout,
-                std::chrono::milliseconds step = 250ms) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (true) {
-    if (probe()) return true;
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(step);
-  }
-}
-
-std::string Describe(const Status& st) { return st.ok() ? "OK" : st.error().ToString(); }
-
-// Phase durations, printed at the end (and recorded as test properties).
-class Phases {
- public:
-  void Mark(const std::string& name) {
-    auto now = std::chrono::steady_clock::now();
-    phases_.emplace_back(name, std::chrono::duration<double>(now - last_).count());
-    last_ = now;
-  }
-  void Print() const {
-    double total = 0;
-    std::printf("end-to-end phases:\n");
-    for (const auto& [name, secs] : phases_) {
-      std::printf("  %-58s %7.2f s\n", name.c_str(), secs);
-      total += secs;
-    }
-    std::printf("  %-58s %7.2f s\n", "total", total);
-    std::fflush(stdout);
-  }
-
- private:
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
-  std::vector<std::pair<std::string, double>> phases_;
-};
 
 // ------------------------------------------------------------------ the zones
 //
@@ -187,13 +64,6 @@ class Phases {
 // takes the mountain zone out.
 const char* kRegion = "410300";
 const char* kCounty = "410311";  // 洛龙区
-
-struct ZoneSpec {
-  std::string id;
-  std::string name;
-  cv1::ZoneControlLevel level;
-  std::string wkt;
-};
 
 const std::vector<ZoneSpec> kBoundary = {{"udb-luoyang-central", "洛阳中心城区城镇开发边界",
                                           cv1::ZONE_CONTROL_LEVEL_UNIFORM,
@@ -261,6 +131,7 @@ class LandToCertificate : public ::testing::Test {
     planning_ = pv1::PlanningService::NewStub(platform_->Channel("planning"));
     land_ = lv1::LandSupplyService::NewStub(platform_->Channel("land_supply"));
     registration_ = rv1::RegistrationService::NewStub(platform_->Channel("registration"));
+    flows_ = std::make_unique<LandFlows>(planning_.get(), land_.get(), kRegion, kCounty);
   }
 
   void TearDown() override {
@@ -282,195 +153,6 @@ class LandToCertificate : public ::testing::Test {
     platform_.reset();
   }
 
-  // Creates a layer, imports `zones` into a new version and publishes it.
-  pv1::LayerVersion PublishLayer(cv1::ZoneLayerKind kind, const std::string& name,
-                                 const std::vector<ZoneSpec>& zones, const std::string& note,
-                                 std::string* layer_id) {
-    if (layer_id->empty()) {
-      pv1::CreateZoneLayerRequest req;
-      req.set_request_id(Rid());
-      req.mutable_layer()->set_kind(kind);
-      req.mutable_layer()->set_region_code(kRegion);
-      req.mutable_layer()->set_name(name);
-      req.mutable_layer()->set_description("三区三线划定成果（端到端测试）");
-      pv1::ZoneLayer layer;
-      Status st = Call(planning_.get(), &pv1::PlanningService::Stub::CreateZoneLayer, req, &layer);
-      EXPECT_TRUE(st.ok()) << Describe(st);
-      *layer_id = layer.layer_id();
-    }
-    pv1::CreateLayerVersionRequest vreq;
-    vreq.set_request_id(Rid());
-    vreq.set_layer_id(*layer_id);
-    *vreq.mutable_approval() = Doc(name + "划定成果批复", "豫政文〔2026〕1号", "河南省人民政府");
-    *vreq.mutable_effective_from() = ProtoDate(TodayInChina());
-    vreq.set_note(note);
-    pv1::LayerVersion draft;
-    Status st =
-        Call(planning_.get(), &pv1::PlanningService::Stub::CreateLayerVersion, vreq, &draft);
-    EXPECT_TRUE(st.ok()) << Describe(st);
-
-    grpc::ClientContext ctx;
-    ctx.set_deadline(Clock::now() + 60s);
-    pv1::ImportZonesResponse imported;
-    auto writer = planning_->ImportZones(&ctx, &imported);
-    pv1::ImportZonesRequest chunk;
-    chunk.set_request_id(Rid());
-    chunk.set_layer_id(*layer_id);
-    chunk.set_version(draft.version());
-    for (const auto& z : zones) {
-      pv1::Zone* out = chunk.add_zones();
-      out->set_zone_id(z.id);
-      out->set_name(z.name);
-      out->set_control_level(z.level);
-      *out->mutable_geometry() = Wkt(z.wkt);
-      out->set_region_code(kRegion);
-      (*out->mutable_attributes())["source"] = "e2e";
-    }
-    EXPECT_TRUE(writer->Write(chunk));
-    writer->WritesDone();
-    grpc::Status done = writer->Finish();
-    EXPECT_TRUE(done.ok()) << done.error_message();
-    EXPECT_EQ(imported.zones_accepted(), static_cast<int64_t>(zones.size()));
-    EXPECT_EQ(imported.rejections_size(), 0);
-
-    pv1::PublishLayerVersionRequest preq;
-    preq.set_request_id(Rid());
-    preq.set_layer_id(*layer_id);
-    preq.set_version(draft.version());
-    pv1::LayerVersion published;
-    st = Call(planning_.get(), &pv1::PlanningService::Stub::PublishLayerVersion, preq, &published);
-    EXPECT_TRUE(st.ok()) << Describe(st);
-    EXPECT_EQ(published.state(), pv1::LAYER_VERSION_STATE_PUBLISHED);
-    EXPECT_EQ(published.zone_count(), static_cast<int64_t>(zones.size()));
-    return published;
-  }
-
-  lv1::Parcel CreateParcel(const std::string& code, const std::string& name,
-                           const std::string& wkt) {
-    lv1::CreateParcelRequest req;
-    req.set_request_id(Rid());
-    lv1::Parcel* p = req.mutable_parcel();
-    p->set_region_code(kCounty);
-    p->set_parcel_code(code);
-    p->set_name(name);
-    p->set_location("洛阳市洛龙区开元大道以南");
-    *p->mutable_geometry() = Wkt(wkt);
-    p->set_planned_use(lv1::LAND_USE_COMMERCIAL);
-    p->set_land_use_code("05H1");
-    p->set_soil_status(lv1::SOIL_POLLUTION_STATUS_CLEAN);
-    *p->mutable_soil_survey() = Doc("土壤污染状况调查报告");
-    p->mutable_planning_conditions()->set_plot_ratio_min(1.0);
-    p->mutable_planning_conditions()->set_plot_ratio_max(3.5);
-    p->mutable_planning_conditions()->set_building_density_max(0.4);
-    p->mutable_planning_conditions()->set_green_ratio_min(0.3);
-    p->mutable_planning_conditions()->set_building_height_max_m(80);
-    lv1::Parcel out;
-    Status st = Call(land_.get(), &lv1::LandSupplyService::Stub::CreateParcel, req, &out);
-    EXPECT_TRUE(st.ok()) << Describe(st);
-    EXPECT_EQ(out.state(), lv1::PARCEL_STATE_REGISTERED);
-    return out;
-  }
-
-  Status Reserve(const std::string& parcel_id, lv1::Parcel* out) {
-    lv1::ReserveParcelRequest req;
-    req.set_request_id(Rid());
-    req.set_parcel_id(parcel_id);
-    *req.mutable_reserve_decision() =
-        Doc("国有建设用地收储决定", "洛储〔2026〕8号", "洛阳市土地储备中心");
-    return Call(land_.get(), &lv1::LandSupplyService::Stub::ReserveParcel, req, out);
-  }
-
-  void Clear(const std::string& parcel_id) {
-    lv1::ClearParcelRequest req;
-    req.set_request_id(Rid());
-    req.set_parcel_id(parcel_id);
-    *req.mutable_evidence() = Doc("净地证明（补偿安置完成、地上物已拆除）");
-    lv1::Parcel out;
-    Status st = Call(land_.get(), &lv1::LandSupplyService::Stub::ClearParcel, req, &out);
-    EXPECT_TRUE(st.ok()) << Describe(st);
-    EXPECT_EQ(out.state(), lv1::PARCEL_STATE_READY);
-  }
-
-  lv1::SupplyOffer DraftListing(const lv1::Parcel& parcel, Clock::time_point start,
-                                Clock::time_point end) {
-    lv1::CreateOfferRequest req;
-    req.set_request_id(Rid());
-    lv1::SupplyOffer* o = req.mutable_offer();
-    o->set_region_code(kRegion);
-    o->set_parcel_id(parcel.parcel_id());
-    o->set_method(lv1::SUPPLY_METHOD_LISTING);
-    o->set_land_use(lv1::LAND_USE_COMMERCIAL);
-    o->set_term_years(40);
-    o->mutable_starting_price()->set_fen(kStartingFen);
-    o->mutable_reserve_price()->set_fen(kReserveFen);
-    o->mutable_bid_increment()->set_fen(kIncrementFen);
-    o->mutable_deposit()->set_fen(kDepositFen);
-    o->set_intending_users(2);
-    o->set_special_conditions("投资强度不低于 450 万元/亩");
-    *o->mutable_bidding_start() = Ts(start);
-    *o->mutable_bidding_end() = Ts(end);
-    lv1::SupplyOffer out;
-    Status st = Call(land_.get(), &lv1::LandSupplyService::Stub::CreateOffer, req, &out);
-    EXPECT_TRUE(st.ok()) << Describe(st);
-    EXPECT_EQ(out.state(), lv1::OFFER_STATE_DRAFT);
-    return out;
-  }
-
-  Status PublishOffer(const std::string& offer_id, lv1::SupplyOffer* out) {
-    lv1::PublishOfferRequest req;
-    req.set_request_id(Rid());
-    req.set_offer_id(offer_id);
-    *req.mutable_notice() = Doc("洛阳市国有建设用地使用权挂牌出让公告", "洛自然资告字〔2026〕21号",
-                                "洛阳市自然资源和规划局");
-    return Call(land_.get(), &lv1::LandSupplyService::Stub::PublishOffer, req, out);
-  }
-
-  lv1::SupplyOffer GetOffer(const std::string& offer_id) {
-    lv1::GetOfferRequest req;
-    req.set_offer_id(offer_id);
-    lv1::SupplyOffer out;
-    Status st = Call(land_.get(), &lv1::LandSupplyService::Stub::GetOffer, req, &out);
-    EXPECT_TRUE(st.ok()) << Describe(st);
-    return out;
-  }
-
-  Status Bid(const std::string& offer_id, const std::string& number, int64_t fen) {
-    lv1::PlaceBidRequest req;
-    req.set_request_id(Rid());
-    req.set_offer_id(offer_id);
-    req.set_bidder_number(number);
-    req.mutable_amount()->set_fen(fen);
-    lv1::Bid out;
-    return Call(land_.get(), &lv1::LandSupplyService::Stub::PlaceBid, req, &out);
-  }
-
-  Status Pay(const std::string& contract_id, lv1::PaymentKind kind, int64_t fen) {
-    lv1::RecordPaymentRequest req;
-    req.set_request_id(Rid());
-    lv1::Payment* p = req.mutable_payment();
-    p->set_contract_id(contract_id);
-    p->set_kind(kind);
-    p->mutable_amount()->set_fen(fen);
-    *p->mutable_paid_on() = ProtoDate(TodayInChina());
-    *p->mutable_receipt() = Doc("非税收入缴款凭证");
-    lv1::Payment out;
-    return Call(land_.get(), &lv1::LandSupplyService::Stub::RecordPayment, req, &out);
-  }
-
-  pv1::Indicator GetIndicator(const std::string& id) {
-    pv1::GetIndicatorRequest req;
-    req.set_indicator_id(id);
-    pv1::Indicator out;
-    Status st = Call(planning_.get(), &pv1::PlanningService::Stub::GetIndicator, req, &out);
-    EXPECT_TRUE(st.ok()) << Describe(st);
-    return out;
-  }
-
-  // Prices of the listing (fen): 1.20 亿元 start, 1.25 亿元 reserve, 100 万元 steps.
-  static constexpr int64_t kStartingFen = 12'000'000'000;
-  static constexpr int64_t kReserveFen = 12'500'000'000;
-  static constexpr int64_t kIncrementFen = 100'000'000;
-  static constexpr int64_t kDepositFen = 2'400'000'000;
 
   Clock::time_point started_at_;
   Phases phases_;
@@ -479,6 +161,7 @@ class LandToCertificate : public ::testing::Test {
   std::unique_ptr<pv1::PlanningService::Stub> planning_;
   std::unique_ptr<lv1::LandSupplyService::Stub> land_;
   std::unique_ptr<rv1::RegistrationService::Stub> registration_;
+  std::unique_ptr<LandFlows> flows_;
 };
 
 TEST_F(LandToCertificate,
@@ -526,8 +209,8 @@ TEST_F(LandToCertificate,
     }
     ASSERT_FALSE(rate_indicator.empty()) << "no stock-land revitalisation rate in " << kPlan;
     ASSERT_FALSE(red_line_indicator.empty()) << "no red-line area indicator in " << kPlan;
-    EXPECT_EQ(GetIndicator(rate_indicator).status(), pv1::PROGRESS_STATUS_NO_DATA);
-    EXPECT_EQ(GetIndicator(red_line_indicator).status(), pv1::PROGRESS_STATUS_NO_DATA);
+    EXPECT_EQ(flows_->GetIndicator(rate_indicator).status(), pv1::PROGRESS_STATUS_NO_DATA);
+    EXPECT_EQ(flows_->GetIndicator(red_line_indicator).status(), pv1::PROGRESS_STATUS_NO_DATA);
   }
   // The rate divides by the stock at the start of the plan's last year, which an agency reports.
   const double kStock2025 = 1'500'000;  // m²
@@ -584,20 +267,20 @@ TEST_F(LandToCertificate,
     st = Call(planning_.get(), &PStub::ApprovePlan, areq, &plan);
     ASSERT_TRUE(st.ok()) << Describe(st);
     EXPECT_EQ(plan.state(), pv1::PLAN_STATE_IN_FORCE);
-    EXPECT_EQ(GetIndicator(monitor_indicator).status(), pv1::PROGRESS_STATUS_NO_DATA);
+    EXPECT_EQ(flows_->GetIndicator(monitor_indicator).status(), pv1::PROGRESS_STATUS_NO_DATA);
   }
   phases_.Mark("planning: plans and indicators before the flow");
 
   // ---- planning: the three control lines, version 1
   std::string udb_layer, pbf_layer, erl_layer;
   pv1::LayerVersion udb_v1 =
-      PublishLayer(cv1::ZONE_LAYER_KIND_URBAN_DEVELOPMENT_BOUNDARY, "洛阳市城镇开发边界", kBoundary,
+      flows_->PublishLayer(cv1::ZONE_LAYER_KIND_URBAN_DEVELOPMENT_BOUNDARY, "洛阳市城镇开发边界", kBoundary,
                    "城镇开发边界划定成果", &udb_layer);
   pv1::LayerVersion pbf_v1 =
-      PublishLayer(cv1::ZONE_LAYER_KIND_PERMANENT_BASIC_FARMLAND, "洛阳市永久基本农田", kFarmland,
+      flows_->PublishLayer(cv1::ZONE_LAYER_KIND_PERMANENT_BASIC_FARMLAND, "洛阳市永久基本农田", kFarmland,
                    "永久基本农田划定成果", &pbf_layer);
   pv1::LayerVersion erl_v1 =
-      PublishLayer(cv1::ZONE_LAYER_KIND_ECOLOGICAL_RED_LINE, "洛阳市生态保护红线", kRedLineV1,
+      flows_->PublishLayer(cv1::ZONE_LAYER_KIND_ECOLOGICAL_RED_LINE, "洛阳市生态保护红线", kRedLineV1,
                    "生态保护红线划定成果", &erl_layer);
   ASSERT_FALSE(HasFatalFailure());
   EXPECT_EQ(udb_layer, "410300-urban-development-boundary");
@@ -606,16 +289,16 @@ TEST_F(LandToCertificate,
 
   // ---- land supply: parcels; the reserve waits for the replica of farmland and red line
   lv1::Parcel a =
-      CreateParcel("410311003001GB00101", "洛龙区 LLQ-2026-101 号地块（伊洛河南岸）", kParcelA);
+      flows_->CreateParcel("410311003001GB00101", "洛龙区 LLQ-2026-101 号地块（伊洛河南岸）", kParcelA);
   lv1::Parcel q =
-      CreateParcel("410311003001GB00102", "洛龙区 LLQ-2026-102 号地块（万安山北麓）", kParcelQ);
+      flows_->CreateParcel("410311003001GB00102", "洛龙区 LLQ-2026-102 号地块（万安山北麓）", kParcelQ);
   lv1::Parcel b =
-      CreateParcel("410311003001GB00103", "洛龙区 LLQ-2026-103 号地块（开元大道南）", kParcelB);
+      flows_->CreateParcel("410311003001GB00103", "洛龙区 LLQ-2026-103 号地块（开元大道南）", kParcelB);
   ASSERT_FALSE(HasFatalFailure());
   Status reserved_a = Error::Unavailable("not tried");
   bool replica = Eventually(
       [&] {
-        reserved_a = Reserve(a.parcel_id(), &a);
+        reserved_a = flows_->Reserve(a.parcel_id(), &a);
         return reserved_a.ok() || reserved_a.error().reason() != "ZONE_LAYER_MISSING";
       },
       90s);
@@ -633,15 +316,15 @@ TEST_F(LandToCertificate,
   // Version 1 of the red line is enforced: Q, in the mountain zone, stays out of the reserve.
   {
     lv1::Parcel ignored;
-    Status st = Reserve(q.parcel_id(), &ignored);
+    Status st = flows_->Reserve(q.parcel_id(), &ignored);
     ASSERT_FALSE(st.ok());
     EXPECT_EQ(st.error().code(), Code::kFailedPrecondition);
     EXPECT_EQ(st.error().reason(), "OVERLAPS_ECOLOGICAL_RED_LINE") << Describe(st);
     EXPECT_NE(st.error().message().find("erl-wanan-hill"), std::string::npos) << Describe(st);
   }
-  Clear(a.parcel_id());
+  flows_->Clear(a.parcel_id());
   // A listing of A drafted while the red line still leaves it alone.
-  lv1::SupplyOffer offer_a = DraftListing(a, PlatformNow() + 1h, PlatformNow() + 2h);
+  lv1::SupplyOffer offer_a = flows_->DraftListing(a, PlatformNow() + 1h, PlatformNow() + 2h);
 
   // B is stock land: its batch approved by the province and expropriated (征而未供).
   std::string batch_id;
@@ -678,16 +361,16 @@ TEST_F(LandToCertificate,
     EXPECT_EQ(out.state(), lv1::BATCH_STATE_EXPROPRIATED);
   }
   {
-    Status st = Reserve(b.parcel_id(), &b);
+    Status st = flows_->Reserve(b.parcel_id(), &b);
     ASSERT_TRUE(st.ok()) << Describe(st);
     EXPECT_EQ(b.stock_stage(), lv1::STOCK_LAND_STAGE_EXPROPRIATED_NOT_SUPPLIED);
-    Clear(b.parcel_id());
+    flows_->Clear(b.parcel_id());
   }
   phases_.Mark("land supply: batch approved and expropriated, parcels ready");
 
   // ---- planning: the red line re-evaluated (version 2)
   pv1::LayerVersion erl_v2 =
-      PublishLayer(cv1::ZONE_LAYER_KIND_ECOLOGICAL_RED_LINE, "洛阳市生态保护红线", kRedLineV2,
+      flows_->PublishLayer(cv1::ZONE_LAYER_KIND_ECOLOGICAL_RED_LINE, "洛阳市生态保护红线", kRedLineV2,
                    "生态保护红线评估调整：伊洛河湿地向南扩展，万安山片区调出", &erl_layer);
   ASSERT_FALSE(HasFatalFailure());
   ASSERT_EQ(erl_v2.version(), 2);
@@ -697,7 +380,7 @@ TEST_F(LandToCertificate,
   bool switched = Eventually(
       [&] {
         lv1::Parcel out;
-        reserved_q = Reserve(q.parcel_id(), &out);
+        reserved_q = flows_->Reserve(q.parcel_id(), &out);
         return reserved_q.ok() || reserved_q.error().reason() != "OVERLAPS_ECOLOGICAL_RED_LINE";
       },
       90s);
@@ -733,7 +416,7 @@ TEST_F(LandToCertificate,
     Status st = Error::Unavailable("not tried");
     ASSERT_TRUE(Eventually(
         [&] {
-          st = PublishOffer(offer_a.offer_id(), &out);
+          st = flows_->PublishOffer(offer_a.offer_id(), &out);
           return st.ok() || st.error().reason() != "ZONE_LAYER_MISSING";
         },
         60s));
@@ -753,7 +436,7 @@ TEST_F(LandToCertificate,
     // Land supply's replica measures the same overlap planning does.
     EXPECT_NEAR(overlap, planning_overlap, planning_overlap * 1e-6) << msg;
     EXPECT_GT(overlap, 0.2 * a.area().square_metres());
-    EXPECT_EQ(GetOffer(offer_a.offer_id()).state(), lv1::OFFER_STATE_DRAFT);
+    EXPECT_EQ(flows_->GetOffer(offer_a.offer_id()).state(), lv1::OFFER_STATE_DRAFT);
     std::printf("refusal of the listing over the red line: %s\n", msg.c_str());
   }
   phases_.Mark("land supply: listing over the red line refused at notice");
@@ -761,9 +444,9 @@ TEST_F(LandToCertificate,
   // ---- B: listed inside the urban development boundary, bid on, won
   const Clock::time_point bidding_start = PlatformNow() + 15s;
   const Clock::time_point bidding_end = bidding_start + 30s;
-  lv1::SupplyOffer offer_b = DraftListing(b, bidding_start, bidding_end);
+  lv1::SupplyOffer offer_b = flows_->DraftListing(b, bidding_start, bidding_end);
   {
-    Status st = PublishOffer(offer_b.offer_id(), &offer_b);
+    Status st = flows_->PublishOffer(offer_b.offer_id(), &offer_b);
     ASSERT_TRUE(st.ok()) << Describe(st);
     EXPECT_EQ(offer_b.state(), lv1::OFFER_STATE_PUBLISHED);
     EXPECT_EQ(offer_b.zone_check().verdict(), cv1::ZONE_VERDICT_ALLOWED);
@@ -780,7 +463,7 @@ TEST_F(LandToCertificate,
     req.set_request_id(Rid());
     req.set_offer_id(offer_b.offer_id());
     *req.mutable_bidder() = *p;
-    req.mutable_deposit_paid()->set_fen(kDepositFen);
+    req.mutable_deposit_paid()->set_fen(LandFlows::kDepositFen);
     *req.mutable_deposit_receipt() = Doc("竞买保证金缴款凭证");
     lv1::BidderRegistration out;
     Status st = Call(land_.get(), &LStub::RegisterBidder, req, &out);
@@ -799,13 +482,13 @@ TEST_F(LandToCertificate,
                                                              {n_jia, 12'600'000'000}};
   for (size_t i = 0; i < bids.size(); ++i) {
     if (i == 3) {
-      Status low = Bid(offer_b.offer_id(), n_yi, 12'350'000'000);
+      Status low = flows_->Bid(offer_b.offer_id(), n_yi, 12'350'000'000);
       ASSERT_FALSE(low.ok());
       EXPECT_EQ(low.error().reason(), "BID_TOO_LOW") << Describe(low);
       EXPECT_NE(low.error().message().find("124000000.00"), std::string::npos)
           << "the refusal names the minimum acceptable amount: " << low.error().message();
     }
-    Status st = Bid(offer_b.offer_id(), bids[i].first, bids[i].second);
+    Status st = flows_->Bid(offer_b.offer_id(), bids[i].first, bids[i].second);
     ASSERT_TRUE(st.ok()) << "bid " << i << ": " << Describe(st);
   }
   {
@@ -824,7 +507,7 @@ TEST_F(LandToCertificate,
   lv1::SupplyOffer closed;
   ASSERT_TRUE(Eventually(
       [&] {
-        closed = GetOffer(offer_b.offer_id());
+        closed = flows_->GetOffer(offer_b.offer_id());
         return closed.state() != lv1::OFFER_STATE_PUBLISHED &&
                closed.state() != lv1::OFFER_STATE_BIDDING;
       },
@@ -865,12 +548,12 @@ TEST_F(LandToCertificate,
     EXPECT_EQ(contract.state(), lv1::CONTRACT_STATE_SIGNED);
     EXPECT_EQ(contract.price().fen(), price);
   }
-  ASSERT_TRUE(Pay(contract.contract_id(), lv1::PAYMENT_KIND_DEPOSIT_CONVERTED, kDepositFen).ok());
+  ASSERT_TRUE(flows_->Pay(contract.contract_id(), lv1::PAYMENT_KIND_DEPOSIT_CONVERTED, LandFlows::kDepositFen).ok());
   ASSERT_TRUE(
-      Pay(contract.contract_id(), lv1::PAYMENT_KIND_PRICE, price / 2 + price % 2 - kDepositFen)
+      flows_->Pay(contract.contract_id(), lv1::PAYMENT_KIND_PRICE, price / 2 + price % 2 - LandFlows::kDepositFen)
           .ok());
   {
-    Status st = Pay(contract.contract_id(), lv1::PAYMENT_KIND_PRICE, price / 2);
+    Status st = flows_->Pay(contract.contract_id(), lv1::PAYMENT_KIND_PRICE, price / 2);
     ASSERT_TRUE(st.ok()) << Describe(st);
   }
   {
@@ -1016,7 +699,7 @@ TEST_F(LandToCertificate,
   pv1::Indicator monitor;
   ASSERT_TRUE(Eventually(
       [&] {
-        monitor = GetIndicator(monitor_indicator);
+        monitor = flows_->GetIndicator(monitor_indicator);
         return monitor.has_latest_value();
       },
       90s))
@@ -1028,7 +711,7 @@ TEST_F(LandToCertificate,
   pv1::Indicator rate;
   ASSERT_TRUE(Eventually(
       [&] {
-        rate = GetIndicator(rate_indicator);
+        rate = flows_->GetIndicator(rate_indicator);
         return rate.has_latest_value();
       },
       60s));
@@ -1041,7 +724,7 @@ TEST_F(LandToCertificate,
   pv1::Indicator red_line;
   ASSERT_TRUE(Eventually(
       [&] {
-        red_line = GetIndicator(red_line_indicator);
+        red_line = flows_->GetIndicator(red_line_indicator);
         return red_line.has_latest_value() &&
                std::fabs(red_line.latest_value() - erl_v2.total_area().square_metres() / 1e6) <
                    1e-9;

@@ -80,7 +80,8 @@ Platform::Platform(std::vector<std::string> regions) {
                              agency_ + R"(",
     "scopes": ["planning.read", "planning.write", "land_supply.read", "land_supply.write",
                "land_supply.pii", "registration.read", "registration.write", "registration.pii",
-               "mining_rights.read", "mining_rights.write", "mining_rights.pii"],
+               "mining_rights.read", "mining_rights.write", "mining_rights.pii",
+               "restoration.read", "restoration.write", "restoration.pii"],
     "regions": [)" + region_list +
                              R"(]}
 })";
@@ -135,7 +136,8 @@ bool Platform::Start(std::vector<ServiceBinary> services, std::chrono::seconds t
     int metrics_port = FreeLoopbackPort();
     r.target = "127.0.0.1:" + std::to_string(port);
     r.grpc_service = s.grpc_service;
-    std::map<std::string, std::string> env = {
+    r.binary = s.binary;
+    r.env = {
         {"PATH", "/usr/local/bin:/usr/bin:/bin"},
         {"LANG", "C.UTF-8"},
         {"NRP_LOG_LEVEL", "info"},
@@ -154,18 +156,28 @@ bool Platform::Start(std::vector<ServiceBinary> services, std::chrono::seconds t
         {"NRP_RATE_LIMIT_BURST", "1000"},
         {"NRP_CONSUMER_RETRY_INITIAL", "100ms"},
     };
-    for (const auto& [k, v] : ClockEnvironment()) env[k] = v;
-    for (const auto& [k, v] : s.env) env[k] = v;
-    r.process = std::make_unique<ChildProcess>(s.name, s.binary, std::move(env),
-                                               dir_ + "/" + s.name + ".log");
-    std::string why;
-    if (!r.process->Start(&why)) {
-      *error = s.name + ": " + why;
-      running_[s.name] = std::move(r);
-      return false;
-    }
+    for (const auto& [k, v] : ClockEnvironment()) r.env[k] = v;
+    for (const auto& [k, v] : s.env) r.env[k] = v;
     running_[s.name] = std::move(r);
+    if (!Launch(s.name, 0, error)) return false;
   }
+  return WaitServing(timeout, error);
+}
+
+bool Platform::Launch(const std::string& name, int generation, std::string* error) {
+  Running& r = running_[name];
+  const std::string log =
+      dir_ + "/" + name + (generation == 0 ? "" : "." + std::to_string(generation)) + ".log";
+  r.process = std::make_unique<ChildProcess>(name, r.binary, r.env, log);
+  std::string why;
+  if (!r.process->Start(&why)) {
+    *error = name + ": " + why;
+    return false;
+  }
+  return true;
+}
+
+bool Platform::WaitServing(std::chrono::seconds timeout, std::string* error) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   std::map<std::string, std::string> waiting;
   for (const auto& [name, r] : running_) waiting[name] = "not asked yet";
@@ -187,14 +199,38 @@ bool Platform::Start(std::vector<ServiceBinary> services, std::chrono::seconds t
     if (std::chrono::steady_clock::now() > deadline) {
       *error = "not SERVING within " + std::to_string(timeout.count()) + " s:";
       for (const auto& [name, why] : waiting) {
-        *error += "\n" + name + ": " + why + "; log " + running_[name].process->log_path() + ":\n" +
-                  running_[name].process->LogTail(20);
+        *error += "\n" + name + ": " + why + "; log " + running_[name].process->log_path() +
+                  ":\n" + running_[name].process->LogTail(20);
       }
       return false;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   return true;
+}
+
+std::map<std::string, std::string> Platform::Restart(
+    const std::map<std::string, std::string>& extra_env, std::chrono::seconds timeout,
+    std::string* error) {
+  std::map<std::string, std::string> stopped = Stop();
+  ++generation_;
+  for (auto& [name, r] : running_) {
+    for (const auto& [k, v] : extra_env) {
+      std::string value = v;
+      // "{service}" stands for the service's name (a consumer group of its own).
+      if (auto at = value.find("{service}"); at != std::string::npos) value.replace(at, 9, name);
+      r.env[k] = value;
+    }
+    if (!Launch(name, generation_, error)) return stopped;
+  }
+  if (!WaitServing(timeout, error)) return stopped;
+  error->clear();
+  return stopped;
+}
+
+std::string Platform::Conninfo(const std::string& service) const {
+  auto it = running_.find(service);
+  return it == running_.end() || !it->second.db ? std::string() : it->second.db->conninfo();
 }
 
 std::map<std::string, std::string> Platform::Stop() {

@@ -59,6 +59,14 @@ class Platform {
   // A channel without any token.
   std::shared_ptr<grpc::Channel> AnonymousChannel(const std::string& service) const;
   std::string Target(const std::string& service) const;
+  // The connection string of `service`'s database (what the test reads to measure, never to
+  // drive the flow).
+  std::string Conninfo(const std::string& service) const;
+  // Stops every service (SIGTERM, drain) and starts each again on its database, port and
+  // environment with `extra_env` on top ("{service}" in a value stands for the service's
+  // name); the exit descriptions of the stop. `error` is empty when all are SERVING again.
+  std::map<std::string, std::string> Restart(const std::map<std::string, std::string>& extra_env,
+                                             std::chrono::seconds timeout, std::string* error);
 
   const std::string& topic_prefix() const { return prefix_; }
   const std::string& agency() const { return agency_; }
@@ -76,7 +84,12 @@ class Platform {
     std::unique_ptr<ChildProcess> process;
     std::string target;
     std::string grpc_service;
+    std::string binary;
+    std::map<std::string, std::string> env;
   };
+  bool Launch(const std::string& name, int generation, std::string* error);
+  bool WaitServing(std::chrono::seconds timeout, std::string* error);
+  int generation_ = 0;
 
   std::string id_;
   std::string prefix_;
