@@ -127,7 +127,7 @@ TEST_F(DemoLoad, TheDemoProvinceLoadsAndLoadingItAgainChangesNothing) {
   EXPECT_NE(first.find("reserve refused as the story says (POLLUTED_PLOT)"), std::string::npos);
   EXPECT_NE(first.find("notice refused as the story says (OUTSIDE_URBAN_DEVELOPMENT_BOUNDARY)"),
             std::string::npos);
-  EXPECT_EQ(Count(first, " published: "), 21u) << "20 layers, one of them in two versions";
+  EXPECT_EQ(Count(first, " published: "), 22u) << "21 layers, one of them in two versions";
 
   auto planning = pv1::PlanningService::NewStub(platform_->Channel("planning"));
   auto land = lv1::LandSupplyService::NewStub(platform_->Channel("land_supply"));
@@ -191,7 +191,7 @@ TEST_F(DemoLoad, TheDemoProvinceLoadsAndLoadingItAgainChangesNothing) {
 
   ASSERT_EQ(Load("demo-load-2", &second, &second_s), 0) << second;
   EXPECT_EQ(Count(second, " published: "), 0u) << second;
-  EXPECT_EQ(Count(second, "published before"), 21u) << second;
+  EXPECT_EQ(Count(second, "published before"), 22u) << second;
   EXPECT_EQ(Count(second, " signed with "), 0u) << second;
   EXPECT_EQ(Count(second, " bids, highest "), 0u) << second;
   EXPECT_EQ(snapshot(), after_first);
