@@ -19,14 +19,18 @@ constexpr char kUsage[] = R"(Usage: nrp-demo-load [flags]
 Loads the synthetic demo province into running services through their gRPC
 contracts: zone layers and a monitoring plan per jurisdiction (planning),
 parcels, approval batches, offers, bids, contracts, payments and deliveries
-(land supply), and the first registrations those deliveries open
-(registration). Every step reads what is there first and does only what is
-missing, with request ids derived from the step: running it twice is safe.
+(land supply), the first registrations those deliveries open (registration),
+and existing mining rights, an extension, a grant offer on notice and a
+refused overlap (mining rights). Every step reads what is there first and
+does only what is missing, with request ids derived from the step: running it
+twice is safe. Dates are placed around the day of loading on the platform
+clock (NRP_CLOCK_OFFSET_SECONDS shifts it like the services').
 
 Flags:
   --planning HOST:PORT       planning service (default 127.0.0.1:50055)
   --land-supply HOST:PORT    land supply service (default 127.0.0.1:50052)
   --registration HOST:PORT   registration service (default 127.0.0.1:50051)
+  --mining-rights HOST:PORT  mining rights service (default 127.0.0.1:50053)
   --token-file PATH          file whose first line is the bearer token
   --tokens-json PATH         a static token table (the local stack's tokens.json):
                              the token of agency "local-operator", else the first
@@ -65,13 +69,11 @@ int Usage(const std::string& problem) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::map<std::string, std::string> flags = {{"planning", "127.0.0.1:50055"},
-                                              {"land-supply", "127.0.0.1:50052"},
-                                              {"registration", "127.0.0.1:50051"},
-                                              {"data", NRP_DEMO_DATA_DIR},
-                                              {"notice-seconds", "20"},
-                                              {"bidding-seconds", "40"},
-                                              {"wait-seconds", "180"}};
+  std::map<std::string, std::string> flags = {
+      {"planning", "127.0.0.1:50055"},     {"land-supply", "127.0.0.1:50052"},
+      {"registration", "127.0.0.1:50051"}, {"mining-rights", "127.0.0.1:50053"},
+      {"data", NRP_DEMO_DATA_DIR},         {"notice-seconds", "20"},
+      {"bidding-seconds", "40"},           {"wait-seconds", "180"}};
   bool check_only = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -93,9 +95,9 @@ int main(int argc, char** argv) {
     } else {
       return Usage("--" + name + " needs a value");
     }
-    static const char* kKnown[] = {"planning",       "land-supply",     "registration",
-                                   "token-file",     "tokens-json",     "data",
-                                   "notice-seconds", "bidding-seconds", "wait-seconds"};
+    static const char* kKnown[] = {
+        "planning",    "land-supply", "registration",   "mining-rights",   "token-file",
+        "tokens-json", "data",        "notice-seconds", "bidding-seconds", "wait-seconds"};
     bool known = false;
     for (const char* k : kKnown) known = known || name == k;
     if (!known) return Usage("unknown flag --" + name);
@@ -117,13 +119,15 @@ int main(int argc, char** argv) {
   auto problems = nrp::demo::CheckDemoData(*data);
   for (const auto& p : problems) std::cerr << "nrp-demo-load: data: " << p << "\n";
   if (!problems.empty()) return 2;
-  size_t parcels = 0, layers = 0;
+  size_t parcels = 0, layers = 0, rights = 0, grant_offers = 0;
   for (const auto& j : data->jurisdictions) {
     parcels += j.parcels.size();
     layers += j.layers.size();
+    for (const auto& m : j.mines) ++(m.is_right() ? rights : grant_offers);
   }
   std::cout << "demo province: " << data->jurisdictions.size() << " jurisdictions, " << layers
-            << " zone layers, " << parcels << " parcels (" << flags["data"] << ")\n";
+            << " zone layers, " << parcels << " parcels, " << rights << " mining rights, "
+            << grant_offers << " grant offers (" << flags["data"] << ")\n";
   if (check_only) return 0;
 
   std::string token;
@@ -151,6 +155,7 @@ int main(int argc, char** argv) {
   options.planning = flags["planning"];
   options.land_supply = flags["land-supply"];
   options.registration = flags["registration"];
+  options.mining_rights = flags["mining-rights"];
   options.token = token;
   options.notice_seconds = notice;
   options.bidding_seconds = bidding;

@@ -16,6 +16,7 @@ namespace {
 using json = nlohmann::json;
 namespace cv1 = ::nrp::common::v1;
 namespace lv1 = ::nrp::land_supply::v1;
+namespace mv1 = ::nrp::mining_rights::v1;
 namespace pv1 = ::nrp::planning::v1;
 
 Result<json> ReadJson(const std::string& path) {
@@ -38,6 +39,10 @@ int64_t Int(const json& j, const char* key, int64_t fallback = 0) {
 
 double Num(const json& j, const char* key, double fallback = 0) {
   return j.contains(key) && j[key].is_number() ? j[key].get<double>() : fallback;
+}
+
+bool Bool(const json& j, const char* key) {
+  return j.contains(key) && j[key].is_boolean() && j[key].get<bool>();
 }
 
 // "<PREFIX>_<name>" of `d`, e.g. ("LAND_USE", "COMMERCIAL") → LAND_USE_COMMERCIAL.
@@ -217,6 +222,139 @@ Result<ParcelSpec> Parcel(const json& f, const std::string& where) {
   return p;
 }
 
+// An enum value named in `j[key]`, or 0 when the key is absent.
+Result<int> OptionalEnum(const google::protobuf::EnumDescriptor* d, const std::string& prefix,
+                         const json& j, const char* key, const std::string& where) {
+  if (!j.contains(key)) return 0;
+  return EnumValue(d, prefix, Str(j, key), where + "." + key);
+}
+
+Result<MineStory> ParseMineStory(const std::string& s, const std::string& where) {
+  static const std::map<std::string, MineStory> kStories = {
+      {"existing", MineStory::kExisting},
+      {"extended", MineStory::kExtended},
+      {"lapses", MineStory::kLapses},
+      {"on_notice", MineStory::kOnNotice},
+      {"overlap_refused", MineStory::kOverlapRefused}};
+  auto it = kStories.find(s);
+  if (it == kStories.end()) return Error::InvalidArgument(where, "unknown story '" + s + "'");
+  return it->second;
+}
+
+Result<mv1::ProductionScale> Scale(const json& j, const std::string& where) {
+  mv1::ProductionScale out;
+  out.set_annual_output(Num(j, "annual_output"));
+  NRP_ASSIGN_OR_RETURN(int unit, EnumValue(mv1::OutputUnit_descriptor(), "OUTPUT_UNIT",
+                                           Str(j, "unit"), where + ".unit"));
+  out.set_unit(static_cast<mv1::OutputUnit>(unit));
+  return out;
+}
+
+Result<MineSpec> Mine(const json& f, const std::string& where) {
+  MineSpec m;
+  const json& props = f.contains("properties") ? f["properties"] : json::object();
+  m.key = f.contains("id") && f["id"].is_string() ? f["id"].get<std::string>() : "";
+  if (m.key.empty()) return Error::InvalidArgument(where + ".id", "a mine needs an id");
+  NRP_ASSIGN_OR_RETURN(m.story, ParseMineStory(Str(props, "story"), where + ".story"));
+  if (!f.contains("geometry") || !f["geometry"].is_object()) {
+    return Error::InvalidArgument(where, "a mine needs a geometry");
+  }
+  cv1::Geometry geometry;
+  geometry.set_encoding(cv1::GEOMETRY_ENCODING_GEOJSON);
+  geometry.set_text(f["geometry"].dump());
+  geometry.set_srid(4490);
+  NRP_ASSIGN_OR_RETURN(int kind, EnumValue(mv1::MiningRightKind_descriptor(), "MINING_RIGHT_KIND",
+                                           Str(props, "kind"), where + ".kind"));
+  NRP_ASSIGN_OR_RETURN(int method, OptionalEnum(mv1::MiningMethod_descriptor(), "MINING_METHOD",
+                                                props, "mining_method", where));
+  NRP_ASSIGN_OR_RETURN(int deposit, OptionalEnum(mv1::ScaleClass_descriptor(), "SCALE_CLASS", props,
+                                                 "deposit_scale", where));
+  if (m.is_right()) {
+    mv1::MiningRight& r = m.right;
+    r.set_licence_number(Str(props, "licence_number"));
+    r.set_kind(static_cast<mv1::MiningRightKind>(kind));
+    r.set_region_code(Str(props, "region_code"));
+    NRP_ASSIGN_OR_RETURN(*r.mutable_holder(),
+                         Party(props.value("holder", json::object()), where + ".holder"));
+    r.set_project_name(Str(props, "project_name"));
+    r.mutable_main_mineral()->set_code(Str(props, "main_mineral"));
+    for (const auto& code : props.value("associated_minerals", json::array())) {
+      if (!code.is_string()) {
+        return Error::InvalidArgument(where + ".associated_minerals", "are mineral codes");
+      }
+      r.add_associated_minerals()->set_code(code.get<std::string>());
+    }
+    *r.mutable_geometry() = geometry;
+    r.set_top_elevation_m(Num(props, "top_elevation_m"));
+    r.set_bottom_elevation_m(Num(props, "bottom_elevation_m"));
+    r.set_mining_method(static_cast<mv1::MiningMethod>(method));
+    if (props.contains("production_scale")) {
+      NRP_ASSIGN_OR_RETURN(*r.mutable_production_scale(),
+                           Scale(props["production_scale"], where + ".production_scale"));
+    }
+    NRP_ASSIGN_OR_RETURN(int scale, OptionalEnum(mv1::ScaleClass_descriptor(), "SCALE_CLASS", props,
+                                                 "scale_class", where));
+    r.set_scale_class(static_cast<mv1::ScaleClass>(scale));
+    r.set_deposit_scale(static_cast<mv1::ScaleClass>(deposit));
+    NRP_ASSIGN_OR_RETURN(int grant, EnumValue(mv1::GrantMethod_descriptor(), "GRANT_METHOD",
+                                              Str(props, "grant_method"), where + ".grant_method"));
+    r.set_grant_method(static_cast<mv1::GrantMethod>(grant));
+    r.set_gas_outburst(Bool(props, "gas_outburst"));
+    r.set_extension_count(static_cast<int>(Int(props, "extension_count")));
+    const json& duty = props.value("restoration_duty", json::object());
+    auto* d = r.mutable_restoration_duty();
+    d->set_plan_summary(Str(duty, "plan_summary"));
+    if (duty.contains("plan")) *d->mutable_plan() = Doc(duty["plan"]);
+    d->mutable_estimated_cost()->set_fen(Int(duty, "estimated_cost_yuan") * 100);
+    d->mutable_damaged_area()->set_square_metres(Num(duty, "damaged_area_square_metres"));
+    const json& validity = props.value("validity", json::object());
+    if (!validity.contains("ends_in_days") || !validity.contains("term_years")) {
+      return Error::InvalidArgument(where + ".validity",
+                                    "an existing right needs ends_in_days and term_years");
+    }
+    m.ends_in_days = static_cast<int>(Int(validity, "ends_in_days"));
+    m.term_years = static_cast<int>(Int(validity, "term_years"));
+    m.extend_years = static_cast<int>(Int(props, "extend_years"));
+    for (const auto& doc : props.value("extension_documents", json::array())) {
+      m.extension_documents.push_back(Doc(doc));
+    }
+    return m;
+  }
+  mv1::GrantOffer& o = m.offer;
+  o.set_region_code(Str(props, "region_code"));
+  o.set_kind(static_cast<mv1::MiningRightKind>(kind));
+  o.set_project_name(Str(props, "project_name"));
+  o.mutable_main_mineral()->set_code(Str(props, "main_mineral"));
+  *o.mutable_geometry() = geometry;
+  o.set_top_elevation_m(Num(props, "top_elevation_m"));
+  o.set_bottom_elevation_m(Num(props, "bottom_elevation_m"));
+  o.set_mining_method(static_cast<mv1::MiningMethod>(method));
+  if (props.contains("planned_scale")) {
+    NRP_ASSIGN_OR_RETURN(*o.mutable_planned_scale(),
+                         Scale(props["planned_scale"], where + ".planned_scale"));
+  }
+  o.set_deposit_scale(static_cast<mv1::ScaleClass>(deposit));
+  NRP_ASSIGN_OR_RETURN(int grant, EnumValue(mv1::GrantMethod_descriptor(), "GRANT_METHOD",
+                                            Str(props, "method"), where + ".method"));
+  o.set_method(static_cast<mv1::GrantMethod>(grant));
+  o.set_clean_grant(Bool(props, "clean_grant"));
+  o.set_term_years(static_cast<int>(Int(props, "term_years")));
+  o.mutable_starting_price()->set_fen(Int(props, "starting_price_yuan") * 100);
+  o.mutable_reserve_price()->set_fen(Int(props, "reserve_price_yuan") * 100);
+  o.mutable_bid_increment()->set_fen(Int(props, "bid_increment_yuan") * 100);
+  o.mutable_deposit()->set_fen(Int(props, "deposit_yuan") * 100);
+  o.set_restoration_requirements(Str(props, "restoration_requirements"));
+  m.notice = Doc(props.value("notice", json::object()));
+  int i = 0;
+  for (const auto& b : props.value("bidders", json::array())) {
+    NRP_ASSIGN_OR_RETURN(auto p, Party(b, where + ".bidders[" + std::to_string(i++) + "]"));
+    m.bidders.push_back(std::move(p));
+  }
+  m.expect_refusal = Str(props, "expect_refusal");
+  m.overlaps = Str(props, "overlaps");
+  return m;
+}
+
 Result<MonitoringPlanSpec> Monitoring(const json& j, const std::string& where) {
   MonitoringPlanSpec m;
   m.plan.set_name(Str(j, "name"));
@@ -270,6 +408,56 @@ Result<MonitoringPlanSpec> Monitoring(const json& j, const std::string& where) {
   return m;
 }
 
+// A mine's story has what it needs; numbers and keys are unique in the jurisdiction.
+void CheckMines(const Jurisdiction& j, std::vector<std::string>* problems) {
+  std::set<std::string> keys, numbers;
+  for (const auto& m : j.mines) {
+    if (m.is_right()) numbers.insert(m.right.licence_number());
+  }
+  std::set<std::string> seen_numbers;
+  for (const auto& m : j.mines) {
+    const std::string w = j.name + " mine " + m.key + ": ";
+    auto problem = [&](const std::string& what) { problems->push_back(w + what); };
+    if (!keys.insert(m.key).second) problem("key used twice");
+    const std::string& region = m.is_right() ? m.right.region_code() : m.offer.region_code();
+    if (region.size() != 6 || region.compare(0, 2, j.region_code.substr(0, 2)) != 0) {
+      problem("the region code lies outside the jurisdiction's province");
+    }
+    const bool refusal = m.story == MineStory::kOverlapRefused;
+    if (refusal != !m.expect_refusal.empty()) {
+      problem("a refusal story names the refusal it expects, and only it");
+    }
+    if (m.is_right()) {
+      const std::string& number = m.right.licence_number();
+      if (!seen_numbers.insert(number).second) problem("licence number used twice");
+      if (number.size() != 23 && number.size() != 18) {
+        problem("a licence number has 23 characters (18 for an older exploration number)");
+      }
+      if (m.term_years < 1) problem("a right needs a term of at least one year");
+      if (m.story == MineStory::kLapses && m.ends_in_days != 0) {
+        problem("a right that lapses tonight ends on the day of loading (ends_in_days 0)");
+      }
+      // An extension is applied for at least 30 days before the last day (the legal floor).
+      if (m.story == MineStory::kExtended && (m.ends_in_days <= 30 || m.extend_years < 1)) {
+        problem("an extended right ends more than 30 days after loading and names extend_years");
+      }
+      if (m.story == MineStory::kExisting && m.ends_in_days < 1) {
+        problem("an existing right is valid after the day of loading");
+      }
+      continue;
+    }
+    if (m.offer.starting_price().fen() <= 0 || m.offer.term_years() < 1) {
+      problem("an offer needs its starting price and term");
+    }
+    if (m.story == MineStory::kOnNotice && m.bidders.empty()) {
+      problem("an offer on notice needs a bidder");
+    }
+    if (refusal && !numbers.count(m.overlaps)) {
+      problem("overlaps names no right of the jurisdiction's data");
+    }
+  }
+}
+
 }  // namespace
 
 const char* StoryName(Story s) {
@@ -288,6 +476,37 @@ const char* StoryName(Story s) {
       return "delivered";
   }
   return "?";
+}
+
+const char* MineStoryName(MineStory s) {
+  switch (s) {
+    case MineStory::kExisting:
+      return "entered as the register holds it";
+    case MineStory::kExtended:
+      return "entered and extended";
+    case MineStory::kLapses:
+      return "entered on its last day, lapses at midnight";
+    case MineStory::kOnNotice:
+      return "listing on notice";
+    case MineStory::kOverlapRefused:
+      return "offer refused over a valid right";
+  }
+  return "?";
+}
+
+bool MineSpec::is_right() const {
+  return story == MineStory::kExisting || story == MineStory::kExtended ||
+         story == MineStory::kLapses;
+}
+
+Validity ValidityOn(const MineSpec& mine, Date today) {
+  Validity v;
+  v.to = today.AddDays(mine.ends_in_days);
+  // term_years back from the day after the last day: first + term_years years is that day (or
+  // the last day itself where 29 February gives way to 28), never before the last day, and
+  // first + (term_years - 1) years is a year before it.
+  v.from = v.to.AddDays(1).AddYears(-mine.term_years);
+  return v;
 }
 
 bool SupplySpec::competitive() const {
@@ -355,6 +574,16 @@ Result<DemoData> LoadDemoData(const std::string& dir) {
       b.approval = Doc(bj.value("approval", json::object()));
       b.expropriation = Doc(bj.value("expropriation", json::object()));
       j.batches.push_back(std::move(b));
+    }
+    std::string mines_file = Str(jj, "mines");
+    if (!mines_file.empty()) {
+      NRP_ASSIGN_OR_RETURN(json fc, ReadJson(dir + "/" + mines_file));
+      int mi = 0;
+      for (const auto& f : fc.value("features", json::array())) {
+        NRP_ASSIGN_OR_RETURN(auto m,
+                             Mine(f, mines_file + ".features[" + std::to_string(mi++) + "]"));
+        j.mines.push_back(std::move(m));
+      }
     }
     if (jj.contains("monitoring_plan")) {
       NRP_ASSIGN_OR_RETURN(auto m, Monitoring(jj["monitoring_plan"], where + ".monitoring_plan"));
@@ -424,6 +653,7 @@ std::vector<std::string> CheckDemoData(const DemoData& data) {
         if (!here.count(c)) problems.push_back(j.name + " batch " + b.name + ": no parcel " + c);
       }
     }
+    CheckMines(j, &problems);
     if (j.monitoring) {
       for (const auto& r : j.monitoring->stock_reports) {
         bool found = false;

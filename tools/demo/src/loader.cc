@@ -19,12 +19,14 @@ namespace {
 using namespace std::chrono_literals;
 namespace cv1 = ::nrp::common::v1;
 namespace lv1 = ::nrp::land_supply::v1;
+namespace mv1 = ::nrp::mining_rights::v1;
 namespace pv1 = ::nrp::planning::v1;
 namespace rv1 = ::nrp::registration::v1;
 using Clock = std::chrono::system_clock;
 using PStub = pv1::PlanningService::Stub;
 using LStub = lv1::LandSupplyService::Stub;
 using RStub = rv1::RegistrationService::Stub;
+using MStub = mv1::MiningRightsService::Stub;
 
 // One unary call with a deadline. A service still starting (UNAVAILABLE) and
 // the per-agency rate limit (RESOURCE_EXHAUSTED) are waited out with backoff;
@@ -106,6 +108,26 @@ bool OfferLive(const lv1::SupplyOffer& o) {
   return o.state() != lv1::OFFER_STATE_CANCELLED && o.state() != lv1::OFFER_STATE_FAILED;
 }
 
+bool GrantOfferLive(const mv1::GrantOffer& o) {
+  return o.state() != mv1::GRANT_OFFER_STATE_CANCELLED &&
+         o.state() != mv1::GRANT_OFFER_STATE_FAILED;
+}
+
+Date DateOf(const cv1::Date& d) {
+  return Date(d.year(), static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+}
+
+std::string DateText(const cv1::Date& d) { return DateOf(d).ToString(); }
+
+// "MINING_RIGHT_STATE_VALID" → "VALID".
+std::string RightState(const mv1::MiningRight& r) {
+  return mv1::MiningRightState_Name(r.state()).substr(19);
+}
+
+// The legal notice before the bidding of a mining-right grant, in days (the service's floor:
+// configuration may raise it, never lower).
+constexpr int kGrantNoticeDays = 20;
+
 }  // namespace
 
 std::string StepRequestId(const std::string& step, const std::string& stack) {
@@ -135,6 +157,7 @@ Loader::Loader(LoaderOptions options, DemoData data, std::ostream& out)
   planning_ = pv1::PlanningService::NewStub(channel(options_.planning));
   land_ = lv1::LandSupplyService::NewStub(channel(options_.land_supply));
   registration_ = rv1::RegistrationService::NewStub(channel(options_.registration));
+  mining_ = mv1::MiningRightsService::NewStub(channel(options_.mining_rights));
 }
 
 void Loader::Line(const std::string& who, const std::string& what) {
@@ -162,6 +185,8 @@ int Loader::Run() {
       {"land supply: land reserve", &Loader::Reserve},
       {"land supply: offers, bids, contracts, payments, deliveries", &Loader::Supply},
       {"registration: first registrations opened by the deliveries", &Loader::Registrations},
+      {"mining rights: existing rights, an extension, a listing on notice, a refused overlap",
+       &Loader::Mines},
       {"what the province looks like now", &Loader::Summary},
   };
   for (const auto& s : steps) {
@@ -999,6 +1024,284 @@ void Loader::Registrations() {
   }
 }
 
+// ------------------------------------------------------------------ mining rights
+
+void Loader::Mines() {
+  mv1::MineralClassification classification;
+  Status st = Call(mining_.get(), &MStub::GetMineralClassification,
+                   mv1::GetMineralClassificationRequest(), &classification);
+  if (!st.ok()) {
+    Fail("mining rights", "the mineral classification: " + Why(st));
+    return;
+  }
+  for (const auto& m : classification.minerals()) minerals_[m.code()] = m;
+  Line("mining rights", std::to_string(minerals_.size()) + " minerals in the classification (" +
+                            classification.source() + ")");
+  // Every mineral the data names is one of the service's classification.
+  bool known = true;
+  for (const auto& j : data_.jurisdictions) {
+    for (const auto& m : j.mines) {
+      std::vector<std::string> codes;
+      if (m.is_right()) {
+        codes.push_back(m.right.main_mineral().code());
+        for (const auto& a : m.right.associated_minerals()) codes.push_back(a.code());
+      } else {
+        codes.push_back(m.offer.main_mineral().code());
+      }
+      for (const auto& c : codes) {
+        if (minerals_.count(c)) continue;
+        Fail(m.key, "mineral " + c + " is not in the service's classification");
+        known = false;
+      }
+    }
+  }
+  if (!known) return;
+  const Date today = Date::FromSysDays(TodayInChina());
+  // Rights first: the offers are placed against them.
+  for (const auto& j : data_.jurisdictions) {
+    for (const auto& m : j.mines) {
+      if (m.is_right()) EnterRight(m, today);
+    }
+  }
+  for (const auto& j : data_.jurisdictions) {
+    for (const auto& m : j.mines) {
+      if (m.story == MineStory::kOnNotice) OfferOnNotice(m);
+      if (m.story == MineStory::kOverlapRefused) OverlapRefused(m);
+    }
+  }
+}
+
+void Loader::EnterRight(const MineSpec& mine, Date today) {
+  const std::string& number = mine.right.licence_number();
+  mv1::ListRightsRequest list;
+  list.set_filter("licence_number = \"" + number + "\"");
+  mv1::ListRightsResponse found;
+  Status st = Call(mining_.get(), &MStub::ListRights, list, &found);
+  if (!st.ok()) {
+    Fail(number, Why(st));
+    return;
+  }
+  mv1::MiningRight right;
+  if (found.rights_size() > 0) {
+    right = found.rights(0);
+    Line(number, right.project_name() + ": entered before, " + RightState(right) + ", valid " +
+                     DateText(right.valid_from()) + " to " + DateText(right.valid_to()));
+  } else {
+    // The validity placed around today: the data names its end in days from now and its term.
+    const Validity v = ValidityOn(mine, today);
+    mv1::RegisterExistingRightRequest req;
+    req.set_request_id(Rid("mine:" + number + ":" + v.to.ToString()));
+    mv1::MiningRight* in = req.mutable_right();
+    *in = mine.right;
+    *in->mutable_valid_from() = ProtoDate(v.from.sys_days());
+    *in->mutable_valid_to() = ProtoDate(v.to.sys_days());
+    for (auto& a : *in->mutable_associated_minerals()) {
+      const mv1::MineralInfo& info = minerals_.at(a.code());
+      a.set_name(info.name());
+      a.set_mineral_class(info.mineral_class());
+    }
+    st = Call(mining_.get(), &MStub::RegisterExistingRight, req, &right);
+    if (!st.ok() && st.error().code() == Code::kAlreadyExists) {
+      // Carried before: the right has taken a 23-character number at a registration since.
+      Line(number, "entered before (" + st.error().message() + ")");
+      return;
+    }
+    if (!st.ok()) {
+      Fail(number, "enter: " + Why(st));
+      return;
+    }
+    Line(number, right.project_name() + " (" + right.main_mineral().name() + ", " +
+                     mv1::MiningRightKind_Name(right.kind()).substr(18) +
+                     (right.scale_class() != mv1::SCALE_CLASS_UNSPECIFIED
+                          ? ", " + mv1::ScaleClass_Name(right.scale_class()).substr(12)
+                          : std::string()) +
+                     "): entered as the register holds it, " + RightState(right) + ", valid " +
+                     DateText(right.valid_from()) + " to " + DateText(right.valid_to()) + ", " +
+                     Fmt("%.2f", right.area().square_metres() / 1e6) + " km², fund account " +
+                     right.restoration_duty().fund_account());
+  }
+  rights_[number] = right;
+  if (mine.story == MineStory::kExtended) {
+    if (right.extension_count() > mine.right.extension_count()) {
+      Line(number, "extended before (" + std::to_string(right.extension_count()) +
+                       " extensions), valid to " + DateText(right.valid_to()));
+      return;
+    }
+    if (right.state() != mv1::MINING_RIGHT_STATE_VALID) {
+      Fail(number, "is " + RightState(right) + "; the story extends it");
+      return;
+    }
+    const Date last = DateOf(right.valid_to());
+    mv1::ExtendRightRequest req;
+    req.set_request_id(
+        Rid("extend:" + right.right_id() + ":" + std::to_string(right.extension_count())));
+    req.set_right_id(right.right_id());
+    *req.mutable_applied_on() = ProtoDate(today.sys_days());
+    *req.mutable_new_valid_to() = ProtoDate(last.AddYears(mine.extend_years).sys_days());
+    for (const auto& d : mine.extension_documents) *req.add_documents() = d;
+    mv1::MiningRight extended;
+    st = Call(mining_.get(), &MStub::ExtendRight, req, &extended);
+    if (!st.ok()) {
+      Fail(number, "extend: " + Why(st));
+      return;
+    }
+    rights_[number] = extended;
+    Line(number, "extension (延续) applied for on " + today.ToString() + ", " +
+                     std::to_string((last.sys_days() - today.sys_days()).count()) +
+                     " days before its last day " + last.ToString() + ": valid to " +
+                     DateText(extended.valid_to()) + ", extension " +
+                     std::to_string(extended.extension_count()) +
+                     (extended.licence_number() != number
+                          ? ", licence number now " + extended.licence_number()
+                          : std::string()));
+  }
+  if (mine.story == MineStory::kLapses) {
+    const Date last = DateOf(right.valid_to());
+    if (right.state() == mv1::MINING_RIGHT_STATE_VALID) {
+      Line(number, "valid to " + last.ToString() + " (today, China time, is " + today.ToString() +
+                       "): not extended, it lapses (自行废止) by the service's scheduled pass at "
+                       "00:00 China time on " +
+                       last.AddDays(1).ToString() + ", told as RightExpired");
+    } else if (right.state() == mv1::MINING_RIGHT_STATE_EXPIRED) {
+      Line(number, "lapsed (自行废止) after its last day " + last.ToString() + ": EXPIRED");
+    } else {
+      Fail(number, "is " + RightState(right) + "; the story expects it VALID until " +
+                       last.ToString() + " and EXPIRED after");
+    }
+  }
+}
+
+mv1::GrantOffer Loader::DraftOffer(const MineSpec& mine) const {
+  mv1::GrantOffer o = mine.offer;
+  // Bidding weeks ahead, like land supply's sales on notice: the grant notice at least 20 days
+  // before bidding, a listing open at least 10 days (the service's legal floors).
+  const Clock::time_point now = Now();
+  *o.mutable_bidding_start() = Ts(now + std::chrono::hours(24 * (kGrantNoticeDays + 5)));
+  *o.mutable_bidding_end() = Ts(now + std::chrono::hours(24 * (kGrantNoticeDays + 16)));
+  return o;
+}
+
+void Loader::OfferOnNotice(const MineSpec& mine) {
+  const std::string& who = mine.key;
+  mv1::ListGrantOffersRequest list;
+  list.set_filter("region_code = \"" + mine.offer.region_code() + "\" AND main_mineral.code = \"" +
+                  mine.offer.main_mineral().code() + "\"");
+  list.set_page_size(100);
+  mv1::ListGrantOffersResponse found;
+  Status st = Call(mining_.get(), &MStub::ListGrantOffers, list, &found);
+  if (!st.ok()) {
+    Fail(who, Why(st));
+    return;
+  }
+  mv1::GrantOffer offer;
+  int attempts = 0;
+  for (const auto& o : found.offers()) {
+    if (o.project_name() != mine.offer.project_name()) continue;
+    ++attempts;
+    if (GrantOfferLive(o)) offer = o;
+  }
+  // A draft left by an interrupted run whose bidding would start within the notice period is
+  // replaced.
+  if (!offer.offer_id().empty() && offer.state() == mv1::GRANT_OFFER_STATE_DRAFT &&
+      FromTs(offer.bidding_start()) < Now() + std::chrono::hours(24 * kGrantNoticeDays) + 1h) {
+    mv1::CancelGrantOfferRequest cancel;
+    cancel.set_request_id(Rid("grant-cancel:" + offer.offer_id()));
+    cancel.set_offer_id(offer.offer_id());
+    cancel.set_reason("演示：公告前竞价期已不足法定公告期，重新拟定");
+    mv1::GrantOffer cancelled;
+    st = Call(mining_.get(), &MStub::CancelGrantOffer, cancel, &cancelled);
+    if (!st.ok()) {
+      Fail(who, "cancel a stale draft: " + Why(st));
+      return;
+    }
+    offer.Clear();
+  }
+  if (offer.offer_id().empty()) {
+    mv1::CreateGrantOfferRequest req;
+    req.set_request_id(Rid("grant-offer:" + mine.key + ":" + std::to_string(++attempts)));
+    *req.mutable_offer() = DraftOffer(mine);
+    // The replica of planning's layers may still be on its way.
+    Eventually(
+        [&] {
+          st = Call(mining_.get(), &MStub::CreateGrantOffer, req, &offer);
+          return st.ok() || st.error().reason() != "ZONE_LAYER_MISSING";
+        },
+        options_.wait, 1s);
+    if (!st.ok()) {
+      Fail(who, "draft offer: " + Why(st));
+      return;
+    }
+  }
+  if (offer.state() == mv1::GRANT_OFFER_STATE_DRAFT) {
+    mv1::PublishGrantOfferRequest req;
+    req.set_request_id(Rid("grant-publish:" + offer.offer_id()));
+    req.set_offer_id(offer.offer_id());
+    *req.mutable_notice() = mine.notice;
+    mv1::GrantOffer published;
+    st = Call(mining_.get(), &MStub::PublishGrantOffer, req, &published);
+    if (!st.ok()) {
+      Fail(who, "publish: " + Why(st));
+      return;
+    }
+    offer = published;
+    Line(who, offer.project_name() + ": " + mv1::GrantMethod_Name(offer.method()).substr(13) +
+                  (offer.clean_grant() ? " (净矿出让)" : "") + " offer " + offer.offer_id() +
+                  " published, " + Fmt("%.2f", offer.area().square_metres() / 1e6) +
+                  " km², bidding " + FormatRfc3339(FromTs(offer.bidding_start())) + " to " +
+                  FormatRfc3339(FromTs(offer.bidding_end())));
+  }
+  if (offer.state() == mv1::GRANT_OFFER_STATE_PUBLISHED ||
+      offer.state() == mv1::GRANT_OFFER_STATE_BIDDING) {
+    for (size_t i = 0; i < mine.bidders.size(); ++i) {
+      mv1::RegisterGrantBidderRequest req;
+      req.set_request_id(Rid("grant-bidder:" + offer.offer_id() + ":" + std::to_string(i)));
+      req.set_offer_id(offer.offer_id());
+      *req.mutable_bidder() = mine.bidders[i];
+      *req.mutable_deposit_paid() = offer.deposit();
+      *req.mutable_deposit_receipt() = Doc("竞买保证金缴款凭证");
+      mv1::GrantBidder out;
+      st = Call(mining_.get(), &MStub::RegisterGrantBidder, req, &out);
+      if (!st.ok() && st.error().code() != Code::kAlreadyExists) {
+        Fail(who, "register bidder: " + Why(st));
+      }
+    }
+  }
+  grant_offers_[mine.key] = offer;
+  Line(who, "on notice (" + mv1::GrantOfferState_Name(offer.state()).substr(18) +
+                "): bidding opens " + FormatRfc3339(FromTs(offer.bidding_start())) +
+                ", after the legal notice period, long after this load");
+}
+
+void Loader::OverlapRefused(const MineSpec& mine) {
+  const std::string& who = mine.key;
+  mv1::CreateGrantOfferRequest req;
+  // A refused offer records nothing, so the same step asks again on every run.
+  req.set_request_id(Rid("grant-offer:" + mine.key));
+  *req.mutable_offer() = DraftOffer(mine);
+  mv1::GrantOffer created;
+  Status st = Error::Unavailable("not tried");
+  Eventually(
+      [&] {
+        st = Call(mining_.get(), &MStub::CreateGrantOffer, req, &created);
+        return st.ok() || st.error().reason() != "ZONE_LAYER_MISSING";
+      },
+      options_.wait, 1s);
+  // The right overlapped, by the number it carries now.
+  auto it = rights_.find(mine.overlaps);
+  const std::string named = it != rights_.end() ? it->second.licence_number() : mine.overlaps;
+  if (!st.ok() && st.error().code() == Code::kFailedPrecondition &&
+      st.error().reason() == mine.expect_refusal &&
+      st.error().message().find(named) != std::string::npos &&
+      st.error().message().find(" m² of overlap") != std::string::npos) {
+    Line(who,
+         "offer refused as the story says (" + st.error().reason() + "): " + st.error().message());
+    return;
+  }
+  Fail(who, "expected the offer to be refused with " + mine.expect_refusal + " naming right " +
+                named + " and the overlap area, got " +
+                (st.ok() ? "offer " + created.offer_id() : Why(st)));
+}
+
 // ------------------------------------------------------------------ summary
 
 void Loader::Summary() {
@@ -1017,6 +1320,31 @@ void Loader::Summary() {
           },
           std::min<std::chrono::milliseconds>(options_.wait, 60s), 1s);
     }
+  }
+  // Planning counts the mines from mining rights' events: wait (bounded) until the reference
+  // plans' mine counts include the valid mines entered.
+  for (const auto& j : data_.jurisdictions) {
+    int mines = 0;
+    for (const auto& m : j.mines) {
+      auto it = m.is_right() ? rights_.find(m.right.licence_number()) : rights_.end();
+      mines += it != rights_.end() && it->second.kind() == mv1::MINING_RIGHT_KIND_MINING &&
+               it->second.state() == mv1::MINING_RIGHT_STATE_VALID;
+    }
+    if (mines == 0) continue;
+    pv1::ListIndicatorsRequest req;
+    req.set_filter("plan_id = \"" + j.reference_plan_id + "\"");
+    req.set_page_size(1000);
+    Eventually(
+        [&] {
+          pv1::ListIndicatorsResponse inds;
+          if (!Call(planning_.get(), &PStub::ListIndicators, req, &inds).ok()) return false;
+          for (const auto& i : inds.indicators()) {
+            if (i.metric() != pv1::COMPUTED_METRIC_SOLID_MINERAL_MINE_COUNT) continue;
+            if (!i.has_latest_value() || i.latest_value() < mines) return false;
+          }
+          return true;
+        },
+        std::min<std::chrono::milliseconds>(options_.wait, 60s), 1s);
   }
   for (const auto& j : data_.jurisdictions) {
     out_ << "-- " << j.name << " (" << j.region_code << ")\n";
@@ -1056,6 +1384,27 @@ void Loader::Summary() {
       out_ << "   parcel " << code << "  " << p.name() << "  "
            << lv1::ParcelState_Name(p.state()).substr(13) << "  (" << StoryName(spec.story)
            << ")\n";
+    }
+    for (const auto& m : j.mines) {
+      if (m.is_right()) {
+        auto it = rights_.find(m.right.licence_number());
+        if (it == rights_.end()) continue;
+        mv1::GetRightRequest req;
+        req.set_right_id(it->second.right_id());
+        mv1::MiningRight r;
+        if (!Call(mining_.get(), &MStub::GetRight, req, &r).ok()) continue;
+        out_ << "   mine " << r.licence_number() << "  " << r.project_name() << "  "
+             << r.main_mineral().name() << "  " << RightState(r) << " to " << DateText(r.valid_to())
+             << "  (" << MineStoryName(m.story) << ")\n";
+      } else if (grant_offers_.count(m.key)) {
+        mv1::GetGrantOfferRequest req;
+        req.set_offer_id(grant_offers_[m.key].offer_id());
+        mv1::GrantOffer o;
+        if (!Call(mining_.get(), &MStub::GetGrantOffer, req, &o).ok()) continue;
+        out_ << "   grant offer " << o.offer_id() << "  " << o.project_name() << "  "
+             << mv1::GrantOfferState_Name(o.state()).substr(18) << "  (" << MineStoryName(m.story)
+             << ")\n";
+      }
     }
   }
   out_.flush();

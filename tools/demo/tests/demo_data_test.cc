@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -91,6 +92,13 @@ TEST(DemoData, GeometryLiesAtTheRealPlacesAndIsSmall) {
         EXPECT_LT(std::fabs(lat - lat0), 0.5) << p.input.parcel_code();
       }
     }
+    for (const auto& m : j.mines) {
+      const auto& g = m.is_right() ? m.right.geometry() : m.offer.geometry();
+      for (auto [lon, lat] : Vertices(g.text())) {
+        EXPECT_LT(std::fabs(lon - lon0), r) << m.key;
+        EXPECT_LT(std::fabs(lat - lat0), r) << m.key;
+      }
+    }
   }
 }
 
@@ -111,6 +119,94 @@ TEST(DemoData, PartiesCarryValidCreditCodes) {
     }
   }
   EXPECT_GT(parties, 10);
+  int holders = 0;
+  for (const auto& j : Data().jurisdictions) {
+    for (const auto& m : j.mines) {
+      if (m.is_right()) {
+        EXPECT_TRUE(CreditCodeValid(m.right.holder().id_number())) << m.key;
+        ++holders;
+      }
+      for (const auto& b : m.bidders) {
+        EXPECT_TRUE(CreditCodeValid(b.id_number())) << m.key << " " << b.name();
+        ++holders;
+      }
+    }
+  }
+  EXPECT_GE(holders, 7);
+}
+
+TEST(DemoData, TheMinesTellEveryStoryInLuoyangAndShanxi) {
+  std::map<std::string, std::set<MineStory>> stories;
+  std::set<size_t> number_lengths;
+  bool clean_stone_listing = false, shanxi_coal = true;
+  for (const auto& j : Data().jurisdictions) {
+    for (const auto& m : j.mines) {
+      stories[j.region_code].insert(m.story);
+      if (m.is_right()) number_lengths.insert(m.right.licence_number().size());
+      if (j.region_code == "140000") {
+        shanxi_coal = shanxi_coal && m.right.main_mineral().code() == "10100";
+      }
+      if (m.story == MineStory::kOnNotice) {
+        // Construction stone (建筑石料用灰岩, 建筑用花岗岩 in the service's table): clean, by
+        // listing.
+        const std::string& code = m.offer.main_mineral().code();
+        clean_stone_listing = (code == "30500" || code == "30600") && m.offer.clean_grant() &&
+                              m.offer.method() == mining_rights::v1::GRANT_METHOD_LISTING;
+      }
+    }
+  }
+  EXPECT_EQ(stories["410300"], (std::set<MineStory>{MineStory::kExisting, MineStory::kOnNotice,
+                                                    MineStory::kOverlapRefused}));
+  EXPECT_EQ(stories["140000"], (std::set<MineStory>{MineStory::kExtended, MineStory::kLapses}));
+  EXPECT_EQ(number_lengths, (std::set<size_t>{18, 23})) << "current and older numbers";
+  EXPECT_TRUE(clean_stone_listing);
+  EXPECT_TRUE(shanxi_coal);
+}
+
+TEST(DemoData, AnExistingRightsValidityHasItsTermInWholeYearsOnAnyDay) {
+  MineSpec m;
+  // Four years of loading days, leap days included, with every term the law allows.
+  for (Date today(2027, 1, 1); today < Date(2031, 1, 1); today = today.AddDays(1)) {
+    for (int term : {1, 5, 10, 20, 30}) {
+      for (int ends : {0, 45, 150, 4200}) {
+        m.term_years = term;
+        m.ends_in_days = ends;
+        const Validity v = ValidityOn(m, today);
+        ASSERT_EQ(v.to, today.AddDays(ends));
+        // The service's count: the least N with from + N years on or after the last day.
+        int years = 1;
+        while (v.from.AddYears(years) < v.to) ++years;
+        ASSERT_EQ(years, term) << today.ToString() << " " << v.from.ToString() << " to "
+                               << v.to.ToString();
+      }
+    }
+  }
+}
+
+TEST(DemoData, TheChecksCatchAMineWithoutWhatItsStoryNeeds) {
+  auto problems_after = [](const std::function<void(MineSpec&)>& change, MineStory story) {
+    DemoData broken = Data();
+    for (auto& j : broken.jurisdictions) {
+      for (auto& m : j.mines) {
+        if (m.story == story) {
+          change(m);
+          return CheckDemoData(broken);
+        }
+      }
+    }
+    ADD_FAILURE() << "no mine of story " << MineStoryName(story);
+    return std::vector<std::string>{};
+  };
+  auto lapses = problems_after([](MineSpec& m) { m.ends_in_days = 3; }, MineStory::kLapses);
+  ASSERT_EQ(lapses.size(), 1u);
+  EXPECT_NE(lapses[0].find("ends on the day of loading"), std::string::npos) << lapses[0];
+  auto late = problems_after([](MineSpec& m) { m.ends_in_days = 20; }, MineStory::kExtended);
+  ASSERT_EQ(late.size(), 1u);
+  EXPECT_NE(late[0].find("more than 30 days"), std::string::npos) << late[0];
+  auto nothing = problems_after([](MineSpec& m) { m.overlaps = "C4100002021000000009999"; },
+                                MineStory::kOverlapRefused);
+  ASSERT_EQ(nothing.size(), 1u);
+  EXPECT_NE(nothing[0].find("overlaps names no right"), std::string::npos) << nothing[0];
 }
 
 TEST(DemoData, EveryStoryOfTheDemoIsTold) {
