@@ -48,6 +48,11 @@ struct FriendlySpec {
   std::vector<FilterFlag> filter_flags;
   std::vector<Column> columns;  // list commands: the table
   std::vector<std::string> examples;
+  // List commands: fields of the listed resource that the arguments after arg_fields filter
+  // on (`field = value` ANDed with the flags), e.g. the account whose ledger to list.
+  std::vector<std::string> arg_filters = {};
+  // The arguments may be left out (a flag names the resource instead).
+  bool args_optional = false;
 };
 
 const FilterFlag kRegion{"region", "CODE", "region_code",
@@ -213,8 +218,9 @@ std::vector<FriendlySpec> Specs() {
        {},
        {},
        {kRegion,
-        {"state", "STATE", "state", "only projects in this state"},
-        {"kind", "KIND", "kind", "only this kind of project"}},
+        {"state", "STATE", "state", "only projects in this state, e.g. in_progress"},
+        {"kind", "KIND", "kind", "only this kind of project, e.g. historical_mine_site"},
+        {"right", "RIGHT_ID", "mining_right_id", "only projects restoring this mining right"}},
        {{"project_id", "PROJECT_ID"},
         {"project_number", "NUMBER"},
         {"name", "NAME"},
@@ -234,6 +240,105 @@ std::vector<FriendlySpec> Specs() {
        {},
        {},
        {"nrpctl restoration project get 0190a3c2-…"}},
+      {"restoration",
+       {"project", "reports"},
+       "ListProgressReports",
+       "List a project's progress reports (进度报告), newest first",
+       "<PROJECT_ID>",
+       {},
+       {},
+       {},
+       {{"report_id", "REPORT_ID"},
+        {"reported_on", "AS_OF"},
+        {"percent_complete", "DONE_%"},
+        {"restored_area_to_date", "RESTORED"},
+        {"spent", "SPENT"},
+        {"description", "WORK"},
+        {"issues", "ISSUES"}},
+       {"nrpctl restoration project reports 0190a3c2-…"},
+       {"project_id"}},
+      {"restoration",
+       {"obligations", "list"},
+       "ListObligations",
+       "List mine holders' restoration obligations (矿山生态修复义务), due date first",
+       "",
+       {},
+       {},
+       {kRegion,
+        {"state", "STATE", "state", "only obligations in this state, e.g. due"},
+        {"origin", "ORIGIN", "origin", "only obligations of this origin, e.g. mine_closure"},
+        {"right", "RIGHT_ID", "mining_right_id", "only the obligations of this mining right"},
+        {"project", "PROJECT_ID", "project_id", "only the obligations this project fulfils"}},
+       {{"obligation_id", "OBLIGATION_ID"},
+        {"licence_number", "LICENCE"},
+        {"region_code", "REGION"},
+        {"origin", "ORIGIN"},
+        {"state", "STATE"},
+        {"due_date", "DUE"},
+        {"damaged_area", "DAMAGED_AREA"},
+        {"estimated_cost", "ESTIMATED_COST"},
+        {"project_id", "PROJECT_ID"}},
+       {"nrpctl restoration obligations list --state due --region 410381"}},
+      {"restoration",
+       {"obligation", "get"},
+       "GetObligation",
+       "Show one restoration obligation",
+       "<OBLIGATION_ID>",
+       {"obligation_id"},
+       {},
+       {},
+       {},
+       {"nrpctl restoration obligation get 0190a3c2-…"}},
+      {"restoration",
+       {"funds", "list"},
+       "ListFundAccounts",
+       "List mining rights' restoration fund accounts (矿山地质环境治理恢复基金)",
+       "",
+       {},
+       {},
+       {kRegion, {"right", "RIGHT_ID", "mining_right_id", "only the account of this mining right"}},
+       {{"account_id", "ACCOUNT"},
+        {"licence_number", "LICENCE"},
+        {"region_code", "REGION"},
+        {"holder.name", "HOLDER"},
+        {"balance", "BALANCE"},
+        {"deposited_total", "DEPOSITED"},
+        {"withdrawn_total", "WITHDRAWN"},
+        {"estimated_cost", "ESTIMATED_COST"},
+        {"entry_count", "ENTRIES"}},
+       {"nrpctl restoration funds list --region 410381"}},
+      {"restoration",
+       {"fund", "get"},
+       "GetFundAccount",
+       "Show a restoration fund account with its balance, by number or by mining right",
+       "[ACCOUNT_ID]",
+       {"account_id"},
+       {{"right", "RIGHT_ID", "mining_right_id", "the mining right whose account to show"}},
+       {},
+       {},
+       {"nrpctl restoration fund get RF-C1401002025000000000012",
+        "nrpctl restoration fund get --right 0190a3c2-…"},
+       {},
+       true},
+      {"restoration",
+       {"fund", "entries"},
+       "ListFundEntries",
+       "List the ledger of a restoration fund account: deposits and withdrawals in order",
+       "<ACCOUNT_ID>",
+       {},
+       {},
+       {{"kind", "KIND", "kind", "only deposits or only withdrawals"},
+        {"project", "PROJECT_ID", "project_id", "only the withdrawals for this project"}},
+       {{"sequence", "SEQ"},
+        {"kind", "KIND"},
+        {"amount", "AMOUNT"},
+        {"balance_after", "BALANCE_AFTER"},
+        {"booked_on", "BOOKED_ON"},
+        {"project_id", "PROJECT_ID"},
+        {"obligation_id", "OBLIGATION_ID"},
+        {"document.number", "DOCUMENT"}},
+       {"nrpctl restoration fund entries RF-C1401002025000000000012 --kind withdrawal"},
+       {"account_id"}},
       // planning
       {"planning",
        {"layers", "list"},
@@ -407,6 +512,15 @@ Done RunFriendly(const FriendlySpec& spec, Context& ctx, const ParsedArgs& args,
                  const GlobalOptions& options) {
   NRPCTL_ASSIGN_OR_RETURN(Target target, Resolve(spec.service, spec.method));
   const pb::MethodDescriptor* m = target.method;
+  if (spec.args_optional && args.args.empty()) {
+    bool named = false;
+    std::string flags;
+    for (const auto& f : spec.field_flags) {
+      named = named || args.Has(f.flag);
+      flags += (flags.empty() ? "--" : " or --") + f.flag;
+    }
+    if (!named && !flags.empty()) return Failure::Usage("give " + spec.args_usage + " or " + flags);
+  }
   std::unique_ptr<pb::Message> request = NewMessage(m->input_type());
   for (size_t i = 0; i < spec.arg_fields.size() && i < args.args.size(); ++i) {
     NRPCTL_RETURN_IF_FAILED(SetField(request.get(), spec.arg_fields[i], args.args[i]));
@@ -424,6 +538,13 @@ Done RunFriendly(const FriendlySpec& spec, Context& ctx, const ParsedArgs& args,
   }
   const pb::FieldDescriptor* items = ItemsField(m->output_type());
   std::string filter;
+  for (size_t i = 0; i < spec.arg_filters.size(); ++i) {
+    size_t at = spec.arg_fields.size() + i;
+    if (at >= args.args.size()) break;
+    NRPCTL_ASSIGN_OR_RETURN(std::string term,
+                            FilterTerm(items->message_type(), spec.arg_filters[i], args.args[at]));
+    filter += (filter.empty() ? "" : " AND ") + term;
+  }
   for (const auto& f : spec.filter_flags) {
     for (const auto& v : args.GetAll(f.flag)) {
       NRPCTL_ASSIGN_OR_RETURN(std::string term, FilterTerm(items->message_type(), f.field, v));
@@ -493,6 +614,10 @@ std::string GroupSummary(const std::string& word) {
       {"right", "One right"},
       {"projects", "Restoration projects (生态修复项目)"},
       {"project", "One restoration project"},
+      {"obligations", "Mine holders' restoration obligations (矿山生态修复义务)"},
+      {"obligation", "One restoration obligation"},
+      {"funds", "Restoration fund accounts (矿山地质环境治理恢复基金)"},
+      {"fund", "One restoration fund account and its ledger"},
       {"layers", "Control-zone layers (管控图层)"},
       {"layer", "One zone layer"},
       {"versions", "Versions of a zone layer"},
@@ -514,8 +639,8 @@ void AddFriendly(Command& group, const FriendlySpec& spec) {
   auto target = Resolve(spec.service, spec.method);
   const pb::MethodDescriptor* m = target.ok() ? target.value().method : nullptr;
   Command& c = node->Add(spec.words.back(), spec.summary);
-  int n = static_cast<int>(spec.arg_fields.size());
-  c.Args(spec.args_usage, n, n);
+  int n = static_cast<int>(spec.arg_fields.size() + spec.arg_filters.size());
+  c.Args(spec.args_usage, spec.args_optional ? 0 : n, n);
   std::string description;
   if (m != nullptr) {
     description = "Calls " + m->full_name() + ": " + Contract::Get().Summary(m->full_name()) + "\n";
@@ -691,11 +816,11 @@ std::vector<std::string> FriendlyProblems() {
         problems.push_back(where + "no request field " + f.field);
       }
     }
-    if (spec.arg_fields.empty() != spec.args_usage.empty()) {
+    if ((spec.arg_fields.empty() && spec.arg_filters.empty()) != spec.args_usage.empty()) {
       problems.push_back(where + "arguments without usage text, or usage text without arguments");
     }
     if (!IsListMethod(m)) {
-      if (!spec.columns.empty() || !spec.filter_flags.empty()) {
+      if (!spec.columns.empty() || !spec.filter_flags.empty() || !spec.arg_filters.empty()) {
         problems.push_back(where + m->name() + " is not a list method but has columns or filters");
       }
       continue;
@@ -704,6 +829,10 @@ std::vector<std::string> FriendlyProblems() {
     for (const auto& f : spec.filter_flags) {
       if (FieldAtPath(item, f.field) == nullptr)
         problems.push_back(where + "no " + item->name() + " field " + f.field);
+    }
+    for (const auto& f : spec.arg_filters) {
+      if (FieldAtPath(item, f) == nullptr)
+        problems.push_back(where + "no " + item->name() + " field " + f);
     }
     for (const auto& c : spec.columns) {
       if (FieldAtPath(item, c.path) == nullptr)

@@ -185,6 +185,19 @@ TEST(NrpctlHelp, EveryServiceHasMethodsCallAndFriendlyCommands) {
     EXPECT_NE(group->Child("call"), nullptr) << service;
     EXPECT_GE(group->children().size(), 4u) << service;
   }
+  const Command* restoration = CommandTree().Child("restoration");
+  for (const auto& [group, command] :
+       std::vector<std::pair<std::string, std::string>>{{"projects", "list"},
+                                                        {"project", "get"},
+                                                        {"project", "reports"},
+                                                        {"obligations", "list"},
+                                                        {"obligation", "get"},
+                                                        {"funds", "list"},
+                                                        {"fund", "get"},
+                                                        {"fund", "entries"}}) {
+    ASSERT_NE(restoration->Child(group), nullptr) << group;
+    EXPECT_NE(restoration->Child(group)->Child(command), nullptr) << group << " " << command;
+  }
   EXPECT_NE(CommandTree().Child("planning")->Child("check"), nullptr);
   EXPECT_NE(CommandTree().Child("planning")->Child("import-zones"), nullptr);
   EXPECT_NE(CommandTree().Child("events")->Child("tail"), nullptr);
@@ -242,6 +255,44 @@ TEST(NrpctlUsage, MistakesExitTwoWithOneLine) {
   EXPECT_EQ(usage_json.code, kExitUsage);
   EXPECT_EQ(usage_json.err.rfind("{\"error\":{\"code\":\"INVALID_ARGUMENT\"", 0), 0u)
       << usage_json.err;
+}
+
+// Restoration's friendly commands refuse what they can before calling: missing arguments,
+// enum values that are not the contract's.
+TEST(NrpctlUsage, RestorationCommandsCheckTheirArgumentsBeforeCalling) {
+  Captured fund = RunCli({"restoration", "fund", "get"});
+  EXPECT_EQ(fund.code, kExitUsage);
+  EXPECT_EQ(fund.err, "nrpctl: give [ACCOUNT_ID] or --right\n");
+
+  Captured two = RunCli({"restoration", "fund", "get", "RF-1", "RF-2"});
+  EXPECT_EQ(two.code, kExitUsage);
+  EXPECT_NE(two.err.find("takes [ACCOUNT_ID], got 2 arguments"), std::string::npos) << two.err;
+
+  Captured entries = RunCli({"restoration", "fund", "entries"});
+  EXPECT_EQ(entries.code, kExitUsage);
+  EXPECT_NE(entries.err.find("takes <ACCOUNT_ID>, got 0 arguments"), std::string::npos)
+      << entries.err;
+
+  Captured reports = RunCli({"restoration", "project", "reports"});
+  EXPECT_EQ(reports.code, kExitUsage);
+  EXPECT_NE(reports.err.find("takes <PROJECT_ID>, got 0 arguments"), std::string::npos)
+      << reports.err;
+
+  Captured state = RunCli({"restoration", "obligations", "list", "--state", "late"});
+  EXPECT_EQ(state.code, kExitUsage);
+  EXPECT_NE(state.err.find("'late' is not a ObligationState; one of: ongoing, due"),
+            std::string::npos)
+      << state.err;
+
+  Captured kind = RunCli({"restoration", "fund", "entries", "RF-1", "--kind", "refund"});
+  EXPECT_EQ(kind.code, kExitUsage);
+  EXPECT_NE(kind.err.find("'refund' is not a FundEntryKind"), std::string::npos) << kind.err;
+
+  Captured help = RunCli({"restoration", "fund", "entries", "--help"});
+  EXPECT_EQ(help.code, 0);
+  EXPECT_NE(help.out.find("Calls nrp.restoration.v1.RestorationService.ListFundEntries"),
+            std::string::npos)
+      << help.out;
 }
 
 TEST(NrpctlDescribe, MessagesEnumsServicesAndMethodsFromTheContract) {

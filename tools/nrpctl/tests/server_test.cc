@@ -1,6 +1,6 @@
-// nrpctl's entry function against a real gRPC server on loopback: a sliver of
-// the planning contract with canned replies (this tests the client, not
-// planning) and grpc.health.v1 from the rpc chassis.
+// nrpctl's entry function against a real gRPC server on loopback: slivers of
+// the planning and restoration contracts with canned replies (this tests the
+// client, not the services) and grpc.health.v1 from the rpc chassis.
 #include <arpa/inet.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -19,6 +19,7 @@
 #include "nrp/nrpctl/call.h"
 #include "nrp/nrpctl/cli.h"
 #include "nrp/planning/v1/planning.grpc.pb.h"
+#include "nrp/restoration/v1/restoration.grpc.pb.h"
 #include "nrp/rpc/errors.h"
 #include "nrp/rpc/health.h"
 #include "nrp/testing/infra.h"
@@ -27,6 +28,7 @@ namespace nrp::nrpctl {
 namespace {
 
 namespace planning = nrp::planning::v1;
+namespace restoration = nrp::restoration::v1;
 namespace common = nrp::common::v1;
 
 class FakePlanning final : public planning::PlanningService::Service {
@@ -155,6 +157,83 @@ class FakePlanning final : public planning::PlanningService::Service {
   planning::CheckConflictsRequest last_check_;
 };
 
+// A sliver of restoration's contract with canned replies: a fund account, its ledger and
+// the obligations, recording what nrpctl asked for.
+class FakeRestoration final : public restoration::RestorationService::Service {
+ public:
+  static constexpr char kRight[] = "0190a3c2-7b1e-4c5d-9e8f-0a1b2c3d4e5f";
+  static constexpr char kAccount[] = "RF-C1401002025000000000012";
+
+  grpc::Status GetFundAccount(grpc::ServerContext*, const restoration::GetFundAccountRequest* req,
+                              restoration::FundAccount* out) override {
+    {
+      std::lock_guard lock(mu_);
+      last_account_request_ = *req;
+    }
+    if (req->account_id() != kAccount && req->mining_right_id() != kRight) {
+      return rpc::ToGrpcStatus(Error::NotFound("fund account not found"));
+    }
+    out->set_account_id(kAccount);
+    out->set_mining_right_id(kRight);
+    out->set_licence_number("C1401002025000000000012");
+    out->set_region_code("140100");
+    out->mutable_holder()->set_name("太原西山煤业有限公司");
+    out->mutable_balance()->set_fen(120000000);
+    out->set_entry_count(2);
+    return grpc::Status::OK;
+  }
+
+  grpc::Status ListFundEntries(grpc::ServerContext*, const restoration::ListFundEntriesRequest* req,
+                               restoration::ListFundEntriesResponse* out) override {
+    {
+      std::lock_guard lock(mu_);
+      filters_.push_back(req->filter());
+    }
+    auto* e = out->add_entries();
+    e->set_entry_id("4b0c9a52-1f7e-4d0e-9a51-2b8c1c4f9d10");
+    e->set_account_id(kAccount);
+    e->set_sequence(2);
+    e->set_kind(restoration::FUND_ENTRY_KIND_WITHDRAWAL);
+    e->mutable_amount()->set_fen(30000000);
+    e->mutable_balance_after()->set_fen(120000000);
+    e->set_project_id("5c1d0b63-2a8f-4e1f-8b62-3c9d2d5fae21");
+    e->mutable_booked_on()->set_year(2026);
+    e->mutable_booked_on()->set_month(3);
+    e->mutable_booked_on()->set_day(2);
+    e->mutable_document()->set_number("晋财资环〔2026〕12号");
+    return grpc::Status::OK;
+  }
+
+  grpc::Status ListObligations(grpc::ServerContext*, const restoration::ListObligationsRequest* req,
+                               restoration::ListObligationsResponse* out) override {
+    {
+      std::lock_guard lock(mu_);
+      filters_.push_back(req->filter());
+    }
+    auto* o = out->add_obligations();
+    o->set_obligation_id("6d2e1c74-3b9a-4f2a-9c73-4dae3e6a0b32");
+    o->set_licence_number("C1401002025000000000012");
+    o->set_region_code("140100");
+    o->set_mining_right_id(kRight);
+    o->set_origin(restoration::OBLIGATION_ORIGIN_MINE_CLOSURE);
+    o->set_state(restoration::OBLIGATION_STATE_DUE);
+    o->mutable_due_date()->set_year(2027);
+    o->mutable_due_date()->set_month(3);
+    o->mutable_due_date()->set_day(1);
+    o->mutable_damaged_area()->set_square_metres(250000);
+    return grpc::Status::OK;
+  }
+
+  grpc::Status GetObligation(grpc::ServerContext*, const restoration::GetObligationRequest* req,
+                             restoration::Obligation*) override {
+    return rpc::ToGrpcStatus(Error::NotFound("obligation " + req->obligation_id() + " not found"));
+  }
+
+  std::mutex mu_;
+  std::vector<std::string> filters_;
+  restoration::GetFundAccountRequest last_account_request_;
+};
+
 // A loopback port nothing listens on.
 int ClosedPort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -189,6 +268,7 @@ class ServerTest : public ::testing::Test {
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
     builder.RegisterService(&planning_);
+    builder.RegisterService(&restoration_);
     builder.RegisterService(health_.get());
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
@@ -217,6 +297,7 @@ class ServerTest : public ::testing::Test {
   }
 
   FakePlanning planning_;
+  FakeRestoration restoration_;
   std::atomic<bool> healthy_{true};
   std::unique_ptr<rpc::HealthService> health_;
   std::unique_ptr<grpc::Server> server_;
@@ -278,6 +359,61 @@ TEST_F(ServerTest, FriendlyListFollowsEveryPageWithAll) {
   ASSERT_EQ(doc["layers"].size(), 3u);
   EXPECT_EQ(doc["layers"][2]["layer_id"], "L3");
   EXPECT_EQ(doc["next_page_token"], "");
+}
+
+TEST_F(ServerTest, RestorationFundLedgerOfTheAccountNamed) {
+  Result r = Cli({"restoration", "fund", "entries", FakeRestoration::kAccount, "--kind",
+                  "withdrawal", "--addr", addr_});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "SEQ  KIND        AMOUNT        BALANCE_AFTER  BOOKED_ON   PROJECT_ID"
+            "                            DOCUMENT\n"
+            "2    WITHDRAWAL  300000.00 元  1200000.00 元  2026-03-02  "
+            "5c1d0b63-2a8f-4e1f-8b62-3c9d2d5fae21  晋财资环〔2026〕12号\n");
+  std::lock_guard lock(restoration_.mu_);
+  ASSERT_EQ(restoration_.filters_.size(), 1u);
+  EXPECT_EQ(restoration_.filters_[0],
+            "account_id = \"RF-C1401002025000000000012\" AND kind = FUND_ENTRY_KIND_WITHDRAWAL");
+}
+
+TEST_F(ServerTest, RestorationFundAccountByNumberOrByRight) {
+  Result by_right = Cli({"restoration", "fund", "get", "--right", FakeRestoration::kRight, "--addr",
+                         addr_, "--json"});
+  ASSERT_EQ(by_right.code, 0) << by_right.err;
+  auto j = nlohmann::json::parse(by_right.out);
+  EXPECT_EQ(j["account_id"], FakeRestoration::kAccount);
+  EXPECT_EQ(j["entry_count"], "2");
+  {
+    std::lock_guard lock(restoration_.mu_);
+    EXPECT_EQ(restoration_.last_account_request_.account_id(), "");
+    EXPECT_EQ(restoration_.last_account_request_.mining_right_id(), FakeRestoration::kRight);
+  }
+  Result by_number =
+      Cli({"restoration", "fund", "get", FakeRestoration::kAccount, "--addr", addr_});
+  ASSERT_EQ(by_number.code, 0) << by_number.err;
+  EXPECT_NE(by_number.out.find("holder:\n  name: 太原西山煤业有限公司"), std::string::npos)
+      << by_number.out;
+  std::lock_guard lock(restoration_.mu_);
+  EXPECT_EQ(restoration_.last_account_request_.account_id(), FakeRestoration::kAccount);
+}
+
+TEST_F(ServerTest, RestorationObligationsListAndTheGenericCall) {
+  Result r = Cli({"restoration", "obligations", "list", "--state", "due", "--right",
+                  FakeRestoration::kRight, "--region", "140100", "--addr", addr_});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("MINE_CLOSURE  DUE    2027-03-01  25 ha"), std::string::npos) << r.out;
+  {
+    std::lock_guard lock(restoration_.mu_);
+    ASSERT_EQ(restoration_.filters_.size(), 1u);
+    EXPECT_EQ(restoration_.filters_[0],
+              "region_code = \"140100\" AND state = OBLIGATION_STATE_DUE AND mining_right_id = "
+              "\"0190a3c2-7b1e-4c5d-9e8f-0a1b2c3d4e5f\"");
+  }
+  Result call = Cli({"call", "restoration", "GetObligation", "--addr", addr_, "--data",
+                     R"json({"obligation_id":"6d2e1c74-3b9a-4f2a-9c73-4dae3e6a0b32"})json"});
+  EXPECT_EQ(call.code, kExitServer);
+  EXPECT_EQ(call.err,
+            "nrpctl: NOT_FOUND: obligation 6d2e1c74-3b9a-4f2a-9c73-4dae3e6a0b32 not found\n");
 }
 
 TEST_F(ServerTest, ErrorsShowEveryFieldViolationAndExitThree) {
