@@ -568,6 +568,42 @@ TEST_F(MiningRightsIT, ACancellationWaitsForRestorationAndCompletesOnItsEvent) {
   EXPECT_EQ(listed.rights_size(), 0);
 }
 
+// The right shows its restoration fund's balance as restoration books it: the entry latest in
+// the fund's ledger wins, a late copy of an earlier entry changes nothing.
+TEST_F(MiningRightsIT, TheRightShowsItsFundBalanceFromRestorationsEntries) {
+  const v1::MiningRight right = GrantByListing(Box(112.72, 34.61, 112.73, 34.62));
+  EXPECT_EQ(right.restoration_fund_balance().fen(), 0);
+  auto booked = [&](int64_t sequence, int64_t balance) {
+    restoration::v1::FundEntryBooked e;
+    e.set_mining_right_id(right.right_id());
+    e.set_region_code(kYanshi);
+    e.mutable_entry()->set_entry_id(NewUuidV4());
+    e.mutable_entry()->set_account_id(right.restoration_duty().fund_account());
+    e.mutable_entry()->set_sequence(sequence);
+    e.mutable_entry()->mutable_balance_after()->set_fen(balance);
+    ASSERT_TRUE(producer_.Produce(e, kYanshi, prefix_, clock_).ok());
+  };
+  booked(2, 50'000'000);
+  booked(1, 30'000'000);  // the first deposit, arriving late
+  booked(3, 20'000'000);  // a withdrawal
+  ASSERT_TRUE(nrp::testing::WaitFor(
+      [&] {
+        return Scalar("SELECT fund_entry_seq FROM mining_rights WHERE right_id = '" +
+                      right.right_id() + "'") == "3";
+      },
+      std::chrono::seconds(60), std::chrono::milliseconds(50)));
+  EXPECT_EQ(Right(right.right_id()).restoration_fund_balance().fen(), 20'000'000);
+  booked(2, 50'000'000);  // a copy of an applied entry
+  booked(4, 0);
+  ASSERT_TRUE(nrp::testing::WaitFor(
+      [&] {
+        return Scalar("SELECT fund_entry_seq FROM mining_rights WHERE right_id = '" +
+                      right.right_id() + "'") == "4";
+      },
+      std::chrono::seconds(60), std::chrono::milliseconds(50)));
+  EXPECT_EQ(Right(right.right_id()).restoration_fund_balance().fen(), 0);
+}
+
 // Planning in-process beside the service, on the same broker and topics: its mine indicators
 // move from the events this service's relay publishes, not from hand-made ones.
 TEST_F(MiningRightsIT, PlanningCountsTheMinesFromThisServicesEvents) {

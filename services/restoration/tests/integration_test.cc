@@ -749,6 +749,86 @@ TEST_F(RestorationIT, AHoldersProjectFromTheLibraryToAcceptanceFulfilsTheObligat
                 "PROJECT_STATE");
 }
 
+// A grant duty (边开采、边治理) runs with the mine without a due date; a project of the holder may
+// take it on; when the mine closes the duty falls due, the project still on it; a cancelled
+// project hands it back due.
+TEST_F(RestorationIT, AGrantDutyFallsDueWhenTheMineClosesAlsoWithAProjectOnIt) {
+  const auto right = GrantRight("C4103072027017130000006");
+  v1::CreateObligationRequest req;
+  req.set_request_id(NewUuidV4());
+  req.mutable_obligation()->set_region_code(kYanshi);
+  req.mutable_obligation()->set_mining_right_id(right.right_id());
+  *req.mutable_obligation()->mutable_holder() = right.holder();
+  req.mutable_obligation()->set_origin(v1::OBLIGATION_ORIGIN_GRANT_DUTY);
+  *req.mutable_obligation()->mutable_due_date() = D(Date(2030, 1, 1));
+  v1::Obligation duty;
+  ExpectRefused(Call(&Stub::CreateObligation, req, &duty), Code::kInvalidArgument,
+                "obligation.due_date");
+  req.mutable_obligation()->clear_due_date();
+  ASSERT_TRUE(Call(&Stub::CreateObligation, req, &duty).ok());
+  EXPECT_EQ(duty.state(), v1::OBLIGATION_STATE_ONGOING);
+  EXPECT_EQ(duty.fund_account(), "RF-" + right.licence_number());
+  // Not assumed by the government while the holder is there and nothing is due.
+  v1::AssumeObligationRequest assume;
+  assume.set_request_id(NewUuidV4());
+  assume.set_obligation_id(duty.obligation_id());
+  *assume.mutable_evidence() = Doc("注销登记通知书");
+  v1::Obligation assumed;
+  ExpectRefused(Call(&Stub::AssumeObligation, assume, &assumed), Code::kFailedPrecondition,
+                "OBLIGATION_STATE", "is ONGOING");
+
+  auto p = Propose(HolderProject(right));
+  ASSERT_TRUE(p.ok()) << p.error().ToString();
+  // A government project is not the holder's.
+  v1::Project site;
+  site.set_region_code(kYanshi);
+  site.set_name("偃师区历史遗留矿山生态修复项目");
+  site.set_kind(v1::PROJECT_KIND_HISTORICAL_MINE_SITE);
+  *site.mutable_geometry() = Wkt(kBlock);
+  *site.mutable_planned_area() = M2(500'000);
+  site.set_responsibility(v1::RESPONSIBILITY_GOVERNMENT);
+  site.set_ownerless(true);
+  auto g = Propose(site);
+  ASSERT_TRUE(g.ok()) << g.error().ToString();
+  v1::AssignObligationProjectRequest assign;
+  assign.set_request_id(NewUuidV4());
+  assign.set_obligation_id(duty.obligation_id());
+  assign.set_project_id(g->project_id());
+  v1::Obligation assigned;
+  ExpectRefused(Call(&Stub::AssignObligationProject, assign, &assigned),
+                Code::kFailedPrecondition, "PROJECT_NOT_THE_HOLDERS");
+  assign.set_request_id(NewUuidV4());
+  assign.set_project_id(p->project_id());
+  ASSERT_TRUE(Call(&Stub::AssignObligationProject, assign, &assigned).ok());
+  EXPECT_EQ(assigned.state(), v1::OBLIGATION_STATE_IN_PROGRESS);
+
+  ASSERT_TRUE(producer_.Produce(Closure(right, false), kYanshi, prefix_, clock_).ok());
+  ASSERT_TRUE(WaitUntil("SELECT due_date IS NOT NULL FROM obligations WHERE obligation_id = '" +
+                            duty.obligation_id() + "'",
+                        "t"));
+  EXPECT_EQ(Scalar("SELECT count(*) FROM obligations"), "1") << "the duty falls due; no second";
+  v1::GetObligationRequest get;
+  get.set_obligation_id(duty.obligation_id());
+  v1::Obligation now;
+  ASSERT_TRUE(Call(&Stub::GetObligation, get, &now).ok());
+  EXPECT_EQ(now.state(), v1::OBLIGATION_STATE_IN_PROGRESS);
+  EXPECT_EQ(now.due_date().year(), 2028);
+  const auto due = nrp::testing::OutboxMessages<v1::ObligationDue>(
+      db_->conninfo(), "nrp.restoration.obligation_due.v1");
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].origin(), v1::OBLIGATION_ORIGIN_MINE_CLOSURE);
+
+  v1::CancelProjectRequest cancel;
+  cancel.set_request_id(NewUuidV4());
+  cancel.set_project_id(p->project_id());
+  cancel.set_reason("方案调整");
+  v1::Project c;
+  ASSERT_TRUE(Call(&Stub::CancelProject, cancel, &c).ok());
+  ASSERT_TRUE(Call(&Stub::GetObligation, get, &now).ok());
+  EXPECT_EQ(now.state(), v1::OBLIGATION_STATE_DUE);
+  EXPECT_TRUE(now.project_id().empty());
+}
+
 // Bad input gets INVALID_ARGUMENT naming the field, and a government site is the government's.
 TEST_F(RestorationIT, BadInputIsRefusedNamingTheField) {
   v1::Project p;

@@ -1732,6 +1732,20 @@ Status MiningRightsApp::OnObligationFulfilled(pqxx::work& tx, const std::string&
   return Ok();
 }
 
+Status MiningRightsApp::OnFundEntryBooked(pqxx::work& tx, const std::string& right_id,
+                                          int64_t sequence, int64_t balance_fen) {
+  if (!IsUuid(right_id)) return Error::InvalidArgument("mining_right_id", "must be a UUID");
+  if (sequence <= 0) return Error::InvalidArgument("entry.sequence", "must be positive");
+  if (balance_fen < 0) return Error::InvalidArgument("entry.balance_after", "must not be negative");
+  NRP_ASSIGN_OR_RETURN(v1::MiningRight r, store::GetRight(tx, right_id, true));
+  NRP_ASSIGN_OR_RETURN(int64_t applied, store::FundEntrySequence(tx, right_id));
+  if (sequence <= applied) return Ok();
+  r.mutable_restoration_fund_balance()->set_fen(balance_fen);
+  *r.mutable_update_time() = ToTimestamp(rt_.clock().Now());
+  NRP_RETURN_IF_ERROR(store::UpdateRight(tx, r, "", IdentityKey(r.holder())));
+  return store::SetFundEntrySequence(tx, right_id, sequence);
+}
+
 MiningRightsApp::Pass MiningRightsApp::RunScheduledPass() {
   Pass pass;
   const TimePoint now = rt_.clock().Now();

@@ -190,6 +190,11 @@ class MiningRightsApp {
   // that waited for it completes (RightCancelled with the duty fulfilled). A right that no
   // longer waits is left alone (a redelivery); an unknown right is NOT_FOUND.
   Status OnObligationFulfilled(pqxx::work& tx, const std::string& right_id);
+  // Restoration booked an entry on the right's fund (nrp.restoration.fund_entry_booked.v1): the
+  // right shows the balance after it, unless an entry later in the fund's ledger was applied
+  // already (a redelivery or a late copy changes nothing). An unknown right is NOT_FOUND.
+  Status OnFundEntryBooked(pqxx::work& tx, const std::string& right_id, int64_t sequence,
+                           int64_t balance_fen);
 
   // ---- by the clock
   struct Pass {

@@ -16,6 +16,13 @@ void Subscribe(service::Runtime& rt, MiningRightsApp& app) {
                           const events::CloudEvent&) {
                      return app.OnObligationFulfilled(tx, m.mining_right_id());
                    }));
+  rt.Subscribe(events::kRestorationTopic, "nrp.restoration.fund_entry_booked.v1",
+               events::Typed<restoration::v1::FundEntryBooked>(
+                   [&app](pqxx::work& tx, const restoration::v1::FundEntryBooked& m,
+                          const events::CloudEvent&) {
+                     return app.OnFundEntryBooked(tx, m.mining_right_id(), m.entry().sequence(),
+                                                  m.entry().balance_after().fen());
+                   }));
   if (app.config().scheduler) {
     rt.Every("mining-rights-scheduler", app.config().scheduler_interval, [&app] {
       const MiningRightsApp::Pass p = app.RunScheduledPass();

@@ -718,6 +718,19 @@ Result<list::Page<v1::AbnormalEntry>> ListAbnormalEntries(pqxx::work& tx, const 
                                        "abnormal-list entry");
 }
 
+Result<int64_t> FundEntrySequence(pqxx::work& tx, const std::string& right_id) {
+  auto r = tx.exec_params("SELECT fund_entry_seq FROM mining_rights WHERE right_id = $1::uuid",
+                          right_id);
+  if (r.empty()) return Error::NotFound("right " + right_id + " not found");
+  return r[0][0].as<int64_t>();
+}
+
+Status SetFundEntrySequence(pqxx::work& tx, const std::string& right_id, int64_t sequence) {
+  tx.exec_params("UPDATE mining_rights SET fund_entry_seq = $2 WHERE right_id = $1::uuid",
+                 right_id, sequence);
+  return Ok();
+}
+
 Result<int64_t> NextNumber(pqxx::work& tx, const std::string& counter) {
   auto r = tx.exec_params1(
       "INSERT INTO number_counters (counter, value) VALUES ($1, 1) ON CONFLICT (counter) DO "

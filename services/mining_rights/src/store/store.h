@@ -120,6 +120,10 @@ Result<double> AreaNotCoveredBy(pqxx::work& tx, const std::string& right_id,
                                 const std::vector<Block>& parts);
 // The union of the rights' blocks (a merge) as WKT (EPSG:4490).
 Result<std::string> UnionOfRights(pqxx::work& tx, const std::vector<std::string>& right_ids);
+// The ledger sequence of the right's restoration fund entry last applied (0 for none), and
+// setting it.
+Result<int64_t> FundEntrySequence(pqxx::work& tx, const std::string& right_id);
+Status SetFundEntrySequence(pqxx::work& tx, const std::string& right_id, int64_t sequence);
 // VALID rights whose last day of validity is before `today` (China date).
 Result<std::vector<std::string>> RightsDueToLapse(pqxx::work& tx, const Date& today, int limit);
 

@@ -1101,8 +1101,8 @@ Status RestorationApp::OnMineEnded(pqxx::work& tx, const MineEnded& m) {
   const Date due = m.ended_on.AddDays(config_.rules.obligation_due_days);
   NRP_ASSIGN_OR_RETURN(auto open, store::OpenObligationOf(tx, m.right_id));
   if (open) {
-    if (open->state() != v1::OBLIGATION_STATE_ONGOING) return Ok();  // due already
-    // The grant duty that ran with the mine falls due.
+    if (open->has_due_date()) return Ok();  // due already
+    // The grant duty that ran with the mine falls due, also while a project is on it.
     *open->mutable_due_date() = ToProtoDate(due);
     open->set_state(open->project_id().empty() ? v1::OBLIGATION_STATE_DUE
                                                : v1::OBLIGATION_STATE_IN_PROGRESS);
