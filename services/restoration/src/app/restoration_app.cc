@@ -1115,6 +1115,10 @@ Status RestorationApp::OnMineEnded(pqxx::work& tx, const MineEnded& m) {
     *ev.mutable_due_date() = open->due_date();
     return Publish(tx, ev, open->region_code());
   }
+  // A mine ends once: the cancellation after a closure, or any ending event read again (a
+  // replay into a fresh consumer), finds the obligation the end opened, fulfilled or not.
+  NRP_ASSIGN_OR_RETURN(bool ended_before, store::HasEndingObligation(tx, m.right_id));
+  if (ended_before) return Ok();
   v1::Obligation o;
   o.set_obligation_id(NewUuidV4());
   o.set_region_code(m.region_code);

@@ -136,7 +136,8 @@ class RestorationApp {
                             const nrp::common::v1::Party& holder);
   // A mine closed, a right cancelled or lapsed: with the duty unfulfilled, the right's
   // obligation opened (ObligationOpened, ObligationDue) unless one is open already, whose
-  // ONGOING grant duty then falls due.
+  // grant duty then falls due, or the mine's end opened one before (a mine ends once: the
+  // cancellation after a closure, or an ending event read again, opens none).
   Status OnMineEnded(pqxx::work& tx, const MineEnded& ended);
 
  private:

@@ -282,6 +282,16 @@ Result<std::optional<v1::Obligation>> OpenObligationOf(pqxx::work& tx,
   return std::optional<v1::Obligation>(std::move(o));
 }
 
+Result<bool> HasEndingObligation(pqxx::work& tx, const std::string& right_id) {
+  auto r = tx.exec_params(
+      "SELECT EXISTS (SELECT 1 FROM obligations WHERE mining_right_id = $1::uuid AND origin IN "
+      "($2, $3, $4))",
+      right_id, static_cast<int>(v1::OBLIGATION_ORIGIN_MINE_CLOSURE),
+      static_cast<int>(v1::OBLIGATION_ORIGIN_RIGHT_CANCELLATION),
+      static_cast<int>(v1::OBLIGATION_ORIGIN_RIGHT_EXPIRY));
+  return r[0][0].as<bool>();
+}
+
 Result<std::vector<v1::Obligation>> ObligationsOfProject(pqxx::work& tx,
                                                          const std::string& project_id) {
   std::vector<v1::Obligation> out;

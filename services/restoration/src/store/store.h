@@ -88,6 +88,9 @@ Result<v1::Obligation> GetObligation(pqxx::work& tx, const std::string& obligati
                                      bool for_update);
 // The open obligation (ONGOING, DUE, IN_PROGRESS) of a right, locked.
 Result<std::optional<v1::Obligation>> OpenObligationOf(pqxx::work& tx, const std::string& right_id);
+// Whether the right has an obligation opened from the end of its mine (closure, cancellation,
+// lapse), in any state: a mine ends once, so a later or replayed ending event opens none.
+Result<bool> HasEndingObligation(pqxx::work& tx, const std::string& right_id);
 // The obligations a project fulfils, locked.
 Result<std::vector<v1::Obligation>> ObligationsOfProject(pqxx::work& tx,
                                                          const std::string& project_id);
